@@ -1,0 +1,49 @@
+# The two commands a newcomer needs (see README):
+#   make serve   install, build the portal and serve it at http://127.0.0.1:8000
+#   make test    install, lint and run the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: serve test build publish lint lock clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+serve: $(VENV)/.runtime-installed
+	$(BIN)/invoke serve
+
+build: $(VENV)/.runtime-installed
+	$(BIN)/invoke build
+
+publish: $(VENV)/.runtime-installed
+	$(BIN)/invoke publish
+
+test: $(VENV)/.dev-installed
+	$(BIN)/invoke test
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/invoke lint
+
+# Re-pin after editing requirements*.in (needs the package registry).
+lock: | $(BIN)/python
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q -r requirements.in
+	{ echo "# Runtime lock: every package the build imports, pinned. Edit requirements.in, then"; \
+	  echo "# regenerate with: make lock"; .lock-venv/bin/pip freeze --exclude pip; } > requirements.txt
+	.lock-venv/bin/pip install -q -r requirements-dev.in
+	{ echo "# Test and lint lock, on top of the runtime lock. Edit requirements-dev.in, then: make lock"; \
+	  echo "-r requirements.txt"; .lock-venv/bin/pip freeze --exclude pip | grep -vxFf requirements.txt; } > requirements-dev.txt
+	rm -rf .lock-venv
+
+clean:
+	rm -rf output .output* cache .pytest_cache

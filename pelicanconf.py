@@ -1,0 +1,125 @@
+"""Portal settings for local preview (``pelican content -s pelicanconf.py``).
+
+Production overrides are in publishconf.py. Settings owned by a plugin are
+documented in that plugin's ``__init__.py``.
+"""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+
+# -- Identity (shown in the header and the footer identity block) -----------------
+SITENAME = "Sở Giao thông vận tải tỉnh Lam Sơn"
+SITE_DESCRIPTION = (
+    "Cổng thông tin điện tử của Sở Giao thông vận tải tỉnh Lam Sơn: tin tức, thông báo, "
+    "văn bản và thủ tục hành chính trong lĩnh vực giao thông vận tải."
+)
+PORTAL_GOVERNING_BODY = "Ủy ban nhân dân tỉnh Lam Sơn"
+PORTAL_AGENCY = "Sở Giao thông vận tải"
+PORTAL_IDENTITY = {
+    "agency": "Sở Giao thông vận tải tỉnh Lam Sơn",
+    "responsible": "Ông Trần Minh Quang, Phó Giám đốc Sở",
+    "address": "Số 18 đường Lê Lợi, phường Đông Thành, tỉnh Lam Sơn",
+    "phone": "0237 3 852 100",
+    "email": "sgtvt@lamson.gov.vn",
+}
+SITEURL = "http://127.0.0.1:8000"
+RELATIVE_URLS = False
+
+# -- Language, time ------------------------------------------------------------
+DEFAULT_LANG = "vi"
+TIMEZONE = "Asia/Ho_Chi_Minh"
+DEFAULT_DATE_FORMAT = "%d/%m/%Y %H:%M"
+
+# -- Content -------------------------------------------------------------------------
+PATH = "content"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images"]
+FILENAME_METADATA = r""  # dates and slugs come from the front-matter only
+DEFAULT_CATEGORY = ""
+READERS = {"rst": None, "htm": None, "html": None}  # posts are Markdown only
+ARTICLE_TRANSLATION_ID = None  # the interface is translated, not the posts
+PAGE_TRANSLATION_ID = None
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.sane_lists": {},
+    },
+    "output_format": "html5",
+}
+FRONT_MATTER_REQUIRED = {
+    "article": ["title", "date", "unit", "category"],
+    "page": ["title"],
+}
+
+# -- URLs: dated articles, Vietnamese path words -----------------------------------
+ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
+ARTICLE_SAVE_AS = "{date:%Y}/{date:%m}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "chuyen-muc/{slug}/"
+CATEGORY_SAVE_AS = "chuyen-muc/{slug}/index.html"
+CATEGORIES_URL = "chuyen-muc/"
+CATEGORIES_SAVE_AS = "chuyen-muc/index.html"
+TAG_URL = "the/{slug}/"
+TAG_SAVE_AS = "the/{slug}/index.html"
+TAGS_URL = "the/"
+TAGS_SAVE_AS = "the/index.html"
+ARCHIVES_URL = "luu-tru/"
+ARCHIVES_SAVE_AS = "luu-tru/index.html"
+YEAR_ARCHIVE_URL = "luu-tru/{date:%Y}/"
+YEAR_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/index.html"
+MONTH_ARCHIVE_URL = "luu-tru/{date:%Y}/{date:%m}/"
+MONTH_ARCHIVE_SAVE_AS = "luu-tru/{date:%Y}/{date:%m}/index.html"
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+DRAFT_URL = "ban-nhap/{slug}/"
+DRAFT_SAVE_AS = "ban-nhap/{slug}/index.html"
+DRAFT_PAGE_URL = "ban-nhap/trang/{slug}/"
+DRAFT_PAGE_SAVE_AS = "ban-nhap/trang/{slug}/index.html"
+DIRECT_TEMPLATES = ["index", "categories", "tags", "archives"]
+
+DEFAULT_PAGINATION = 10
+PAGINATED_TEMPLATES = {
+    "index": None,
+    "category": None,
+    "tag": None,
+    "unit": None,
+    "period_archives": None,
+}
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/trang/{number}/", "{base_name}/trang/{number}/index.html"),
+)
+
+# -- Feeds: written by plugins/feeds with feedgen; Pelican's writer is off ----------
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEEDS_MAX_ITEMS = 20
+
+# -- Theme and plugins ------------------------------------------------------------
+THEME = str(ROOT / "theme")
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+PLUGIN_PATHS = [str(ROOT)]
+PLUGINS = [
+    "plugins.build_guard",  # must stay first: it counts errors from the start
+    "plugins.front_matter",
+    "plugins.html_sanitizer",
+    "plugins.units",
+    "plugins.categories",
+    "plugins.feeds",
+    "plugins.theme_i18n",
+]
+
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+DELETE_OUTPUT_DIRECTORY = True

@@ -1,0 +1,152 @@
+"""Stops a build that would publish something broken, before it publishes anything.
+
+* collects every content problem (from all plugins) and reports them together;
+* fails the build on any logged error, including a plugin that did not load
+  (Pelican itself only logs that and carries on);
+* finds output files that two writers would both write, before writing;
+* builds into a staging folder and swaps it in only when all went well.
+
+It must be the first entry of PLUGINS: it counts errors from the moment it is
+imported. Settings: none.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import sys
+import time
+
+from pelican import signals
+
+from plugins.portal_core import problems
+from plugins.portal_core.signals import plan_outputs
+
+from . import staging
+from .planning import find_collisions, pelican_outputs
+
+logger = logging.getLogger(__name__)
+
+
+class _LogCounter(logging.Handler):
+    """Counts errors and warnings logged by anyone during the build."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "portal_report", False):
+            return
+        if record.levelno >= logging.ERROR:
+            self.errors.append(record.getMessage().splitlines()[0])
+        elif record.levelno >= logging.WARNING:
+            self.warnings += 1
+
+
+_counter = _LogCounter()
+logging.getLogger().addHandler(_counter)
+
+
+class _Build:
+    def __init__(self) -> None:
+        self.final_output: str | None = None
+        self.staging_path = None
+        self.started = time.monotonic()
+
+
+_build = _Build()
+
+
+def fail(summary: str, details: list[str] | None = None) -> None:
+    """Report and stop with exit status 1, leaving the live output untouched."""
+    if _build.staging_path is not None:
+        staging.discard(_build.staging_path)
+        _build.staging_path = None
+    for line in details or []:
+        logger.error(line, extra={"portal_report": True})
+    logger.critical(summary, extra={"portal_report": True})
+    sys.stdout.flush()
+    raise SystemExit(1)
+
+
+def check_plugins_loaded(pelican) -> None:
+    if _counter.errors:
+        fail(
+            "Bản dựng dừng lại: có plugin không tải được (xem lỗi ở trên). "
+            "Kiểm tra PLUGINS trong pelicanconf.py và chạy lại lệnh cài đặt.",
+        )
+
+
+def start_build(pelican) -> None:
+    problems.reset()
+    _counter.errors.clear()
+    _counter.warnings = 0
+    _build.started = time.monotonic()
+    _build.final_output = pelican.settings.get("PORTAL_FINAL_OUTPUT_PATH") or pelican.output_path
+    pelican.settings["PORTAL_FINAL_OUTPUT_PATH"] = _build.final_output
+    _build.staging_path = staging.prepare(_build.final_output)
+    pelican.output_path = str(_build.staging_path)
+    pelican.settings["OUTPUT_PATH"] = str(_build.staging_path)
+
+
+def check_before_writing(generators) -> None:
+    settings = generators[0].settings
+    log = problems.current()
+    outputs = pelican_outputs(generators, settings)
+    for _receiver, planned in plan_outputs.send(None, generators=generators, settings=settings):
+        outputs += planned or []
+    for path, claimants in sorted(find_collisions(outputs).items()):
+        log.error(
+            claimants[0].split(" ", 1)[-1] if claimants[0].startswith("bài ") else "content",
+            f'"{path}" sẽ bị ghi hai lần, bởi: {"; ".join(claimants)}',
+            hint="hai bài có cùng địa chỉ: đặt Slug: khác nhau cho một trong hai bài "
+            "(ví dụ thêm năm hoặc tháng vào cuối), hoặc đổi tiêu đề",
+        )
+    report_and_stop_on_errors("trước khi ghi")
+
+
+def report_and_stop_on_errors(stage: str) -> None:
+    log = problems.current()
+    errors = log.errors
+    if not errors and not _counter.errors:
+        return
+    files = {p.path for p in errors}
+    details = [p.format() for p in log.sorted() if p.severity == problems.ERROR]
+    count = len(errors) + len(_counter.errors)
+    fail(
+        f"Bản dựng dừng lại {stage}: {count} lỗi"
+        + (f" trong {len(files)} tệp" if files else "")
+        + ". Chưa có gì được xuất bản; trang web hiện tại giữ nguyên. "
+        "Sửa các lỗi trên rồi chạy lại.",
+        details,
+    )
+
+
+def finish_build(pelican) -> None:
+    report_and_stop_on_errors("khi ghi trang")
+    retention = pelican.settings.get("OUTPUT_RETENTION", [])
+    staging.publish(_build.staging_path, _build.final_output, retention)
+    _build.staging_path = None
+    pelican.output_path = _build.final_output
+    pelican.settings["OUTPUT_PATH"] = _build.final_output
+    logger.info(
+        "Xuất bản xong vào %s: %d cảnh báo, %.1f giây.",
+        _build.final_output,
+        _counter.warnings,
+        time.monotonic() - _build.started,
+    )
+
+
+@atexit.register
+def _cleanup() -> None:
+    if _build.staging_path is not None:
+        staging.discard(_build.staging_path)
+
+
+def register() -> None:
+    signals.initialized.connect(check_plugins_loaded)
+    signals.get_generators.connect(start_build)
+    signals.all_generators_finalized.connect(check_before_writing)
+    signals.finalized.connect(finish_build)

@@ -1,0 +1,252 @@
+"""Site, category and unit feeds (RSS 2.0 and Atom) with feedgen, and the RSS page.
+
+Pelican's own feed writer must be off (all its FEED_* settings None) so the portal
+has one feed implementation. Settings (defaults in brackets):
+
+  FEEDS_MAX_ITEMS      entries per feed [20]
+  FEEDS_PATHS          where each feed is written:
+                       {"site": ("rss/tat-ca.xml", "atom/tat-ca.xml"),
+                        "category": ("rss/chuyen-muc/{slug}.xml", "atom/chuyen-muc/{slug}.xml"),
+                        "unit": ("rss/don-vi/{slug}.xml", "atom/don-vi/{slug}.xml")}
+  FEEDS_PAGE_URL       the page listing every feed ["rss/"]
+  FEEDS_PAGE_SAVE_AS   ["rss/index.html"]
+
+Templates get ``feeds`` ({"site": [...], "category": {slug: [...]}, "unit": {slug: [...]}},
+each item a ``FeedLink``) for autodiscovery links and the RSS page.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+from dataclasses import dataclass
+
+from pelican import signals
+from pelican.generators import Generator
+
+from plugins.build_guard import fail
+from plugins.categories import make_category
+from plugins.categories import registry as category_registry
+from plugins.portal_core.signals import plan_outputs
+from plugins.units import registry as unit_registry
+
+from .build import Entry, Feed, render
+
+DEFAULTS = {
+    "FEEDS_MAX_ITEMS": 20,
+    "FEEDS_PATHS": {
+        "site": ("rss/tat-ca.xml", "atom/tat-ca.xml"),
+        "category": ("rss/chuyen-muc/{slug}.xml", "atom/chuyen-muc/{slug}.xml"),
+        "unit": ("rss/don-vi/{slug}.xml", "atom/don-vi/{slug}.xml"),
+    },
+    "FEEDS_PAGE_URL": "rss/",
+    "FEEDS_PAGE_SAVE_AS": "rss/index.html",
+}
+
+PELICAN_FEED_SETTINGS = (
+    "FEED_ATOM",
+    "FEED_RSS",
+    "FEED_ALL_ATOM",
+    "FEED_ALL_RSS",
+    "CATEGORY_FEED_ATOM",
+    "CATEGORY_FEED_RSS",
+    "AUTHOR_FEED_ATOM",
+    "AUTHOR_FEED_RSS",
+    "TAG_FEED_ATOM",
+    "TAG_FEED_RSS",
+    "TRANSLATION_FEED_ATOM",
+    "TRANSLATION_FEED_RSS",
+)
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """A feed as a template links to it."""
+
+    title: str
+    format: str  # "rss" or "atom"
+    url: str  # relative to SITEURL
+
+    @property
+    def mime(self) -> str:
+        return "application/rss+xml" if self.format == "rss" else "application/atom+xml"
+
+
+def check_settings(pelican) -> None:
+    settings = pelican.settings
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    enabled = [k for k in PELICAN_FEED_SETTINGS if settings.get(k)]
+    if enabled:
+        fail(
+            "pelicanconf.py: Pelican's own feed writer is on ("
+            + ", ".join(enabled)
+            + "). Set these to None: the feeds plugin writes every feed with feedgen."
+        )
+    if not settings.get("SITEURL", "").startswith(("http://", "https://")):
+        fail("pelicanconf.py: SITEURL must be an absolute http(s) URL; feeds need absolute links.")
+    max_items = settings["FEEDS_MAX_ITEMS"]
+    if not isinstance(max_items, int) or max_items < 1:
+        fail(f"pelicanconf.py: FEEDS_MAX_ITEMS must be a whole number ≥ 1, not {max_items!r}.")
+
+
+def _feed_specs(settings, context) -> list[Feed]:
+    site_url = settings["SITEURL"].rstrip("/") + "/"
+    paths = settings["FEEDS_PATHS"]
+    agency = settings.get("SITENAME", "")
+    specs = [
+        Feed(
+            "site",
+            "",
+            f"{agency}: tin mới",
+            settings.get("SITE_DESCRIPTION", agency),
+            paths["site"][0],
+            paths["site"][1],
+            site_url,
+        ),
+    ]
+    for entry in category_registry():
+        category = make_category(entry, settings)
+        specs.append(
+            Feed(
+                "category",
+                entry.slug,
+                f"{agency}: {entry.name}",
+                entry.extra.get("description") or entry.name,
+                paths["category"][0].format(slug=entry.slug),
+                paths["category"][1].format(slug=entry.slug),
+                site_url + category.url,
+            )
+        )
+    for item in context.get("units", []):
+        unit = item["unit"]
+        specs.append(
+            Feed(
+                "unit",
+                unit.slug,
+                f"{agency}: tin của {unit.name}",
+                f"Tin bài do {unit.name} đăng",
+                paths["unit"][0].format(slug=unit.slug),
+                paths["unit"][1].format(slug=unit.slug),
+                site_url + unit.url,
+            )
+        )
+    return specs
+
+
+class FeedsGenerator(Generator):
+    """Writes every feed and the RSS page."""
+
+    def generate_context(self) -> None:
+        self.specs = _feed_specs(self.settings, self.context)
+        links: dict = {"site": [], "category": {}, "unit": {}}
+        for spec in self.specs:
+            pair = [
+                FeedLink(spec.title, "rss", spec.rss_path),
+                FeedLink(spec.title, "atom", spec.atom_path),
+            ]
+            if spec.kind == "site":
+                links["site"] = pair
+            else:
+                links[spec.kind][spec.key] = pair
+        self.context["feeds"] = links
+        self.context["feed_specs"] = self.specs
+        self.context["feeds_page_url"] = self.settings["FEEDS_PAGE_URL"]
+
+    def _entries(self, articles) -> list[Entry]:
+        site_url = self.settings["SITEURL"].rstrip("/") + "/"
+        out = []
+        for article in articles[: self.settings["FEEDS_MAX_ITEMS"]]:
+            image_url = image_type = ""
+            image_length = 0
+            image = getattr(article, "image", None)
+            if image:
+                image_path = os.path.join(self.settings["PATH"], image)
+                image_url = site_url + image
+                image_type = mimetypes.guess_type(image)[0] or "application/octet-stream"
+                image_length = os.path.getsize(image_path) if os.path.isfile(image_path) else 0
+            author = getattr(article, "author", None)
+            unit = getattr(article, "unit", None)
+            category = getattr(article, "category", None)
+            out.append(
+                Entry(
+                    title=article.title,
+                    url=site_url + article.url,
+                    published=article.date,
+                    updated=getattr(article, "modified", None) or article.date,
+                    summary_html=article.get_summary(self.settings["SITEURL"]),
+                    author=author.name if author else "",
+                    unit=unit.name if unit else "",
+                    category=category.name if category else "",
+                    image_url=image_url,
+                    image_type=image_type,
+                    image_length=image_length,
+                )
+            )
+        return out
+
+    def generate_output(self, writer) -> None:
+        articles = self.context.get("articles", [])
+        by_kind: dict[tuple[str, str], list] = {}
+        for article in articles:
+            for key in (
+                ("site", ""),
+                ("category", article.category.slug),
+                ("unit", getattr(getattr(article, "unit", None), "slug", "")),
+            ):
+                bucket = by_kind.setdefault(key, [])
+                if len(bucket) < self.settings["FEEDS_MAX_ITEMS"]:
+                    bucket.append(article)
+        for spec in self.specs:
+            chosen = by_kind.get((spec.kind, spec.key), [])
+            feed = Feed(
+                spec.kind,
+                spec.key,
+                spec.title,
+                spec.description,
+                spec.rss_path,
+                spec.atom_path,
+                spec.page_url,
+                self._entries(chosen),
+            )
+            rss, atom = render(
+                feed, self.settings["SITEURL"], self.settings.get("DEFAULT_LANG", "vi")
+            )
+            for path, data in ((spec.rss_path, rss), (spec.atom_path, atom)):
+                target = os.path.join(self.output_path, path)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as handle:
+                    handle.write(data)
+        writer.write_file(
+            self.settings["FEEDS_PAGE_SAVE_AS"],
+            self.get_template("feeds"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            template_name="feeds",
+            url=self.settings["FEEDS_PAGE_URL"],
+            page_name="feeds",
+        )
+
+
+def planned_outputs(sender, generators, settings):
+    paths = settings["FEEDS_PATHS"]
+    outputs = [
+        (settings["FEEDS_PAGE_SAVE_AS"], "trang RSS"),
+        (paths["site"][0], "RSS toàn trang"),
+        (paths["site"][1], "Atom toàn trang"),
+    ]
+    for kind, entries in (("category", category_registry()), ("unit", unit_registry())):
+        for entry in entries:
+            outputs.append((paths[kind][0].format(slug=entry.slug), f"RSS {entry.name}"))
+            outputs.append((paths[kind][1].format(slug=entry.slug), f"Atom {entry.name}"))
+    return outputs
+
+
+def get_generators(pelican):
+    return FeedsGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(check_settings)
+    signals.get_generators.connect(get_generators)
+    plan_outputs.connect(planned_outputs)

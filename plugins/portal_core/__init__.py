@@ -1,0 +1,1 @@
+"""Shared, Pelican-free building blocks: content problems, text helpers, YAML files."""

@@ -1,0 +1,154 @@
+"""Registries of named things editors refer to by name (units, categories).
+
+An editor may write the slug, the full name, the short name or an alias; matching
+ignores case and extra spaces but never diacritics, so a near miss becomes an error
+with a suggestion rather than a silent guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .text import closest, nfc
+from .yamlfile import YamlFileError, line_of_key, load_yaml
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    slug: str
+    name: str
+    short_name: str = ""
+    aliases: tuple[str, ...] = ()
+    order: int = 0
+    line: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in (self.slug, self.name, self.short_name, *self.aliases) if n)
+
+
+@dataclass(frozen=True)
+class RegistryProblem:
+    path: str
+    message: str
+    line: int | None = None
+    hint: str = ""
+
+
+def _key(value: str) -> str:
+    return " ".join(nfc(value).casefold().split())
+
+
+class Registry:
+    """Entries by slug, with lookup by any of their names."""
+
+    def __init__(self, entries: list[RegistryEntry], label: str) -> None:
+        self.label = label
+        self.entries = sorted(entries, key=lambda e: (e.order, e.name))
+        self.by_slug = {e.slug: e for e in self.entries}
+        self._by_name: dict[str, RegistryEntry] = {}
+        for entry in self.entries:
+            for name in entry.names():
+                self._by_name.setdefault(_key(name), entry)
+
+    def __iter__(self):
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def resolve(self, value: str) -> RegistryEntry | None:
+        return self._by_name.get(_key(value))
+
+    def suggest(self, value: str) -> str | None:
+        names = [n for e in self.entries for n in (e.name, e.short_name, *e.aliases) if n]
+        found = closest(value, names)
+        if not found:
+            return None
+        return self.resolve(found[0]).name
+
+
+def load_entries(
+    path: str, top_key: str, label: str, extra_fields: tuple[str, ...] = ()
+) -> tuple[list[RegistryEntry], list[RegistryProblem]]:
+    """Read a registry file; every problem found is returned, none raised."""
+    problems: list[RegistryProblem] = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = nfc(handle.read())
+        data = load_yaml(path, text)
+    except (OSError, YamlFileError) as exc:
+        message = getattr(exc, "message", None) or f"không đọc được tệp ({exc})"
+        return [], [RegistryProblem(path, message, getattr(exc, "line", None))]
+    items = data.get(top_key) if isinstance(data, dict) else None
+    if not isinstance(items, list) or not items:
+        return [], [
+            RegistryProblem(
+                path,
+                f"tệp cần có danh sách '{top_key}:' gồm các {label}",
+                hint=f"xem ví dụ ở đầu tệp; mỗi {label} là một mục bắt đầu bằng '- slug:'",
+            )
+        ]
+    entries: list[RegistryEntry] = []
+    seen_names: dict[str, str] = {}
+    search_from = 0
+    for index, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            problems.append(
+                RegistryProblem(path, f"mục thứ {index} không đúng dạng 'tên: giá trị'")
+            )
+            continue
+        slug = str(item.get("slug") or "").strip()
+        line = line_of_key(text, "slug", search_from) if slug else None
+        if line:
+            search_from = line
+        name = str(item.get("name") or "").strip()
+        where = f"{label} '{slug or name or index}'"
+        if not slug or not SLUG_RE.match(slug):
+            problems.append(
+                RegistryProblem(
+                    path,
+                    f"{where}: slug '{slug}' không hợp lệ",
+                    line,
+                    "slug chỉ gồm chữ thường không dấu, số và dấu gạch ngang, ví dụ: van-phong",
+                )
+            )
+            continue
+        if not name:
+            problems.append(RegistryProblem(path, f"{where}: thiếu 'name' (tên đầy đủ)", line))
+            continue
+        aliases = item.get("aliases") or []
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        try:
+            order = int(item.get("order") or 0)
+        except (TypeError, ValueError):
+            problems.append(RegistryProblem(path, f"{where}: 'order' phải là một số", line))
+            order = 0
+        entry = RegistryEntry(
+            slug=slug,
+            name=name,
+            short_name=str(item.get("short_name") or "").strip(),
+            aliases=tuple(str(a).strip() for a in aliases if str(a).strip()),
+            order=order,
+            line=line,
+            extra={k: item.get(k) for k in extra_fields},
+        )
+        for other in entry.names():
+            owner = seen_names.get(_key(other))
+            if owner and owner != slug:
+                problems.append(
+                    RegistryProblem(
+                        path,
+                        f"{where}: tên '{other}' đã được dùng cho {label} '{owner}'",
+                        line,
+                        "mỗi tên, tên viết tắt và tên khác chỉ được thuộc về một mục",
+                    )
+                )
+            seen_names.setdefault(_key(other), slug)
+        entries.append(entry)
+    return entries, problems

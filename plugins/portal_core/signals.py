@@ -1,0 +1,16 @@
+"""Signals the portal's plugins send to each other (Pelican's own are in pelican.plugins)."""
+
+from blinker import signal
+
+#: Sent by the front-matter reader for every post or page it read, before the
+#: content object is built. Receivers check and convert the fields they own
+#: (``unit``, ``category``…) in ``metadata`` and report problems through ``report``.
+#: kwargs: ``raw`` (field → value as typed), ``metadata`` (converted, mutable),
+#: ``kind`` ("article" or "page"), ``settings``, ``report(field, message, hint="")``.
+metadata_read = signal("portal-metadata-read")
+
+#: Sent by the build guard once all content is read, before anything is written.
+#: Receivers return a list of ``(save_as, description)`` for every file they will
+#: write, so that collisions are found before the first file is written.
+#: kwargs: ``generators``, ``settings``.
+plan_outputs = signal("portal-plan-outputs")
