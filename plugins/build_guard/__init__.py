@@ -37,8 +37,6 @@ class _LogCounter(logging.Handler):
         self.warnings = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        if getattr(record, "portal_report", False):
-            return
         if record.levelno >= logging.ERROR:
             self.errors.append(record.getMessage().splitlines()[0])
         elif record.levelno >= logging.WARNING:
@@ -60,14 +58,19 @@ _build = _Build()
 
 
 def fail(summary: str, details: list[str] | None = None) -> None:
-    """Report and stop with exit status 1, leaving the live output untouched."""
+    """Report and stop with exit status 1, leaving the live output untouched.
+
+    The details go to stderr as plain text (not through the log handler, which
+    wraps and truncates long lines) so editors can read and copy every line.
+    """
     if _build.staging_path is not None:
         staging.discard(_build.staging_path)
         _build.staging_path = None
-    for line in details or []:
-        logger.error(line, extra={"portal_report": True})
-    logger.critical(summary, extra={"portal_report": True})
     sys.stdout.flush()
+    if details:
+        sys.stderr.write("\n" + "\n".join(details) + "\n\n")
+    sys.stderr.write(summary + "\n")
+    sys.stderr.flush()
     raise SystemExit(1)
 
 
@@ -114,6 +117,7 @@ def report_and_stop_on_errors(stage: str) -> None:
         return
     files = {p.path for p in errors}
     details = [p.format() for p in log.sorted() if p.severity == problems.ERROR]
+    details += [f"Lỗi khi dựng trang: {message}" for message in _counter.errors]
     count = len(errors) + len(_counter.errors)
     fail(
         f"Bản dựng dừng lại {stage}: {count} lỗi"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .text import closest, nfc
-from .yamlfile import YamlFileError, line_of_key, load_yaml
+from .yamlfile import YamlFileError, line_of_key, load_yaml, read_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -78,12 +78,10 @@ def load_entries(
     """Read a registry file; every problem found is returned, none raised."""
     problems: list[RegistryProblem] = []
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = nfc(handle.read())
+        text = read_text(path)
         data = load_yaml(path, text)
-    except (OSError, YamlFileError) as exc:
-        message = getattr(exc, "message", None) or f"không đọc được tệp ({exc})"
-        return [], [RegistryProblem(path, message, getattr(exc, "line", None))]
+    except YamlFileError as exc:
+        return [], [RegistryProblem(path, exc.message, exc.line)]
     items = data.get(top_key) if isinstance(data, dict) else None
     if not isinstance(items, list) or not items:
         return [], [

@@ -28,18 +28,25 @@ def yaml_error_details(exc: yaml.YAMLError) -> tuple[str, int | None]:
     return problem, line
 
 
+def read_text(path: str | Path) -> str:
+    """The NFC text of an editor's file, or :class:`YamlFileError` saying what is wrong."""
+    try:
+        return nfc(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise YamlFileError(str(path), "không tìm thấy tệp") from None
+    except UnicodeDecodeError:
+        raise YamlFileError(
+            str(path), "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8"
+        ) from None
+    except OSError as exc:
+        raise YamlFileError(str(path), f"không đọc được tệp ({exc.strerror})") from None
+
+
 def load_yaml(path: str | Path, text: str | None = None) -> Any:
     """Parse a YAML document (NFC-normalised) or raise :class:`YamlFileError`."""
     path = str(path)
     if text is None:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise YamlFileError(path, "không tìm thấy tệp") from None
-        except UnicodeDecodeError:
-            raise YamlFileError(
-                path, "tệp không phải UTF-8; hãy lưu lại với bảng mã UTF-8"
-            ) from None
+        text = read_text(path)
     try:
         return yaml.safe_load(nfc(text))
     except yaml.YAMLError as exc:

@@ -1,0 +1,109 @@
+"""The guard: collisions found before writing, atomic publish, plugin failures fail."""
+
+import hashlib
+import shutil
+
+from tests.conftest import ROOT
+
+
+def _snapshot(folder):
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_two_posts_with_one_url_stop_the_build_naming_both(tiny_site):
+    first = tiny_site.post("first", title="Họp giao ban tháng 9", Date="12/09/2023")
+    second = tiny_site.post("second", title="Họp giao ban tháng 9", Date="20/09/2023")
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert "2023/09/hop-giao-ban-thang-9/index.html" in result.log
+    assert f"content/posts/{first.name}" in result.log
+    assert f"content/posts/{second.name}" in result.log
+    assert "Slug:" in result.log
+    assert not result.output.exists()
+
+
+def test_explicit_slug_resolves_the_collision(tiny_site):
+    tiny_site.post("first", title="Họp giao ban tháng 9", Date="12/09/2023")
+    tiny_site.post(
+        "second", title="Họp giao ban tháng 9", Date="20/09/2023", Slug="hop-giao-ban-thang-9-lan-2"
+    )
+    result = tiny_site.build()
+    assert result.returncode == 0, result.log
+    assert (result.output / "2023/09/hop-giao-ban-thang-9-lan-2/index.html").exists()
+
+
+def test_a_page_cannot_take_the_url_of_a_plugin_page(tiny_site):
+    tiny_site.post("a")
+    tiny_site.write("pages/don-vi.md", "Title: Các đơn vị\nSlug: don-vi\n\nx\n")
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert "don-vi/index.html" in result.log
+    assert "content/pages/don-vi.md" in result.log
+    assert "trang danh sách đơn vị" in result.log
+
+
+def test_failed_rebuild_leaves_the_live_site_untouched(tiny_site):
+    tiny_site.post("a", title="Bài đầu tiên")
+    assert tiny_site.build().returncode == 0
+    before = _snapshot(tiny_site.output)
+    tiny_site.post("b", title="Bài thứ hai")
+    tiny_site.post("c", title="Bài lỗi", Unit="Không tồn tại")
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert _snapshot(tiny_site.output) == before
+    siblings = [p.name for p in tiny_site.output.parent.iterdir()]
+    assert not [name for name in siblings if ".building-" in name or ".replaced-" in name]
+
+
+def test_a_crash_while_writing_keeps_the_old_site(tiny_site):
+    tiny_site.post("a", title="Bài đầu tiên")
+    assert tiny_site.build().returncode == 0
+    before = _snapshot(tiny_site.output)
+    broken_theme = tiny_site.base / "theme"
+    shutil.copytree(ROOT / "theme", broken_theme)
+    (broken_theme / "templates/article.html").write_text(
+        '{% extends "base.html" %}{% block content %}{{ article.title|no_such_filter }}'
+        "{% endblock %}",
+        encoding="utf-8",
+    )
+    tiny_site.settings(f"THEME = {str(broken_theme)!r}\n")
+    result = tiny_site.build()
+    assert result.returncode != 0
+    assert _snapshot(tiny_site.output) == before
+
+
+def test_successful_rebuild_replaces_the_site_and_keeps_retained_files(tiny_site):
+    tiny_site.post("a", title="Bài đầu tiên")
+    tiny_site.settings('OUTPUT_RETENTION = [".well-known"]\n')
+    assert tiny_site.build().returncode == 0
+    (tiny_site.output / ".well-known").mkdir()
+    (tiny_site.output / ".well-known/security.txt").write_text("Contact: x", encoding="utf-8")
+    (tiny_site.content / "posts/a.md").unlink()
+    tiny_site.post("b", title="Bài thay thế")
+    result = tiny_site.build()
+    assert result.returncode == 0, result.log
+    assert not (tiny_site.output / "2023/09/bai-dau-tien").exists()
+    assert (tiny_site.output / "2023/09/bai-thay-the/index.html").exists()
+    assert (tiny_site.output / ".well-known/security.txt").exists()
+
+
+def test_a_plugin_that_fails_to_load_fails_the_build(tiny_site):
+    tiny_site.post("a")
+    tiny_site.settings('PLUGINS = PLUGINS + ["plugins.no_such_plugin"]\n')
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert "no_such_plugin" in result.log
+    assert not result.output.exists()
+
+
+def test_bad_setting_is_reported_at_start(tiny_site):
+    tiny_site.post("a")
+    tiny_site.settings('FEED_ALL_ATOM = "feeds/all.atom.xml"\n')
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert "FEED_ALL_ATOM" in result.log and "None" in result.log
+    assert "Traceback" not in result.log

@@ -1,0 +1,60 @@
+"""Every interface string of the theme is translated; a second language is a catalogue."""
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from plugins.theme_i18n.catalog import CatalogError, catalog_path, date_filters, load_translations
+from tests.conftest import ROOT
+
+TRANSLATIONS = ROOT / "theme/translations"
+
+
+def _template_msgids():
+    method_map = [("**.html", "jinja2")]
+    options = {"**.html": {"extensions": "jinja2.ext.i18n"}}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT / "theme/templates"), method_map, options
+    ):
+        found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_template_string_is_translated(lang):
+    with open(catalog_path(str(TRANSLATIONS), lang), "rb") as handle:
+        catalog = read_po(handle)
+    translated = {
+        (m.id if isinstance(m.id, str) else m.id[0])
+        for m in catalog
+        if m.id and (m.string if isinstance(m.string, str) else all(m.string))
+    }
+    missing = _template_msgids() - translated
+    assert not missing, f"{lang}: untranslated {sorted(missing)}"
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(CatalogError, match="no catalogue for language 'fr'"):
+        load_translations(str(TRANSLATIONS), "fr")
+
+
+def test_vietnamese_number_and_date_forms():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    filters = date_filters("vi")
+    when = dt.datetime(2023, 9, 12, 13, 43, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    assert filters["datetime_vn"](when) == "12/09/2023 13:43"
+    assert filters["date_vn"](when) == "12/09/2023"
+    assert filters["number_vn"](278872) == "278.872"
+
+
+def test_english_interface_is_a_setting_not_a_fork(tiny_site):
+    tiny_site.post("a")
+    tiny_site.settings('DEFAULT_LANG = "en"\n')
+    result = tiny_site.build()
+    assert result.returncode == 0, result.log
+    html = result.page("index.html")
+    assert "Skip to main content" in html and "Truy cập nội dung luôn" not in html
+    assert '<html lang="en">' in html
