@@ -39,7 +39,16 @@ def run_pelican(
     """``pelican CONTENT -s SETTINGS -o OUTPUT`` as a user runs it, from the repo root."""
     env = {**os.environ, "COLUMNS": "200", "PYTHONWARNINGS": "ignore"}
     proc = subprocess.run(
-        [sys.executable, "-m", "pelican", str(content), "-s", str(settings_file), "-o", str(output)],
+        [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-s",
+            str(settings_file),
+            "-o",
+            str(output),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -94,7 +94,9 @@ def test_article_shows_date_unit_category_and_source(sample_build):
     assert '<time datetime="2023-09-12T13:43:00+07:00">12/09/2023 13:43</time>' in html
     assert 'href="http://127.0.0.1:8000/don-vi/van-phong/">Văn phòng Sở' in html
     reposted = [
-        p for p in sample_build.output.glob("20*/*/*/index.html") if 'class="source"' in p.read_text()
+        p
+        for p in sample_build.output.glob("20*/*/*/index.html")
+        if 'class="source"' in p.read_text()
     ]
     assert len(reposted) >= 3
     assert re.search(r'class="source">Nguồn: <a href="https://', reposted[0].read_text())

@@ -20,9 +20,7 @@ def test_closest_ignores_diacritics():
 
 
 def test_resolve_by_any_name_but_not_without_diacritics():
-    reg = Registry(
-        [RegistryEntry("van-phong", "Văn phòng Sở", "Văn phòng", ("VP Sở",))], "đơn vị"
-    )
+    reg = Registry([RegistryEntry("van-phong", "Văn phòng Sở", "Văn phòng", ("VP Sở",))], "đơn vị")
     for name in ("van-phong", "Văn phòng Sở", "văn  phòng sở", "VP Sở", "Văn phòng"):
         assert reg.resolve(name).slug == "van-phong"
     assert reg.resolve("Van phong So") is None

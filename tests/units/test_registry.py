@@ -34,7 +34,7 @@ def test_unknown_parent_and_cycles_are_reported(tmp_path):
         ),
         encoding="utf-8",
     )
-    registry, problems = load_units(str(path))
+    _, problems = load_units(str(path))
     text = " ".join(p.message for p in problems)
     assert "'khong-co' không có trong danh sách" in text
     assert "vòng lặp" in text
