@@ -9,11 +9,16 @@ Dates are read day-first in TIMEZONE (see dates.py).
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
+
 from pelican import signals
 
 from plugins.build_guard import fail
 
 from .reader import CORE_FIELDS, PortalMarkdownReader
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_REQUIRED = {"article": ["title", "date", "unit", "category"], "page": ["title"]}
 
@@ -32,6 +37,27 @@ def check_settings(pelican) -> None:
         fail("pelicanconf.py: TIMEZONE must be Asia/Ho_Chi_Minh; editors' dates are local times.")
 
 
+def warn_unread_files(generators) -> None:
+    """A post saved as .txt or .docx would silently never appear: say so."""
+    settings = generators[0].settings
+    content = Path(settings["PATH"])
+    readable = set(PortalMarkdownReader.file_extensions)
+    static_roots = [content / p for p in settings.get("STATIC_PATHS", [])]
+    for folder in [*settings.get("ARTICLE_PATHS", []), *settings.get("PAGE_PATHS", [])]:
+        for path in sorted((content / folder).rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            if path.suffix.lstrip(".").lower() in readable:
+                continue
+            if any(root in path.parents for root in static_roots):
+                continue
+            logger.warning(
+                "%s: tệp này không phải bài viết Markdown (.md) nên không được đăng; "
+                "nếu là bài viết, hãy lưu lại với đuôi .md",
+                path.relative_to(content.parent).as_posix(),
+            )
+
+
 def add_reader(readers) -> None:
     for extension in PortalMarkdownReader.file_extensions:
         readers.reader_classes[extension] = PortalMarkdownReader
@@ -40,3 +66,4 @@ def add_reader(readers) -> None:
 def register() -> None:
     signals.initialized.connect(check_settings)
     signals.readers_init.connect(add_reader)
+    signals.all_generators_finalized.connect(warn_unread_files)

@@ -8,6 +8,7 @@ build can go on reading the rest and report everything at once.
 from __future__ import annotations
 
 import os
+import re
 from typing import Any, ClassVar
 
 from markdown import Markdown
@@ -73,7 +74,7 @@ class PortalMarkdownReader(YAMLMetadataReader):
             body = match.group("content")
         else:
             header = text.split("\n\n", 1)[0]
-            raw, body = self._key_value_header(text)
+            raw, body = self._key_value_header(text, reporter)
         reporter.header = header
 
         md = Markdown(**self._markdown_settings())
@@ -125,19 +126,22 @@ class PortalMarkdownReader(YAMLMetadataReader):
             return {}
         return {str(k).strip().lower(): v for k, v in data.items() if v is not None}
 
-    def _key_value_header(self, text: str) -> tuple[dict[str, Any], str]:
-        md = Markdown(extensions=["markdown.extensions.meta"])
-        md.convert(text)
-        meta = getattr(md, "Meta", {})
+    def _key_value_header(self, text: str, reporter: _Reporter) -> tuple[dict[str, Any], str]:
         lines = text.split("\n")
-        body_start = 0
-        if meta:
-            for index, line in enumerate(lines):
-                if not line.strip():
-                    body_start = index + 1
-                    break
-            else:
-                body_start = len(lines)
+        header_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+        for number, line in enumerate(lines[:header_end], start=1):
+            if number > 1 and not (_META_LINE.match(line) or _META_MORE.match(line)):
+                reporter.report_line(
+                    number,
+                    "",
+                    f'dòng "{line.strip()}" trong phần đầu bài không có dạng "Tên: giá trị"',
+                    "thêm dấu ':' sau tên trường, hoặc để một dòng trống trước nội dung bài",
+                )
+                break
+        md = Markdown(extensions=["markdown.extensions.meta"])
+        md.convert("\n".join(lines[:header_end]))  # the header only: the body is converted once
+        meta = getattr(md, "Meta", {})
+        body_start = header_end + 1 if meta else 0
         raw: dict[str, Any] = {}
         for key, values in meta.items():
             raw[key.lower()] = values[0] if len(values) == 1 else "\n".join(values)
@@ -182,6 +186,14 @@ class PortalMarkdownReader(YAMLMetadataReader):
             if converted is not None:
                 out[name] = converted
 
+        date, modified = out.get("date"), out.get("modified")
+        if date and modified and modified < date:
+            reporter.report(
+                "modified",
+                "ngày cập nhật (Modified) sớm hơn ngày đăng (Date)",
+                "Modified là lúc sửa bài, phải sau Date; xóa dòng Modified nếu chưa sửa bài",
+            )
+
         image = out.get("image")
         if image and not os.path.isfile(os.path.join(settings["PATH"], image)):
             reporter.report(
@@ -217,6 +229,10 @@ class PortalMarkdownReader(YAMLMetadataReader):
         if name in ("unit", "category"):
             return value  # resolved by the units and categories plugins
         return " ".join(str(value).split()) if isinstance(value, str) else value
+
+
+_META_LINE = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")  # as markdown.extensions.meta reads them
+_META_MORE = re.compile(r"^[ ]{4,}")
 
 
 class _Reporter:

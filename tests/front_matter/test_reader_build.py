@@ -137,6 +137,18 @@ BROKEN_POSTS = {
         'không tìm thấy ảnh "images/khong-co.jpg"',
         5,
     ),
+    "header-line-without-colon.md": (
+        "Title: Thiếu dấu hai chấm\nDate: 12/09/2023\nUnit Văn phòng Sở\n"
+        "Category: Thông báo\n\nx\n",
+        'dòng "Unit Văn phòng Sở" trong phần đầu bài không có dạng',
+        3,
+    ),
+    "modified-before-date.md": (
+        "Title: Sửa trước khi đăng\nDate: 12/09/2023\nModified: 11/09/2023\nUnit: Văn phòng Sở\n"
+        "Category: Thông báo\n\nx\n",
+        "ngày cập nhật (Modified) sớm hơn ngày đăng (Date)",
+        3,
+    ),
     "bad-yaml.md": (
         '---\ntitle: Thông báo: lịch nghỉ\ndate: "12/09/2023"\n---\nx\n',
         "phần đầu YAML có lỗi cú pháp",
@@ -175,3 +187,11 @@ def test_a_failed_build_writes_nothing(broken_build):
     assert not broken_build.output.exists()
     leftovers = [p.name for p in broken_build.output.parent.iterdir() if "building" in p.name]
     assert leftovers == []
+
+
+def test_a_post_saved_with_another_extension_is_pointed_out(tiny_site):
+    tiny_site.post("a")
+    tiny_site.write("posts/2024/tin-moi.txt", "Title: Tin mới\n\nx\n")
+    result = tiny_site.build()
+    assert result.returncode == 0, result.log
+    assert "content/posts/2024/tin-moi.txt" in result.log and ".md" in result.log
