@@ -77,8 +77,8 @@ class PortalMarkdownReader(YAMLMetadataReader):
             raw, body = self._key_value_header(text, reporter)
         reporter.header = header
 
-        md = Markdown(**self._markdown_settings())
-        content = md.convert(body)
+        md = self._body_markdown()
+        content = md.reset().convert(body)
         kind = _kind_of(rel, self.settings)
         metadata = self._convert(raw, reporter, kind, md)
         metadata_read.send(
@@ -95,6 +95,12 @@ class PortalMarkdownReader(YAMLMetadataReader):
         return content, metadata
 
     # -- header parsing -----------------------------------------------------
+
+    def _body_markdown(self) -> Markdown:
+        """One Markdown instance per reader: building one costs more than converting a post."""
+        if getattr(self, "_portal_md", None) is None:
+            self._portal_md = Markdown(**self._markdown_settings())
+        return self._portal_md
 
     def _markdown_settings(self) -> dict[str, Any]:
         md_settings = dict(self.settings["MARKDOWN"])
@@ -127,24 +133,37 @@ class PortalMarkdownReader(YAMLMetadataReader):
         return {str(k).strip().lower(): v for k, v in data.items() if v is not None}
 
     def _key_value_header(self, text: str, reporter: _Reporter) -> tuple[dict[str, Any], str]:
+        """Pelican's ``Key: value`` header, read as markdown.extensions.meta reads it."""
         lines = text.split("\n")
-        header_end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
-        for number, line in enumerate(lines[:header_end], start=1):
-            if number > 1 and not (_META_LINE.match(line) or _META_MORE.match(line)):
-                reporter.report_line(
-                    number,
-                    "",
-                    f'dòng "{line.strip()}" trong phần đầu bài không có dạng "Tên: giá trị"',
-                    "thêm dấu ':' sau tên trường, hoặc để một dòng trống trước nội dung bài",
-                )
+        meta: dict[str, list[str]] = {}
+        key = None
+        body_start = 0
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                body_start = number if meta else 0
                 break
-        md = Markdown(extensions=["markdown.extensions.meta"])
-        md.convert("\n".join(lines[:header_end]))  # the header only: the body is converted once
-        meta = getattr(md, "Meta", {})
-        body_start = header_end + 1 if meta else 0
+            field = _META_LINE.match(line)
+            more = _META_MORE.match(line)
+            if field:
+                key = field.group("key").lower()
+                meta.setdefault(key, []).append(field.group("value").strip())
+            elif more and key:
+                meta[key].append(more.group("value").strip())
+            else:
+                if meta:
+                    reporter.report_line(
+                        number,
+                        "",
+                        f'dòng "{line.strip()}" trong phần đầu bài không có dạng "Tên: giá trị"',
+                        "thêm dấu ':' sau tên trường, hoặc để một dòng trống trước nội dung bài",
+                    )
+                body_start = number - 1 if meta else 0
+                break
+        else:
+            body_start = len(lines) if meta else 0
         raw: dict[str, Any] = {}
-        for key, values in meta.items():
-            raw[key.lower()] = values[0] if len(values) == 1 else "\n".join(values)
+        for name, values in meta.items():
+            raw[name] = values[0] if len(values) == 1 else "\n".join(values)
         return raw, "\n".join(lines[body_start:])
 
     # -- field conversion ---------------------------------------------------
@@ -231,8 +250,9 @@ class PortalMarkdownReader(YAMLMetadataReader):
         return " ".join(str(value).split()) if isinstance(value, str) else value
 
 
-_META_LINE = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:")  # as markdown.extensions.meta reads them
-_META_MORE = re.compile(r"^[ ]{4,}")
+# The header syntax of markdown.extensions.meta, which Pelican documents for posts.
+_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 
 
 class _Reporter:
