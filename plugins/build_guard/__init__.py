@@ -20,7 +20,7 @@ import time
 from pelican import signals
 
 from plugins.portal_core import problems
-from plugins.portal_core.signals import plan_outputs
+from plugins.portal_core.signals import before_publish, plan_outputs
 
 from . import staging
 from .planning import find_collisions, pelican_outputs
@@ -130,6 +130,8 @@ def report_and_stop_on_errors(stage: str) -> None:
 
 def finish_build(pelican) -> None:
     report_and_stop_on_errors("khi ghi trang")
+    before_publish.send(pelican, output_path=str(_build.staging_path), settings=pelican.settings)
+    report_and_stop_on_errors("khi kiểm tra trang đã dựng")
     retention = pelican.settings.get("OUTPUT_RETENTION", [])
     staging.publish(_build.staging_path, _build.final_output, retention)
     _build.staging_path = None

@@ -14,3 +14,9 @@ metadata_read = signal("portal-metadata-read")
 #: write, so that collisions are found before the first file is written.
 #: kwargs: ``generators``, ``settings``.
 plan_outputs = signal("portal-plan-outputs")
+
+#: Sent by the build guard after every file is written to the staging folder and before
+#: it is swapped in place of the live output. Receivers may read the built site (checks,
+#: search index) and add files to it; a receiver that records an error in the problem log
+#: stops the publish. kwargs: ``output_path`` (the staging folder), ``settings``.
+before_publish = signal("portal-before-publish")

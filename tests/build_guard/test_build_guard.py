@@ -107,3 +107,30 @@ def test_bad_setting_is_reported_at_start(tiny_site):
     assert result.returncode == 1
     assert "FEED_ALL_ATOM" in result.log and "None" in result.log
     assert "Traceback" not in result.log
+
+
+def test_before_publish_sees_the_whole_site_and_can_stop_the_publish(tiny_site):
+    tiny_site.post("a", title="Bài đầu tiên")
+    assert tiny_site.build().returncode == 0
+    before = _snapshot(tiny_site.output)
+    plugin = tiny_site.base / "checker_plugin.py"
+    plugin.write_text(
+        "from pathlib import Path\n"
+        "from plugins.portal_core import problems\n"
+        "from plugins.portal_core.signals import before_publish\n"
+        "def check(sender, output_path, settings):\n"
+        "    pages = sorted(Path(output_path).rglob('index.html'))\n"
+        "    problems.current().error('content/posts/b.md', f'checked {len(pages)} pages')\n"
+        "def register():\n"
+        "    before_publish.connect(check)\n",
+        encoding="utf-8",
+    )
+    tiny_site.post("b", title="Bài thứ hai")
+    tiny_site.settings(
+        f"PLUGIN_PATHS = PLUGIN_PATHS + [{str(tiny_site.base)!r}]\n"
+        "PLUGINS = PLUGINS + ['checker_plugin']\n"
+    )
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert "content/posts/b.md: checked" in result.log
+    assert _snapshot(tiny_site.output) == before
