@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: serve test build publish lint lock clean
+.PHONY: serve test build publish lint lock clean system-packages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,11 @@ build: $(VENV)/.runtime-installed
 publish: $(VENV)/.runtime-installed
 	$(BIN)/invoke publish
 
-test: $(VENV)/.dev-installed
+# Debian packages the tests drive for real (Chromium, Redis, nginx), installed if missing.
+system-packages:
+	bash scripts/system-packages.sh
+
+test: $(VENV)/.dev-installed system-packages
 	$(BIN)/invoke test
 
 lint: $(VENV)/.dev-installed

@@ -2,7 +2,7 @@
 # Installs the Debian packages the test suite drives for real (a browser, Redis, nginx),
 # when they are missing. Run by `make test`; needs root (or sudo) and apt-get.
 # Tests that need a missing program are skipped with the reason, so a machine without
-# root can still run the rest.
+# root can still run the rest; with REQUIRE_SYSTEM_PACKAGES=1 (CI) a missing one is fatal.
 set -euo pipefail
 
 # program -> Debian package
@@ -26,11 +26,11 @@ elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
 else
   echo "Missing programs for some tests: ${missing[*]}." >&2
   echo "Install them with: sudo apt-get install -y ${missing[*]} (those tests are skipped)." >&2
-  exit 0
+  exit "${REQUIRE_SYSTEM_PACKAGES:-0}"
 fi
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "No apt-get here; install ${missing[*]} by hand (those tests are skipped)." >&2
-  exit 0
+  exit "${REQUIRE_SYSTEM_PACKAGES:-0}"
 fi
 echo "Installing ${missing[*]} (Debian packages) for the browser, Redis and nginx tests..."
 export DEBIAN_FRONTEND=noninteractive
