@@ -11,6 +11,7 @@ declare -A NEEDED=(
   [redis-server]=redis-server
   [nginx]=nginx
   [rsync]=rsync
+  [node]=nodejs
 )
 
 missing=()
