@@ -116,9 +116,13 @@ PLUGINS = [
     "plugins.html_sanitizer",
     "plugins.units",
     "plugins.categories",
+    "plugins.scheduling",
     "plugins.feeds",
     "plugins.theme_i18n",
 ]
+
+# -- Scheduled posts: shown (marked) in the preview, held back in production ----------
+SCHEDULING_PUBLISH_MODE = False
 
 CACHE_CONTENT = False
 LOAD_CONTENT_CACHE = False

@@ -1,46 +1,398 @@
-"""Operator and editor tasks: ``invoke --list`` shows them all."""
+"""Editor and operator tasks: ``invoke --list`` shows them all, ``invoke --help TASK`` each one.
+
+Editors:   new (scaffold a post), serve (live preview), check (validate, no deploy)
+Operators: build, publish, deploy, rollback, releases, counter, lint, test, clean
+
+The logic lives in ``portal_ops/`` (tested); this file only asks, runs and prints.
+Environment (all optional): PORTAL_HOST, PORTAL_PORT, PORTAL_LIVERELOAD_PORT,
+PORTAL_DEPLOY_TARGET, PORTAL_DEPLOY_KEEP, PORTAL_DEPLOY_SSH_PORT, PORTAL_DEPLOY_SSH_KEY,
+PORTAL_DEPLOY_KNOWN_HOSTS, PORTAL_CONTENT and PORTAL_OUTPUT (see docs/operations.md).
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 from invoke import task
+from invoke.exceptions import Exit
 
 ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from portal_ops import deploy as ops  # noqa: E402
+from portal_ops import report, scaffold  # noqa: E402
+
 BIN = Path(sys.executable).parent
-OUTPUT = ROOT / "output"
+PYTHON = BIN / "python"
+OUTPUT = Path(os.environ.get("PORTAL_OUTPUT") or ROOT / "output")
+CONTENT = Path(os.environ.get("PORTAL_CONTENT") or ROOT / "content")
 HOST = os.environ.get("PORTAL_HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORTAL_PORT", "8000"))
+LIVERELOAD_PORT = int(os.environ.get("PORTAL_LIVERELOAD_PORT", "35729"))
+DEPLOY_TARGET = os.environ.get("PORTAL_DEPLOY_TARGET", "")
+DEPLOY_KEEP = int(os.environ.get("PORTAL_DEPLOY_KEEP", "5"))
+SSH_PORT = int(os.environ.get("PORTAL_DEPLOY_SSH_PORT", "0") or 0)
+SSH_KEY = os.environ.get("PORTAL_DEPLOY_SSH_KEY", "")
+KNOWN_HOSTS = os.environ.get("PORTAL_DEPLOY_KNOWN_HOSTS", "")
+# What the preview rebuilds on: the posts, the theme, the plugins, the settings.
+WATCHED = (CONTENT, ROOT / "theme", ROOT / "plugins", ROOT / "pelicanconf.py")
 
 
-def _pelican(c, settings: str, output: Path, extra: str = "") -> None:
-    c.run(f'"{BIN / "pelican"}" content -s {settings} -o "{output}" {extra}', pty=False)
+def _pelican_build(settings: str, output: Path, title: str, extra: list[str] | None = None) -> bool:
+    """Run Pelican with its log streamed live, then print the summary box; True if it built.
+
+    A subprocess, not Pelican in-process: the build guard exits on content errors, and
+    the live preview must survive that and keep serving the last good site.
+    """
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    output = Path(output)
+    before = report.snapshot(output)
+    started = time.monotonic()
+    argv = [str(BIN / "pelican"), str(CONTENT), "-s", settings, "-o", str(output), *(extra or [])]
+    env = {**os.environ, "COLUMNS": "120", "PYTHONWARNINGS": "ignore", "NO_COLOR": "1"}
+    lines: list[str] = []
+    with (
+        console.status(f"Đang dựng trang ({settings})…", spinner="dots"),
+        subprocess.Popen(
+            argv,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        ) as proc,
+    ):
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            console.out(line.rstrip("\n"), highlight=False)
+    ok = proc.returncode == 0
+    elapsed = time.monotonic() - started
+    stats = report.parse_pelican_log("".join(lines))
+    changes = report.diff(before, report.snapshot(output)) if ok else None
+    heading = f"{title}: {'xong' if ok else 'KHÔNG THÀNH CÔNG'}"
+    print(report.build_summary(heading, stats, changes, elapsed, ok, _shown(output)))
+    return ok
 
 
-@task
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _build_or_exit(settings: str, output: Path, title: str) -> None:
+    if not _pelican_build(settings, output, title):
+        raise Exit(code=1)
+
+
+@task(help={"output": "folder to write the site into [output/]"})
 def build(c, output=str(OUTPUT)):
-    """Build the preview site (pelicanconf.py) into OUTPUT."""
-    with c.cd(str(ROOT)):
-        _pelican(c, "pelicanconf.py", Path(output))
+    """Build the preview site (pelicanconf.py: drafts and scheduled posts shown, marked)."""
+    _build_or_exit("pelicanconf.py", Path(output), "Dựng bản xem trước")
 
 
-@task
+@task(help={"output": "folder to write the site into [output/]"})
 def publish(c, output=str(OUTPUT)):
-    """Build the production site (publishconf.py) into OUTPUT."""
-    with c.cd(str(ROOT)):
-        _pelican(c, "publishconf.py", Path(output))
+    """Build the production site (publishconf.py: no drafts, no posts dated in the future)."""
+    _build_or_exit("publishconf.py", Path(output), "Dựng bản xuất bản")
 
 
 @task
-def serve(c, host=HOST, port=PORT):
-    """Build the preview site, then serve it at http://HOST:PORT."""
-    build(c)
+def check(c):
+    """Validate every post and run the compliance checks, without deploying anything."""
+    compliance = ROOT / "plugins" / "compliance" / "__main__.py"
+    if compliance.exists():
+        result = c.run(f'"{PYTHON}" -m plugins.compliance', warn=True, pty=False)
+        if result is None or result.exited != 0:
+            raise Exit(code=1)
+        return
+    with tempfile.TemporaryDirectory(prefix="portal-check-") as tmp:
+        _build_or_exit("publishconf.py", Path(tmp) / "output", "Kiểm tra nội dung")
+    print("Không có lỗi. Chưa có gì được xuất bản.")
+
+
+def _start_counter(host: str, port: int) -> subprocess.Popen | None:
+    """``python -m counter`` in the background, in its own session so Ctrl+C stops it via us.
+
+    Its defaults suit ``invoke serve`` on 127.0.0.1:8000; another port or output folder
+    is passed on unless the COUNTER_* variables already say otherwise.
+    """
+    if not (ROOT / "counter" / "__main__.py").exists():
+        return None
+    env = dict(os.environ)
+    env.setdefault("COUNTER_MANIFEST", str(OUTPUT / "counter-paths.json"))
+    env.setdefault("COUNTER_ALLOWED_ORIGINS", f"http://{host}:{port},http://localhost:{port}")
+    proc = subprocess.Popen(
+        [str(PYTHON), "-m", "counter"], cwd=ROOT, env=env, start_new_session=True
+    )
+    time.sleep(0.5)
+    if proc.poll() is not None:
+        print(f"Bộ đếm truy cập không chạy được (mã {proc.returncode}); trang vẫn xem được.")
+        return None
+    print("Bộ đếm truy cập đang chạy (python -m counter).")
+    return proc
+
+
+def _stop(proc: subprocess.Popen | None) -> None:
+    """SIGTERM, so the counter flushes its batch; SIGKILL only if it hangs."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _ignored(path: str) -> bool:
+    """Editors' swap and backup files must not trigger rebuilds."""
+    name = os.path.basename(path)
+    return name.startswith((".#", "~")) or name.endswith(("~", ".tmp", ".swx")) or name == "4913"
+
+
+@task(
+    help={
+        "host": "address to listen on [127.0.0.1]",
+        "port": "port of the site [8000]",
+        "liveport": "port of the live-reload socket [35729]",
+        "counter": "also run the counter service when counter/ exists [yes]",
+    }
+)
+def serve(c, host=HOST, port=PORT, liveport=LIVERELOAD_PORT, counter=True):
+    """Build the preview, serve it at http://HOST:PORT and reload the browser on every save."""
+    from livereload import Server
+
+    site_url = ["-e", f'SITEURL="http://{host}:{int(port)}"']  # links follow --host/--port
+    _pelican_build("pelicanconf.py", OUTPUT, "Dựng bản xem trước", site_url)
+    OUTPUT.mkdir(exist_ok=True)
+    counter_proc = _start_counter(host, int(port)) if counter else None
+
+    def rebuild() -> None:
+        # A failed build leaves output/ as it was (build guard): the last good site stays up.
+        if not _pelican_build("pelicanconf.py", OUTPUT, "Dựng lại", site_url):
+            print("Trang đang hiển thị là bản dựng tốt gần nhất. Sửa lỗi rồi lưu lại tệp.")
+
+    server = Server()
+    server.watcher.ignore_dirs("__pycache__", ".pytest_cache")
+    for path in WATCHED:
+        server.watch(str(path), rebuild, ignore=_ignored)
     print(f"Cổng thông tin đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    print("Trang tự tải lại mỗi khi lưu một tệp trong content/, theme/ hoặc plugins/.")
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop: clean up like Ctrl+C
+    try:
+        server.serve(host=host, port=int(port), liveport=int(liveport), root=str(OUTPUT))
+    finally:
+        _stop(counter_proc)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+@task(
+    help={
+        "host": "listen address [COUNTER_HOST or 127.0.0.1]",
+        "port": "listen port [COUNTER_PORT or 8001]",
+        "store": "sqlite:///path or redis://host:port/db [COUNTER_STORE]",
+    }
+)
+def counter(c, host="", port=0, store=""):
+    """Run the visitor counter service in the foreground (python -m counter; counter/README.md)."""
+    if not (ROOT / "counter" / "__main__.py").exists():
+        raise Exit("counter/ has no __main__.py: the counter service is not installed", code=1)
+    flags = [f"--host {host}" if host else "", f"--port {int(port)}" if port else ""]
+    flags.append(f'--store "{store}"' if store else "")
     with c.cd(str(ROOT)):
-        c.run(f'"{BIN / "pelican"}" --listen -b {host} -p {port} -o "{OUTPUT}" -s pelicanconf.py')
+        c.run(f'"{PYTHON}" -m counter ' + " ".join(f for f in flags if f), pty=False)
+
+
+@task(
+    help={
+        "title": "tiêu đề bài",
+        "unit": "đơn vị: số trong danh sách, slug, tên hoặc tên khác",
+        "category": "chuyên mục: số, slug hoặc tên",
+        "author": "người viết (không bắt buộc)",
+        "summary": "tóm tắt (không bắt buộc)",
+        "slug": "địa chỉ bài (mặc định: tạo từ tiêu đề)",
+        "date": "ngày giờ đăng, ví dụ 20/10/2026 08:00 (mặc định: bây giờ; ngày sau: hẹn giờ)",
+        "draft": "tạo bản nháp (Status: draft)",
+    }
+)
+def new(c, title="", unit="", category="", author="", summary="", slug="", date="", draft=False):
+    """Tạo một bài mới: hỏi tiêu đề, đơn vị, chuyên mục (hoặc nhận qua tham số)."""
+    from plugins.categories.registry import load_categories
+    from plugins.front_matter.dates import DateError, parse_date
+    from plugins.units.registry import load_units
+
+    interactive = sys.stdin.isatty()
+    units, unit_problems = load_units(str(CONTENT / "units.yml"))
+    categories, category_problems = load_categories(str(CONTENT / "categories.yml"))
+    for problem in [*unit_problems, *category_problems]:
+        print(f"{problem.path}:{problem.line or ''} {problem.message}", file=sys.stderr)
+    try:
+        if not title.strip():
+            if not interactive:
+                raise scaffold.ScaffoldError('thiếu tiêu đề: invoke new --title "…"')
+            title = input("Tiêu đề bài: ")
+        if not title.strip():
+            raise scaffold.ScaffoldError("tiêu đề đang để trống")
+        unit_tree = units.tree()
+        if unit:
+            chosen_unit = scaffold.choose(units, unit, [e for e, _ in unit_tree])
+        elif interactive:
+            print("Đơn vị viết bài:")
+            chosen_unit = scaffold.ask_choice(units, "Chọn đơn vị (số hoặc tên): ", unit_tree)
+        else:
+            raise scaffold.ScaffoldError('thiếu đơn vị: invoke new --unit "Văn phòng Sở"')
+        category_list = [(entry, 0) for entry in categories]
+        if category:
+            chosen_category = scaffold.choose(categories, category)
+        elif interactive:
+            print("Chuyên mục:")
+            chosen_category = scaffold.ask_choice(
+                categories, "Chọn chuyên mục (số hoặc tên): ", category_list
+            )
+        else:
+            raise scaffold.ScaffoldError('thiếu chuyên mục: invoke new --category "Thông báo"')
+        try:
+            when = parse_date(date) if date.strip() else scaffold.now_local()
+        except DateError as exc:
+            raise scaffold.ScaffoldError(f"--date: {exc}") from None
+        post = scaffold.NewPost(
+            title=title,
+            unit=chosen_unit,
+            category=chosen_category,
+            date=when,
+            slug=scaffold.check_slug(slug) if slug.strip() else scaffold.slug_for(title),
+            author=author,
+            summary=summary,
+            draft=draft,
+        )
+        path = scaffold.create(CONTENT, post)
+    except scaffold.ScaffoldError as exc:
+        raise Exit(f"Lỗi: {exc}", code=1) from None
+    print(f"Đã tạo {_shown(path)}")
+    if when > scaffold.now_local():
+        print(f"Bài hẹn giờ: sẽ được đăng ở lần dựng đầu tiên sau {when:%d/%m/%Y %H:%M}.")
+    print("Mở tệp, viết nội dung, rồi xem trước bằng: invoke serve")
+
+
+def _git_sha() -> str:
+    for name in ("GITHUB_SHA", "CI_COMMIT_SHA"):
+        if os.environ.get(name):
+            return os.environ[name]
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _target(target: str, port: int, identity: str, known_hosts: str) -> ops.Target:
+    try:
+        return ops.parse_target(
+            target or DEPLOY_TARGET,
+            port=int(port) or SSH_PORT or None,
+            identity=identity or SSH_KEY,
+            known_hosts=known_hosts or KNOWN_HOSTS,
+        )
+    except ops.DeployError as exc:
+        raise Exit(f"deploy: {exc}", code=1) from None
+
+
+def _progress(index: int, total: int, title: str) -> None:
+    print(f"[{index}/{total}] {title}", flush=True)
+
+
+_TARGET_HELP = {
+    "target": "/local/path, user@host:/path or ssh://user@host:port/path [$PORTAL_DEPLOY_TARGET]",
+    "port": "SSH port [$PORTAL_DEPLOY_SSH_PORT or 22]",
+    "identity": "SSH private key file [$PORTAL_DEPLOY_SSH_KEY]",
+    "known_hosts": "known_hosts file pinning the server's key [$PORTAL_DEPLOY_KNOWN_HOSTS]",
+}
+
+
+@task(
+    help={
+        **_TARGET_HELP,
+        "keep": "how many releases to keep [$PORTAL_DEPLOY_KEEP or 5]",
+        "output": "the built site to upload [output/]",
+        "skip_build": "upload OUTPUT as it is, without building it first",
+    }
+)
+def deploy(
+    c,
+    target="",
+    keep=DEPLOY_KEEP,
+    output=str(OUTPUT),
+    skip_build=False,
+    port=0,
+    identity="",
+    known_hosts="",
+):
+    """Build for production, upload as a new release and switch to it atomically."""
+    where = _target(target, port, identity, known_hosts)
+    if not skip_build:
+        _build_or_exit("publishconf.py", Path(output), "Dựng bản xuất bản")
+    print(f"Deploying {_shown(Path(output))} to {where.describe()}")
+    try:
+        result = ops.deploy(Path(output), where, int(keep), _git_sha(), progress=_progress)
+    except ops.DeployError as exc:
+        print(report.box("Deploy FAILED: the live site is unchanged", [("error", str(exc))], False))
+        raise Exit(code=1) from None
+    rows = [
+        ("target", result.target),
+        ("live release", result.release),
+        ("previous", result.previous or "none"),
+        ("files sent", "?" if result.files_transferred is None else str(result.files_transferred)),
+        ("pruned", ", ".join(result.pruned) or "none"),
+        ("time", f"{result.elapsed:.1f} s"),
+        ("undo", "invoke rollback"),
+    ]
+    print(report.box("Deployed", rows))
+
+
+@task(help={**_TARGET_HELP, "to": "release to switch to [the one before the live one]"})
+def rollback(c, target="", to="", port=0, identity="", known_hosts=""):
+    """Switch the live site back to the previous release (or --to NAME)."""
+    where = _target(target, port, identity, known_hosts)
+    try:
+        was, now = ops.rollback(where, to or None, progress=_progress)
+    except ops.DeployError as exc:
+        raise Exit(f"rollback: {exc}", code=1) from None
+    print(
+        report.box(
+            "Rolled back", [("target", where.describe()), ("was", was or "none"), ("now", now)]
+        )
+    )
+
+
+@task(help=_TARGET_HELP)
+def releases(c, target="", port=0, identity="", known_hosts=""):
+    """List the releases on the target, the live one marked."""
+    where = _target(target, port, identity, known_hosts)
+    state = ops.read_state(where, ops.run_command)
+    for name in state.releases:
+        print(f"{'*' if name == state.current else ' '} {name}")
+    if not state.releases:
+        print(f"no releases on {where.describe()}")
 
 
 @task

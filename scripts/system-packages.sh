@@ -12,6 +12,8 @@ declare -A NEEDED=(
   [nginx]=nginx
   [rsync]=rsync
   [node]=nodejs
+  [ssh]=openssh-client
+  [sshd]=openssh-server
 )
 
 missing=()
@@ -38,6 +40,6 @@ export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # Debian starts services it installs; the tests start their own on loopback ports.
-for service in redis-server nginx; do
+for service in redis-server nginx ssh; do
   if command -v service >/dev/null 2>&1; then $SUDO service "$service" stop >/dev/null 2>&1 || true; fi
 done

@@ -1,0 +1,89 @@
+"""The CI pipelines: valid against their published schemas (offline), and doing what they say.
+
+Schemas come from check-jsonschema's vendored copy of the SchemaStore (GitHub workflows,
+GitLab CI), so no network is needed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from check_jsonschema.cli.main_command import main as check_jsonschema
+from click.testing import CliRunner
+
+from tests.conftest import ROOT
+
+GITHUB = ROOT / ".github/workflows/portal.yml"
+GITLAB = ROOT / ".gitlab-ci.yml"
+
+
+def validate(path: Path, schema: str):
+    """``check-jsonschema --builtin-schema SCHEMA PATH``, in-process (the same CLI, faster)."""
+    return CliRunner().invoke(check_jsonschema, ["--builtin-schema", schema, str(path)])
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"), [(GITHUB, "vendor.github-workflows"), (GITLAB, "vendor.gitlab-ci")]
+)
+def test_pipeline_matches_its_schema(path, schema):
+    done = validate(path, schema)
+    assert done.exit_code == 0, done.output
+
+
+@pytest.mark.parametrize(
+    ("path", "schema", "old", "new"),
+    [
+        (GITHUB, "vendor.github-workflows", "runs-on:", "runs_on:"),
+        (GITLAB, "vendor.gitlab-ci", "interruptible: false", "when: sometimes"),
+    ],
+)
+def test_the_validator_rejects_a_broken_pipeline(tmp_path, path, schema, old, new):
+    broken = tmp_path / path.name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert validate(broken, schema).exit_code == 1
+
+
+def _load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _scripts(job: dict) -> str:
+    steps = job.get("steps") or []
+    parts = [s.get("run", "") for s in steps] + job.get("before_script", []) + job.get("script", [])
+    return "\n".join(parts)
+
+
+def test_github_tests_on_push_deploys_main_and_runs_hourly():
+    flow = _load(GITHUB)
+    triggers = flow[True] if True in flow else flow["on"]  # YAML 1.1 reads "on" as True
+    assert triggers["push"]["branches"] == ["main"]
+    cron = triggers["schedule"][0]["cron"].split()
+    assert cron[1:] == ["*", "*", "*", "*"] and cron[0].isdigit()  # every hour
+    test, deploy = flow["jobs"]["test"], flow["jobs"]["deploy"]
+    assert ".ci/run" in _scripts(test) and "invoke check" in _scripts(test)
+    assert "apt-get install" in _scripts(test)
+    assert deploy["needs"] == "test"
+    assert "refs/heads/main" in deploy["if"] and "pull_request" in deploy["if"]
+    assert "make publish" in _scripts(deploy)
+    assert "invoke deploy" in _scripts(deploy)
+    env = deploy["env"]
+    for secret in ("DEPLOY_USER", "DEPLOY_HOST", "DEPLOY_PATH"):
+        assert f"secrets.{secret}" in env["PORTAL_DEPLOY_TARGET"]
+    assert "DEPLOY_SSH_KEY" in str(deploy["steps"]) and "DEPLOY_KNOWN_HOSTS" in str(deploy["steps"])
+    assert deploy["concurrency"]["cancel-in-progress"] is False  # never two deploys at once
+
+
+def test_gitlab_tests_on_push_and_deploys_on_main_and_schedule():
+    ci = _load(GITLAB)
+    test, deploy = ci["test"], ci["deploy"]
+    assert ".ci/run" in _scripts(test) and "invoke check" in _scripts(test)
+    assert "apt-get install" in _scripts(test)
+    assert deploy["stage"] == "deploy" and deploy["resource_group"] == "production"
+    rules = " ".join(r["if"] for r in deploy["rules"])
+    assert '"schedule"' in rules and "$CI_DEFAULT_BRANCH" in rules
+    assert "make publish" in _scripts(deploy) and "invoke deploy" in _scripts(deploy)
+    assert "$DEPLOY_HOST" in deploy["variables"]["PORTAL_DEPLOY_TARGET"]
