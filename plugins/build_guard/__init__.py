@@ -101,11 +101,18 @@ def check_before_writing(generators) -> None:
     for _receiver, planned in plan_outputs.send(None, generators=generators, settings=settings):
         outputs += planned or []
     for path, claimants in sorted(find_collisions(outputs).items()):
+        posts = [c.split(" ", 1)[1] for c in claimants if c.startswith(("bài ", "trang content"))]
+        if posts:
+            hint = (
+                "đặt Slug: khác cho một trong các bài/trang trên (ví dụ thêm năm hoặc tháng "
+                "vào cuối), hoặc đổi tiêu đề"
+            )
+        else:
+            hint = "đổi tên một trong các tệp trên, hoặc đổi cài đặt địa chỉ (…_SAVE_AS) bị trùng"
         log.error(
-            claimants[0].split(" ", 1)[-1] if claimants[0].startswith("bài ") else "content",
+            posts[0] if posts else "content",
             f'"{path}" sẽ bị ghi hai lần, bởi: {"; ".join(claimants)}',
-            hint="hai bài có cùng địa chỉ: đặt Slug: khác nhau cho một trong hai bài "
-            "(ví dụ thêm năm hoặc tháng vào cuối), hoặc đổi tiêu đề",
+            hint=hint,
         )
     report_and_stop_on_errors("trước khi ghi")
 
