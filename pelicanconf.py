@@ -4,6 +4,7 @@ Production overrides are in publishconf.py. Settings owned by a plugin are
 documented in that plugin's ``__init__.py``.
 """
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -114,12 +115,31 @@ PLUGINS = [
     "plugins.build_guard",  # must stay first: it counts errors from the start
     "plugins.front_matter",
     "plugins.html_sanitizer",
+    "plugins.images",
     "plugins.units",
     "plugins.categories",
     "plugins.scheduling",
     "plugins.feeds",
+    "plugins.related_posts",
+    "plugins.search",
+    "plugins.visitor_counter",
     "plugins.theme_i18n",
+    "pelican.plugins.sitemap",
 ]
+
+# -- Photos (plugins/images): responsive sizes, WebP, metadata stripped -----------
+IMAGES_WIDTHS = [480, 800, 1200]
+IMAGES_PUBLISH_ORIGINALS = False
+IMAGES_REQUIRE_ALT = False  # a warning in the preview, an error in production
+IMAGES_CACHE_PATH = "cache/images"  # next to content/, outside the output
+
+# -- Site maps and search (plugins/search, pelican-sitemap) ---------------------------
+SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", "^tim-kiem/", "^ban-nhap/"]}
+
+# -- Visitor counters (plugins/visitor_counter; the service is counter/) ------------
+# The service's own store by default; CI points COUNTER_SNAPSHOT at the JSON it fetched.
+COUNTER_SNAPSHOT = os.environ.get("COUNTER_SNAPSHOT", str(ROOT / "var" / "counter.sqlite3"))
+COUNTER_ENDPOINT = "http://127.0.0.1:8001/api/v1"
 
 # -- Scheduled posts: shown (marked) in the preview, held back in production ----------
 SCHEDULING_PUBLISH_MODE = False

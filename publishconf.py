@@ -13,6 +13,12 @@ RELATIVE_URLS = False
 # Posts dated in the future wait for the first scheduled build after their date.
 SCHEDULING_PUBLISH_MODE = True
 
+# Every image needs its alt text before it is published.
+IMAGES_REQUIRE_ALT = True
+
+# The counter API is proxied by nginx on the site's own origin (deploy/nginx/portal.conf).
+COUNTER_ENDPOINT = "/api/v1"
+
 # Drafts are never published.
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""

@@ -37,7 +37,14 @@ def run_pelican(
     content: Path, output: Path, settings_file: Path | str = ROOT / "pelicanconf.py"
 ) -> BuildResult:
     """``pelican CONTENT -s SETTINGS -o OUTPUT`` as a user runs it, from the repo root."""
-    env = {**os.environ, "COLUMNS": "200", "PYTHONWARNINGS": "ignore"}
+    env = {
+        **os.environ,
+        "COLUMNS": "200",
+        "PYTHONWARNINGS": "ignore",
+        # Never the developer's own counter store: builds in tests see no snapshot
+        # unless a test gives one.
+        "COUNTER_SNAPSHOT": str(output.parent / "no-counter-snapshot.json"),
+    }
     proc = subprocess.run(
         [
             sys.executable,

@@ -72,7 +72,7 @@ def test_every_internal_link_resolves(sample_build):
 def test_pages_are_vietnamese_with_the_skip_link_first(sample_build):
     for page in _html_files(sample_build.output):
         html = page.read_text(encoding="utf-8")
-        assert '<html lang="vi">' in html, page
+        assert '<html lang="vi"' in html, page
         assert '<meta charset="utf-8">' in html
         parser = _Links()
         body = html[html.index("<body") :]

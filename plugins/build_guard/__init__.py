@@ -7,7 +7,9 @@
 * builds into a staging folder and swaps it in only when all went well.
 
 It must be the first entry of PLUGINS: it counts errors from the moment it is
-imported. Settings: none.
+imported. Its ``finalized`` receiver is connected last (at ``initialized``), so other
+plugins' ``finalized`` work and the ``before_publish`` receivers all see the staging
+folder before it is swapped in. Settings: none.
 """
 
 from __future__ import annotations
@@ -75,6 +77,10 @@ def fail(summary: str, details: list[str] | None = None) -> None:
 
 
 def check_plugins_loaded(pelican) -> None:
+    # Connected now, after every plugin's register(): receivers run in connection order
+    # (Pelican makes blinker keep it), so every other plugin's ``finalized`` work
+    # (pelican-sitemap, for one) lands in the staging folder before the swap.
+    signals.finalized.connect(finish_build)
     if _counter.errors:
         fail(
             "Bản dựng dừng lại: có plugin không tải được (xem lỗi ở trên). "
@@ -162,4 +168,3 @@ def register() -> None:
     signals.initialized.connect(check_plugins_loaded)
     signals.get_generators.connect(start_build)
     signals.all_generators_finalized.connect(check_before_writing)
-    signals.finalized.connect(finish_build)

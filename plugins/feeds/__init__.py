@@ -157,14 +157,7 @@ class FeedsGenerator(Generator):
         site_url = self.settings["SITEURL"].rstrip("/") + "/"
         out = []
         for article in articles[: self.settings["FEEDS_MAX_ITEMS"]]:
-            image_url = image_type = ""
-            image_length = 0
-            image = getattr(article, "image", None)
-            if image:
-                image_path = os.path.join(self.settings["PATH"], image)
-                image_url = site_url + image
-                image_type = mimetypes.guess_type(image)[0] or "application/octet-stream"
-                image_length = os.path.getsize(image_path) if os.path.isfile(image_path) else 0
+            image_url, image_type, image_length = self._lead_image(article, site_url)
             author = getattr(article, "author", None)
             unit = getattr(article, "unit", None)
             category = getattr(article, "category", None)
@@ -184,6 +177,22 @@ class FeedsGenerator(Generator):
                 )
             )
         return out
+
+    def _lead_image(self, article, site_url: str) -> tuple[str, str, int]:
+        """URL, MIME type and size of the lead photo as published (processed if possible)."""
+        lead = getattr(article, "lead_image", None)  # plugins/images, when enabled
+        if lead is not None and lead.src.startswith(site_url):
+            path = os.path.join(self.output_path, lead.src[len(site_url) :])
+            mime = lead.fallback_type or mimetypes.guess_type(lead.src)[0] or ""
+        else:
+            image = getattr(article, "image", None)
+            if not image:
+                return "", "", 0
+            path = os.path.join(self.settings["PATH"], image)
+            lead_src = site_url + image
+            mime = mimetypes.guess_type(image)[0] or "application/octet-stream"
+            return lead_src, mime, os.path.getsize(path) if os.path.isfile(path) else 0
+        return lead.src, mime, os.path.getsize(path) if os.path.isfile(path) else 0
 
     def generate_output(self, writer) -> None:
         articles = self.context.get("articles", [])

@@ -8,7 +8,7 @@ Settings (defaults in brackets):
   DEFAULT_LANG              catalogue and Babel locale ["vi"]
   THEME_TRANSLATIONS_DIR    [THEME + "/translations"]
 Filters: ``datetime_vn`` (12/09/2023 13:43), ``date_vn`` (12/09/2023),
-``number_vn`` (278.872), ``iso_datetime``.
+``time_date_vn`` (13:43 12/09/2023), ``number_vn`` (278.872), ``iso_datetime``.
 """
 
 from __future__ import annotations

@@ -57,6 +57,9 @@ def date_filters(lang: str) -> dict[str, Callable]:
     def date_vn(value: dt.datetime) -> str:
         return format_datetime(value, "dd/MM/yyyy", tzinfo=value.tzinfo, locale=lang)
 
+    def time_date_vn(value: dt.datetime) -> str:
+        return format_datetime(value, "HH:mm dd/MM/yyyy", tzinfo=value.tzinfo, locale=lang)
+
     def number_vn(value: int | float) -> str:
         return format_decimal(value, locale=lang)
 
@@ -66,6 +69,7 @@ def date_filters(lang: str) -> dict[str, Callable]:
     return {
         "datetime_vn": datetime_vn,
         "date_vn": date_vn,
+        "time_date_vn": time_date_vn,
         "number_vn": number_vn,
         "iso_datetime": iso_datetime,
     }

@@ -57,4 +57,4 @@ def test_english_interface_is_a_setting_not_a_fork(tiny_site):
     assert result.returncode == 0, result.log
     html = result.page("index.html")
     assert "Skip to main content" in html and "Truy cập nội dung luôn" not in html
-    assert '<html lang="en">' in html
+    assert '<html lang="en"' in html

@@ -1,0 +1,207 @@
+"""Finding things: the Pagefind search index and page, the HTML site map, robots.txt, 404.
+
+Search runs in the visitor's browser with no server: after the articles and pages
+are written, this plugin runs Pagefind (the binary in the ``pagefind[extended]``
+wheel, no download) over the output folder and adds a diacritic-free twin of each
+page (see ``folding.py``) so that "duong" finds "đường". Article and page templates
+mark what is indexed (``data-pagefind-body``) and the unit and category filters
+(``data-pagefind-filter``); ``theme/static/js/search.js`` queries the index.
+
+When the index is built: at build_guard's ``before_publish``, once every page is in
+the staging folder and before it is swapped in, so the search bundle is published
+atomically with the pages it describes. A Pagefind failure stops the build like any
+other error.
+
+Settings (defaults in brackets):
+  SEARCH_URL / SEARCH_SAVE_AS              the search page ["tim-kiem/", "tim-kiem/index.html"]
+  SITEMAP_PAGE_URL / SITEMAP_PAGE_SAVE_AS  the HTML site map, "Sơ đồ trang"
+                                           ["so-do-trang/", "so-do-trang/index.html"]
+  NOT_FOUND_SAVE_AS                        the 404 page ["404.html"]
+  ROBOTS_SAVE_AS                           robots.txt, pointing at sitemap.xml ["robots.txt"]
+  ROBOTS_DISALLOW                          paths crawlers skip [["/ban-nhap/", "/pagefind/"]]
+  SEARCH_INDEX                             build the Pagefind index [True]
+  SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]
+
+Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+from pelican import signals
+from pelican.generators import Generator
+
+from plugins.build_guard import fail
+from plugins.portal_core.signals import before_publish, plan_outputs
+
+from .folding import FoldedRecord, folded_record, plain_text
+from .indexer import SearchIndexError, build_index
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "SEARCH_URL": "tim-kiem/",
+    "SEARCH_SAVE_AS": "tim-kiem/index.html",
+    "SITEMAP_PAGE_URL": "so-do-trang/",
+    "SITEMAP_PAGE_SAVE_AS": "so-do-trang/index.html",
+    "NOT_FOUND_SAVE_AS": "404.html",
+    "ROBOTS_SAVE_AS": "robots.txt",
+    "ROBOTS_DISALLOW": ["/ban-nhap/", "/pagefind/"],
+    "SEARCH_INDEX": True,
+    "SEARCH_BUNDLE_DIR": "pagefind",
+}
+
+
+def check_settings(pelican) -> None:
+    settings = pelican.settings
+    for key, value in DEFAULTS.items():
+        settings.setdefault(key, value)
+    if not isinstance(settings["SEARCH_INDEX"], bool):
+        fail(
+            f"pelicanconf.py: SEARCH_INDEX must be True or False, not {settings['SEARCH_INDEX']!r}."
+        )
+    bundle = str(settings["SEARCH_BUNDLE_DIR"])
+    if not bundle or bundle.startswith("/") or ".." in bundle.split("/"):
+        fail(
+            f"pelicanconf.py: SEARCH_BUNDLE_DIR must be a folder inside the output, not {bundle!r}."
+        )
+
+
+#: Appended to a folded record's URL: Pagefind keeps one entry per URL, so the twin
+#: needs its own; search.js strips it when it merges the two result lists.
+FOLDED_SUFFIX = "#khong-dau"
+
+
+def records_for(articles, pages) -> list[FoldedRecord]:
+    """The folded twin of every published article and page, with its filters."""
+    out = []
+    for article in articles:
+        unit = getattr(article, "unit", None)
+        category = getattr(article, "category", None)
+        filters = {"version": ["folded"]}
+        if unit is not None:
+            filters["unit"] = [unit.slug]
+        if category is not None:
+            filters["category"] = [category.slug]
+        out.append(
+            folded_record(
+                url="/" + article.url + FOLDED_SUFFIX,
+                title=article.title,
+                summary_html=getattr(article, "summary", "") or "",
+                content_html=article.content,
+                meta={"date": article.date.strftime("%d/%m/%Y %H:%M")},
+                filters=filters,
+            )
+        )
+    for page in pages:
+        summary = plain_text(getattr(page, "summary", "") or page.content)
+        out.append(
+            folded_record(
+                url="/" + page.url + FOLDED_SUFFIX,
+                title=page.title,
+                content_html=page.content,
+                filters={"version": ["folded"]},
+                meta={
+                    "summary": summary[:200].rsplit(" ", 1)[0] + "…"
+                    if len(summary) > 200
+                    else summary
+                },
+            )
+        )
+    return out
+
+
+class SearchGenerator(Generator):
+    """Writes the search page, the site map, the 404 page and robots.txt; then indexes."""
+
+    def generate_context(self) -> None:
+        site = self.settings["SITEURL"].rstrip("/")
+        self.context["search_url"] = self.settings["SEARCH_URL"]
+        self.context["sitemap_page_url"] = self.settings["SITEMAP_PAGE_URL"]
+        self.context["search_bundle_url"] = f"{site}/{self.settings['SEARCH_BUNDLE_DIR']}/"
+
+    def _write(self, writer, template: str, save_as: str, url: str) -> None:
+        writer.write_file(
+            save_as,
+            self.get_template(template),
+            self.context,
+            relative_urls=False,  # the 404 page is served at any path
+            template_name=template,
+            url=url,
+            page_name=template,
+        )
+
+    def _write_robots(self) -> None:
+        save_as = self.settings["ROBOTS_SAVE_AS"]
+        if not save_as:
+            return
+        site = self.settings["SITEURL"].rstrip("/")
+        lines = ["User-agent: *"]
+        lines += [f"Disallow: {path}" for path in self.settings["ROBOTS_DISALLOW"]]
+        lines += ["", f"Sitemap: {site}/sitemap.xml", ""]
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write("\n".join(lines))
+
+    def generate_output(self, writer) -> None:
+        settings = self.settings
+        self._write(writer, "search", settings["SEARCH_SAVE_AS"], settings["SEARCH_URL"])
+        self._write(
+            writer, "sitemap_page", settings["SITEMAP_PAGE_SAVE_AS"], settings["SITEMAP_PAGE_URL"]
+        )
+        self._write(writer, "404", settings["NOT_FOUND_SAVE_AS"], settings["NOT_FOUND_SAVE_AS"])
+        self._write_robots()
+        _pending["records"] = (
+            records_for(self.context.get("articles", []), self.context.get("pages", []))
+            if settings["SEARCH_INDEX"]
+            else None
+        )
+
+
+#: The folded records of the build in progress, indexed at ``before_publish``.
+_pending: dict = {}
+
+
+def index_site(sender, output_path: str, settings) -> None:
+    records = _pending.pop("records", None)
+    if records is None:
+        return
+    started = time.monotonic()
+    try:
+        report = build_index(
+            output_path, records, settings["SEARCH_BUNDLE_DIR"], settings.get("DEFAULT_LANG", "vi")
+        )
+    except SearchIndexError as exc:
+        fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
+    logger.info(
+        "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %.1f giây.",
+        report.pages,
+        report.records,
+        time.monotonic() - started,
+    )
+
+
+def planned_outputs(sender, generators, settings):
+    outputs = [
+        (settings["SEARCH_SAVE_AS"], "trang tìm kiếm"),
+        (settings["SITEMAP_PAGE_SAVE_AS"], "sơ đồ trang"),
+        (settings["NOT_FOUND_SAVE_AS"], "trang 404"),
+    ]
+    if settings["ROBOTS_SAVE_AS"]:
+        outputs.append((settings["ROBOTS_SAVE_AS"], "robots.txt"))
+    return outputs
+
+
+def get_generators(pelican):
+    return SearchGenerator
+
+
+def register() -> None:
+    signals.initialized.connect(check_settings)
+    signals.get_generators.connect(get_generators)
+    plan_outputs.connect(planned_outputs)
+    before_publish.connect(index_site)

@@ -1,0 +1,56 @@
+"""Related-post ranking (pure): tags first, then unit, then category; no pairwise work."""
+
+from plugins.related_posts import core
+from plugins.related_posts.core import Item, related
+
+
+def _item(key, day, unit="u", category="c", tags=(), eligible=True):
+    return Item(key, day * 86400.0, unit, category, frozenset(tags), eligible)
+
+
+def test_shared_tags_beat_same_unit_which_beats_same_category():
+    items = [
+        _item("me", 10, unit="a", category="x", tags={"cầu"}),
+        _item("tag", 1, unit="b", category="y", tags={"cầu"}),
+        _item("unit", 9, unit="a", category="y"),
+        _item("category", 11, unit="b", category="x"),
+        _item("nothing", 10, unit="b", category="y"),
+    ]
+    assert related(items, limit=5)["me"] == ["tag", "unit", "category"]
+
+
+def test_ties_go_to_the_closest_date_then_the_newer():
+    items = [_item("me", 10), _item("far", 1), _item("near-old", 9), _item("near-new", 11)]
+    assert related(items, limit=3)["me"] == ["near-new", "near-old", "far"]
+
+
+def test_drafts_get_related_posts_but_are_never_shown_as_related():
+    items = [_item("a", 1), _item("draft", 2, eligible=False)]
+    result = related(items)
+    assert result["draft"] == ["a"]
+    assert result["a"] == []
+
+
+def test_limit_and_empty_cases():
+    items = [_item(i, i) for i in range(10)]
+    assert len(related(items, limit=3)[0]) == 3
+    assert related(items, limit=0)[0] == []
+    assert related([]) == {}
+
+
+def test_work_grows_linearly_not_quadratically(monkeypatch):
+    calls = 0
+    real_score = core.score
+
+    def counting(a, b):
+        nonlocal calls
+        calls += 1
+        return real_score(a, b)
+
+    monkeypatch.setattr(core, "score", counting)
+    n, window = 3000, 10
+    items = [_item(i, i, unit=f"u{i % 7}", category="one", tags={f"t{i % 11}"}) for i in range(n)]
+    related(items, limit=5, window=window)
+    # Each post looks at most 2 x window neighbours in each of its 3 buckets.
+    assert calls <= n * 3 * 2 * window * 2  # sort compares keys once; generous bound
+    assert calls < n * n / 10

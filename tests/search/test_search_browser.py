@@ -1,0 +1,103 @@
+"""Search in the browser: unaccented queries, đ → d, exact diacritics first, filters."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+
+from plugins.portal_core.text import fold
+
+
+def _search(page, portal_build, query: str, **params) -> list[dict]:
+    extra = "".join(f"&{key}={value}" for key, value in params.items())
+    page.goto(portal_build.at(f"tim-kiem/?q={query}{extra}"))
+    page.wait_for_selector("#search-results[data-state]", state="attached")
+    assert page.locator("#search-results").get_attribute("data-state") == "done"
+    return page.eval_on_selector_all(
+        "#search-list .search-title a",
+        "links => links.map(a => ({title: a.textContent, href: a.href}))",
+    )
+
+
+def _indexed_text(portal_build, href: str) -> str:
+    """The words Pagefind indexed for a page: its data-pagefind-body element."""
+    path = href.removeprefix(portal_build.url + "/")
+    html = (portal_build.output / path / "index.html").read_text(encoding="utf-8")
+    body = html[html.index("data-pagefind-body") :]
+    body = body[: body.index("</article>")]
+    body = re.sub(r"<(div|p) [^>]*data-pagefind-ignore.*?</\1>", " ", body, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", body)
+
+
+def test_unaccented_query_finds_the_accented_article(page, portal_build):
+    results = _search(page, portal_build, "duong+tinh+512")
+    assert any("Đường tỉnh 512" in r["title"] for r in results), results
+    assert page.console_errors == []
+
+
+def test_unaccented_phrase_finds_cai_cach_hanh_chinh(page, portal_build):
+    results = _search(page, portal_build, "cai+cach+hanh+chinh")
+    assert results
+    assert any("cải cách hành chính" in r["title"].lower() for r in results), results
+
+
+def test_results_link_to_real_pages_without_the_twin_marker(page, portal_build):
+    results = _search(page, portal_build, "duong")
+    assert results
+    hrefs = [r["href"] for r in results]
+    assert len(hrefs) == len(set(hrefs))  # one entry per page, twins merged
+    for href in hrefs:
+        assert "#" not in href and href.startswith(portal_build.url + "/")
+
+
+def test_exact_diacritics_rank_before_folded_matches(page, portal_build):
+    page.goto(portal_build.at("tim-kiem/"))
+    query = "dưỡng"  # "bảo dưỡng" is rare; its folded form "duong" is everywhere (đường, dương)
+    results = _search(page, portal_build, query)
+    exact = ["dưỡng" in _indexed_text(portal_build, r["href"]).lower() for r in results]
+    assert any(exact) and not all(exact), "the sample needs both kinds of match"
+    first_folded = exact.index(False)
+    assert all(exact[:first_folded]) and not any(exact[first_folded:])
+
+
+def test_unit_filter_keeps_only_that_units_posts(page, portal_build):
+    results = _search(page, portal_build, "duong", **{"don-vi": "ban-bao-tri"})
+    assert results
+    for r in results:
+        assert (
+            "/don-vi/ban-bao-tri/"
+            in (
+                portal_build.output / r["href"].removeprefix(portal_build.url + "/") / "index.html"
+            ).read_text()
+        )
+    assert page.locator("#filter-unit").input_value() == "ban-bao-tri"
+
+
+def test_category_filter_keeps_only_that_category(page, portal_build):
+    results = _search(page, portal_build, "duong", **{"chuyen-muc": "thong-bao"})
+    assert results
+    for r in results:
+        assert (
+            'data-pagefind-filter="category:thong-bao"'
+            in (
+                portal_build.output / r["href"].removeprefix(portal_build.url + "/") / "index.html"
+            ).read_text()
+        )
+
+
+def test_no_result_is_announced(page, portal_build):
+    results = _search(page, portal_build, "xyzzyqwerty")
+    assert results == []
+    assert "Không có tin bài nào" in page.locator("#search-status").inner_text()
+
+
+@pytest.mark.parametrize(
+    "text", ["Cải cách hành chính", "ĐƯỜNG TỈNH 518", "Quốc lộ 1 – Bến Mới", "Khe Mây  dưỡng"]
+)
+def test_browser_folding_matches_the_python_folding(page, portal_build, text):
+    page.goto(portal_build.at("tim-kiem/"))
+    module = portal_build.url + "/theme/js/search.js"
+    folded = page.evaluate("async ([url, text]) => (await import(url)).fold(text)", [module, text])
+    assert folded == fold(unicodedata.normalize("NFC", text))

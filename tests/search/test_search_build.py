@@ -1,0 +1,65 @@
+"""The built search: Pagefind bundle, folded twins, search page, site map, robots.txt."""
+
+import json
+
+
+def test_every_article_and_page_is_indexed_twice(portal_build):
+    out = portal_build.output
+    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
+    articles = list(out.glob("20*/*/*/index.html"))
+    pages = [out / "gioi-thieu/index.html", out / "lien-he/index.html"]
+    assert entry["languages"]["vi"]["page_count"] == 2 * (len(articles) + len(pages))
+    assert (out / "pagefind/pagefind.js").is_file()
+    # Only articles and pages are indexed; drafts and lists are not.
+    assert "data-pagefind-body" in (out / "2023/09/hop-giao-ban-thang-9/index.html").read_text()
+    assert "data-pagefind-body" not in (out / "index.html").read_text()
+    draft = next((out / "ban-nhap").glob("*/index.html"))
+    assert "data-pagefind-body" not in draft.read_text()
+
+
+def test_article_pages_carry_unit_and_category_filters(portal_build):
+    html = (portal_build.output / "2023/09/hop-giao-ban-thang-9/index.html").read_text()
+    assert 'data-pagefind-filter="unit:van-phong"' in html
+    assert 'data-pagefind-filter="category:tin-tuc-su-kien"' in html
+
+
+def test_search_page_says_it_needs_javascript(portal_build):
+    html = (portal_build.output / "tim-kiem/index.html").read_text()
+    assert "<noscript>" in html and "cần JavaScript" in html
+    assert 'name="robots" content="noindex, follow"' in html
+
+
+def test_robots_txt_points_to_the_sitemap(portal_build):
+    robots = (portal_build.output / "robots.txt").read_text()
+    assert f"Sitemap: {portal_build.url}/sitemap.xml" in robots
+    assert "Disallow: /ban-nhap/" in robots
+
+
+def test_sitemap_xml_lists_articles_but_not_drafts_404_or_search(portal_build):
+    xml = (portal_build.output / "sitemap.xml").read_text()
+    assert f"<loc>{portal_build.url}/2023/09/hop-giao-ban-thang-9/</loc>" in xml
+    assert "ban-nhap" not in xml and "404.html" not in xml and "tim-kiem" not in xml
+
+
+def test_every_sitemap_url_is_a_built_page(portal_build):
+    import re
+
+    xml = (portal_build.output / "sitemap.xml").read_text()
+    locations = re.findall(r"<loc>([^<]+)</loc>", xml)
+    assert len(locations) > 40
+    for location in locations:
+        assert location.startswith(portal_build.url + "/"), location
+        path = location[len(portal_build.url) + 1 :]
+        target = portal_build.output / path
+        assert (target / "index.html" if not path or path.endswith("/") else target).exists()
+
+
+def test_site_map_page_lists_every_category_and_unit(portal_build):
+    out = portal_build.output
+    html = (out / "so-do-trang/index.html").read_text()
+    for category in (out / "chuyen-muc").iterdir():
+        if category.is_dir():
+            assert f"/chuyen-muc/{category.name}/" in html
+    for unit in (out / "don-vi").iterdir():
+        if unit.is_dir():
+            assert f"/don-vi/{unit.name}/" in html
