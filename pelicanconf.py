@@ -25,6 +25,11 @@ PORTAL_IDENTITY = {
     "email": "sgtvt@lamson.gov.vn",
 }
 SITEURL = "http://127.0.0.1:8000"
+# The menu item "Dịch vụ công trực tuyến" (Decree 43/2011 Art. 18): the public service portal.
+PORTAL_PUBLIC_SERVICES_URL = "https://dichvucong.gov.vn"
+# The page saying what the portal collects while people browse (the visitor counters),
+# linked from every footer (TT 25/2010).
+PORTAL_PRIVACY_URL = "chinh-sach-rieng-tu/"
 RELATIVE_URLS = False
 
 # -- Language, time ------------------------------------------------------------
@@ -119,6 +124,7 @@ PLUGINS = [
     "plugins.units",
     "plugins.categories",
     "plugins.scheduling",
+    "plugins.compliance",
     "plugins.feeds",
     "plugins.related_posts",
     "plugins.search",
@@ -140,6 +146,12 @@ SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", "^tim-kiem/", "^ban-nhap
 # The service's own store by default; CI points COUNTER_SNAPSHOT at the JSON it fetched.
 COUNTER_SNAPSHOT = os.environ.get("COUNTER_SNAPSHOT", str(ROOT / "var" / "counter.sqlite3"))
 COUNTER_ENDPOINT = "http://127.0.0.1:8001/api/v1"
+
+# -- Decree 43/2011/NĐ-CP compliance checks (plugins/compliance; docs/compliance.md) --
+COMPLIANCE_PACK = "43/2011"  # or "42/2022", "224/2026"
+COMPLIANCE_AGENCY_LEVEL = "so"  # "so", "ubnd_tinh" or "bo"
+COMPLIANCE_FAIL_ON_ERROR = False  # the preview reports; production (publishconf) stops
+COMPLIANCE_COLLECTS = ["đếm lượt truy cập"]  # what the portal collects while browsing
 
 # -- Scheduled posts: shown (marked) in the preview, held back in production ----------
 SCHEDULING_PUBLISH_MODE = False

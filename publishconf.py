@@ -13,6 +13,9 @@ RELATIVE_URLS = False
 # Posts dated in the future wait for the first scheduled build after their date.
 SCHEDULING_PUBLISH_MODE = True
 
+# A compliance error stops the publish (warnings do not).
+COMPLIANCE_FAIL_ON_ERROR = True
+
 # Every image needs its alt text before it is published.
 IMAGES_REQUIRE_ALT = True
 

@@ -79,7 +79,8 @@ def test_draft_is_previewed_but_never_published(tiny_site):
     assert preview.returncode == 0, preview.log
     assert (preview.output / "ban-nhap/ban-nhap-thong-bao/index.html").exists()
     assert "Bản nháp thông báo" not in preview.page("index.html")
-    tiny_site.settings("", base="publishconf")
+    # A one-post site lacks the sections a portal must have; the gate has its own tests.
+    tiny_site.settings("COMPLIANCE_FAIL_ON_ERROR = False\n", base="publishconf")
     published = tiny_site.build()
     assert published.returncode == 0, published.log
     assert not list(published.output.rglob("*ban-nhap-thong-bao*"))

@@ -1,0 +1,205 @@
+"""Compliance: checks the site against Decree 43/2011/NĐ-CP and its circulars, every build.
+
+The rules are data (``rules.py``); checks are plain functions over metadata
+(``checks_meta.py``) and over the written HTML (``checks_html.py``), run by ``engine.py``.
+Metadata is taken when all content is read; the written site is checked at the build
+guard's ``before_publish`` signal, in the staging folder, before it replaces the live
+output, so a failing publish build publishes nothing. One report for both.
+
+Settings (defaults in brackets; see docs/compliance.md):
+  COMPLIANCE_PACK             rule pack: "43/2011", "42/2022" or "224/2026" ["43/2011"]
+  COMPLIANCE_AGENCY_LEVEL     "so", "ubnd_tinh" or "bo": which rows apply ["so"]
+  COMPLIANCE_FAIL_ON_ERROR    any error stops the build (publishconf.py: True) [False]
+  COMPLIANCE_REPORT_DIR       where bao-cao.json and bao-cao.html go; a relative path is
+                              taken from the folder holding PATH, i.e. outside the web root
+                              ["reports/compliance"]
+  COMPLIANCE_WAIVERS          {"RULE-ID": "written reason"} for the whole site [{}]
+  COMPLIANCE_SECTIONS         where required sections are: {"key": ["page:slug",
+                              "category:slug"]}, merged over the defaults [{}]
+  COMPLIANCE_SELECTORS        theme selectors, merged over the defaults [{}]
+  COMPLIANCE_MENU_LABELS      labels the main menu must have
+  COMPLIANCE_HOLIDAYS         public holidays (ISO dates or "a..b" ranges) [holidays.py]
+  COMPLIANCE_NEWS_CATEGORY    ["tin-tuc-su-kien"]   COMPLIANCE_NEWS_MAX_AGE [7 working days]
+  COMPLIANCE_PAGE_MAX_AGE_DAYS  intro and contact pages' update age [365]
+  COMPLIANCE_DOCUMENT_CATEGORIES ["van-ban"]  COMPLIANCE_PLAN_CATEGORIES ["quy-hoach-ke-hoach"]
+  COMPLIANCE_LAW_CATEGORIES ["pho-bien-phap-luat"]  COMPLIANCE_CONSULTATION_CATEGORIES
+                              ["lay-y-kien"]
+  COMPLIANCE_DC_CATEGORIES    categories whose posts need Dublin Core [None: all]
+  COMPLIANCE_OFFICIAL_EMAIL_DOMAINS, COMPLIANCE_PROVINCE_SLUG, COMPLIANCE_PROVINCE_PORTAL_URL
+                              [None: derived from PORTAL_IDENTITY["email"]]
+  COMPLIANCE_DVC_HOSTS        hosts of the online public-service portals ["dichvucong.gov.vn"]
+  COMPLIANCE_SITEMAP_URL      [SITEMAP_PAGE_URL or "so-do-trang/"]
+  COMPLIANCE_SITEMAP_XML      ["sitemap.xml"]
+  COMPLIANCE_COLLECTS         what the site collects that HTML does not show, e.g.
+                              ["đếm lượt truy cập"] [[]]
+  COMPLIANCE_MAINTENANCE      {"start": "YYYY-MM-DD", "notice": "<slug>"} [None]
+  COMPLIANCE_MOVED_URLS       {"old/url/": "new/url/"} for moved posts [{}]
+  COMPLIANCE_TODAY            fix "today" for timeliness rules (tests) [None]
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+from pelican import signals
+
+from plugins.build_guard import fail
+from plugins.portal_core.signals import before_publish
+
+from . import engine, manifest, report
+from .base import plain_text
+from .model import CategoryInfo, Doc, Site, UnitInfo
+from .settings import FIELDS, apply_defaults, build_config, report_dir, validate
+
+logger = logging.getLogger(__name__)
+
+
+class _State:
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.done = False
+
+
+_state = _State()
+
+
+def check_settings(pelican) -> None:
+    settings = pelican.settings
+    apply_defaults(settings)
+    settings["COMPLIANCE_SITEMAP_URL"] = settings.get("COMPLIANCE_SITEMAP_URL") or settings.get(
+        "SITEMAP_PAGE_URL", "so-do-trang/"
+    )
+    errors = validate(settings)
+    if errors:
+        fail(
+            "Cài đặt kiểm tra tuân thủ sai: " + errors[0], [f"pelicanconf.py: {e}" for e in errors]
+        )
+
+
+def start_build(pelican) -> None:
+    _state.site = None
+    _state.done = False
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    return str(getattr(value, "name", value)).strip()
+
+
+def doc_from(content: Any, kind: str) -> Doc:
+    """A plain ``Doc`` from a Pelican Article or Page."""
+    meta = content.metadata
+    source = meta.get("source")
+    category = getattr(content, "category", None) if kind == "article" else None
+    summary = meta.get("summary") or ""
+    return Doc(
+        kind=kind,
+        path=str(meta.get("source_file") or content.relative_source_path or ""),
+        url=content.url or "",
+        save_as=content.save_as or "",
+        title=_text(meta.get("title")),
+        date=meta.get("date"),
+        modified=meta.get("modified"),
+        category=getattr(category, "slug", "") or "",
+        unit=_text(meta.get("unit")),
+        author=_text(meta.get("author")),
+        source_name=getattr(source, "name", "") or "",
+        source_url=getattr(source, "url", "") or "",
+        summary=plain_text(str(summary)),
+        content=content.content or "",
+        lang=getattr(content, "lang", "") or "vi",
+        status=getattr(content, "status", "published") or "published",
+        image=str(meta.get("image") or ""),
+        slug=getattr(content, "slug", "") or "",
+        fields={k: v for k, v in meta.items() if k in FIELDS},
+    )
+
+
+def _units() -> list[UnitInfo]:
+    try:
+        from plugins.units import registry
+    except ImportError:  # the units plugin is not in PLUGINS
+        return []
+    reg = registry()
+    out = []
+    for entry in reg:
+        contact = reg.contact(entry)
+        out.append(UnitInfo(entry.slug, entry.name, contact.address, contact.phone, contact.email))
+    return out
+
+
+def gather_content(generators) -> None:
+    """Take every post, page and category as plain data once all content is read."""
+    settings = generators[0].settings
+    docs: list[Doc] = []
+    categories: dict[str, CategoryInfo] = {}
+    for generator in generators:
+        for name in ("articles", "hidden_articles", "drafts"):
+            for article in getattr(generator, name, []):
+                docs.append(doc_from(article, "article"))
+        for name in ("pages", "hidden_pages", "draft_pages"):
+            for page in getattr(generator, name, []):
+                docs.append(doc_from(page, "page"))
+        for category, articles in getattr(generator, "categories", []) or []:
+            categories[category.slug] = CategoryInfo(
+                category.slug, category.name, category.url, len(articles)
+            )
+    config = build_config(settings)
+    _state.site = Site(
+        config,
+        docs,
+        categories,
+        _units(),
+        manifest.load(report_dir(settings)),
+    )
+
+
+def check_output(sender: Any = None, output_path: str = "", settings: Any = None, **_: Any) -> None:
+    """Run every rule over the written site, write the reports, and gate a publish build."""
+    if _state.done or _state.site is None:
+        return
+    _state.done = True
+    pelican_settings = settings if settings is not None else getattr(sender, "settings", {})
+    output = output_path or getattr(sender, "output_path", "")
+    site = _state.site
+    result = engine.run(site, output)
+    folder = report_dir(pelican_settings)
+    json_path, html_path = report.write(result, site.config, folder)
+    previous = site.previous_manifest or {}
+    current = manifest.build(site.docs)
+    moved = set(site.config.moved_urls)
+    kept = {u: v for u, v in previous.items() if u not in current and u not in moved}
+    manifest.save(folder, {**kept, **current})
+
+    lines = report.console_lines(result, site.config)
+    summary = report.headline(result, site.config)
+    where = f"Báo cáo: {html_path} (JSON: {json_path})"
+    if result.errors and pelican_settings.get("COMPLIANCE_FAIL_ON_ERROR"):
+        fail(
+            f"Bản dựng dừng lại: {summary} Lỗi tuân thủ phải được sửa (hoặc miễn trừ có lý do) "
+            f"trước khi xuất bản; trang web hiện tại giữ nguyên. {where}",
+            lines,
+        )
+    sys.stdout.write("\n".join([summary, *lines, where]) + "\n")
+    sys.stdout.flush()
+
+
+def _finalized(pelican) -> None:
+    """Without the build guard nothing sends before_publish: check the output here instead.
+
+    With it, wait for before_publish: it comes after every other plugin's ``finalized``
+    work (a sitemap written at ``finalized``, say), which this receiver may precede.
+    """
+    if "plugins.build_guard" not in [str(p) for p in pelican.settings.get("PLUGINS", [])]:
+        check_output(pelican)
+
+
+def register() -> None:
+    signals.initialized.connect(check_settings)
+    signals.get_generators.connect(start_build)
+    signals.all_generators_finalized.connect(gather_content)
+    before_publish.connect(check_output)
+    signals.finalized.connect(_finalized)

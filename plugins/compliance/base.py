@@ -1,0 +1,320 @@
+"""What check functions share: the registry of checks, page views, URL and section helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from .model import CategoryInfo, Doc, Finding, Site
+from .rules import Rule
+from .selectors import compile_selector
+
+#: name → (kind, function). Kinds and signatures:
+#:   "site"   f(site, rule)          the whole site's metadata
+#:   "doc"    f(doc, site, rule)     one post or page's metadata
+#:   "page"   f(page, site, rule)    one rendered HTML page (parsed once, shared)
+#:   "asset"  f(asset, site, rule)   one other output file (XML, CSS, anything)
+#:   "output" f(output, site, rule)  what the HTML pass gathered about the whole output
+CHECKS: dict[str, tuple[str, Callable[..., Iterable[Finding]]]] = {}
+
+
+def check(
+    kind: str,
+) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+    def decorate(fn: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        CHECKS[fn.__name__] = (kind, fn)
+        return fn
+
+    return decorate
+
+
+def doc_finding(rule: Rule, doc: Doc, detail: str = "") -> Finding:
+    return Finding(rule.id, doc.path, detail, url=doc.url)
+
+
+def site_finding(rule: Rule, detail: str = "", target: str = "site") -> Finding:
+    return Finding(rule.id, target, detail)
+
+
+# -- URLs -------------------------------------------------------------------------------
+
+
+def output_url(rel: str) -> str:
+    """The URL (relative to SITEURL) of an output file: a/b/index.html → a/b/."""
+    rel = rel.replace("\\", "/")
+    if rel == "index.html":
+        return ""
+    return rel[: -len("index.html")] if rel.endswith("/index.html") else rel
+
+
+def local_url(href: str, page_url: str, siteurl: str) -> str | None:
+    """A link as a site-relative URL ("gioi-thieu/"), or None if it leaves the site."""
+    if not href or href.startswith(("mailto:", "tel:", "javascript:", "#", "data:")):
+        return None
+    base = (siteurl or "http://site.invalid") + "/"
+    absolute = urljoin(base + page_url, href.strip())
+    parts = urlsplit(absolute)
+    site = urlsplit(base)
+    if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+        return None
+    path = parts.path
+    prefix = site.path
+    if not path.startswith(prefix):
+        return None
+    path = path[len(prefix) :]
+    if path.endswith("index.html"):
+        path = path[: -len("index.html")]
+    return path
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+# -- rendered pages ---------------------------------------------------------------------
+
+
+@dataclass
+class PageView:
+    """One HTML output file, shared by every page check.
+
+    Parsing a whole page costs more than all the checks together, so a page is parsed
+    in regions: the <header>, <main> and <footer> elements are cut out of the text and
+    parsed on their own, and checks whose answer depends only on a region's bytes
+    (the header and footer come from templates and repeat on every page) are computed
+    once per distinct region (``memo``). Simple presence tests run on the text first;
+    the whole page is parsed only when one of them hits, or when a region is missing.
+    """
+
+    rel: str  # path in the output folder
+    text: str
+    kind: str  # "article", "page", "home" or "listing"
+    doc: Doc | None
+    selectors: dict[str, str]
+    siteurl: str
+    decode_error: bool = False
+    memos: dict[Any, Any] = field(default_factory=dict)  # shared by the pages of one run
+
+    @property
+    def url(self) -> str:
+        return output_url(self.rel)
+
+    @property
+    def target(self) -> str:
+        return self.doc.path if self.doc else "/" + self.url
+
+    @cached_property
+    def tree(self) -> Any:
+        """The whole document (plain lxml.etree: no per-element Python class lookups)."""
+        root = _parse(self.text)
+        return root if root is not None else _parse("<html></html>")
+
+    @cached_property
+    def head_text(self) -> str:
+        start = self.text.find("<head")
+        end = self.text.find("</head>", start)
+        return self.text[start:end] if start != -1 and end != -1 else self.text[:4000]
+
+    def region_text(self, name: str) -> str | None:
+        """The source of the first (footer: last) element of a plain-tag selector."""
+        tag = self.selectors.get(name, name)
+        if not tag.isalpha():
+            return None
+        cache = self.__dict__.setdefault("_regions", {})
+        if name not in cache:
+            cache[name] = _cut(self.text, tag, last=(tag == "footer"))
+        return cache[name]
+
+    def region(self, name: str) -> Any:
+        """The element for a region selector, parsed from its own text (or the tree)."""
+        cache = self.__dict__.setdefault("_region_roots", {})
+        if name not in cache:
+            text = self.region_text(name)
+            found = None
+            if text is not None:
+                fragment = _parse(text)
+                tag = self.selectors.get(name, name)
+                found = next(fragment.iter(tag), None) if fragment is not None else None
+            if found is None:
+                hits = self.select(name)
+                found = hits[0] if hits else None
+            cache[name] = found
+        return cache[name]
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        if key not in self.memos:
+            self.memos[key] = compute()
+        return self.memos[key]
+
+    def select(self, name: str, root: Any = None) -> list[Any]:
+        """Elements matching the theme selector called ``name`` (under ``root``)."""
+        return compile_selector(self.selectors[name])(self.tree if root is None else root)
+
+    def first(self, name: str) -> Any:
+        found = self.select(name)
+        return found[0] if found else None
+
+    @cached_property
+    def main_root(self) -> Any:
+        """<main> (parsed on its own), else <body>."""
+        found = self.region("main")
+        if found is not None:
+            return found
+        body = self.tree.find("body")
+        return body if body is not None else self.tree
+
+    @cached_property
+    def content_root(self) -> Any:
+        """Where the editor's text is: the article body inside <main>, else <main>."""
+        found = self.select("article_body", self.main_root)
+        return found[0] if found else self.main_root
+
+    def links(self, root: Any) -> list[tuple[str, str | None, Any]]:
+        """(text, site-relative URL or None, element) for every <a href> under root."""
+        out = []
+        for a in root.iter("a"):
+            href = a.get("href")
+            if href is None:
+                continue
+            out.append((text_of(a), local_url(href, self.url, self.siteurl), a))
+        return out
+
+    def finding(self, rule: Rule, detail: str = "") -> Finding:
+        return Finding(rule.id, self.target, detail, url=self.url)
+
+
+def _parse(text: str) -> Any:
+    return etree.fromstring(text.encode("utf-8"), _PARSER) if text else None
+
+
+def _cut(text: str, tag: str, last: bool = False) -> str | None:
+    """``<tag …>…</tag>`` from the text (first one, or last), or None."""
+    opening = "<" + tag
+    start = text.rfind(opening) if last else text.find(opening)
+    while start != -1 and text[start + len(opening) : start + len(opening) + 1] not in (
+        " ",
+        ">",
+        "\n",
+        "\t",
+    ):
+        start = text.rfind(opening, 0, start) if last else text.find(opening, start + 1)
+    if start == -1:
+        return None
+    end = text.find("</" + tag + ">", start)
+    return text[start : end + len(tag) + 3] if end != -1 else None
+
+
+def text_of(element: Any) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+@dataclass
+class Asset:
+    rel: str
+    path: str
+
+    def read(self) -> bytes:
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+
+@dataclass
+class Output:
+    """What the one pass over the output learnt, for the site-wide HTML checks."""
+
+    files: set[str] = field(default_factory=set)
+    html_urls: set[str] = field(default_factory=set)
+    nav: list[tuple[str, str | None, str]] = field(default_factory=list)  # text, local, href
+    home_links: set[str] = field(default_factory=set)
+    home_hrefs: list[str] = field(default_factory=list)
+    home_accesskeys: set[str] = field(default_factory=set)
+    home_has_font_size: bool = False
+    footer_links: set[str] = field(default_factory=set)
+    page_links: dict[str, set[str]] = field(default_factory=dict)  # page url → local links
+    page_text: dict[str, str] = field(default_factory=dict)  # page url → text of <main>
+    page_mailtos: dict[str, list[str]] = field(default_factory=dict)
+    page_forms: dict[str, int] = field(default_factory=dict)
+    collecting: list[str] = field(default_factory=list)  # what the pages collect, where
+    css_print: bool = False
+    feeds: list[str] = field(default_factory=list)
+    has_home: bool = False
+
+
+# -- required sections ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionTarget:
+    key: str
+    kind: str  # "page" or "category"
+    slug: str
+    url: str
+    title: str
+    ok: bool  # exists and is not empty
+    doc: Doc | None = None
+
+
+_PARSER = etree.HTMLParser(encoding="utf-8", no_network=True)
+MIN_PAGE_TEXT = 80
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain_text(html_text: str) -> str:
+    return " ".join(_TAG_RE.sub(" ", html_text or "").split())
+
+
+def section_targets(site: Site) -> dict[str, list[SectionTarget]]:
+    """For each required section, where the site provides it (settings, then Section: fields)."""
+    cached = getattr(site, "_section_targets", None)
+    if cached is not None:
+        return cached
+    pages = {d.slug: d for d in site.pages if d.status != "draft"}
+    out: dict[str, list[SectionTarget]] = {}
+    for key, candidates in site.config.sections.items():
+        for candidate in candidates:
+            kind, _, slug = candidate.partition(":")
+            target = _target(key, kind, slug, pages, site.categories)
+            if target:
+                out.setdefault(key, []).append(target)
+    for doc in site.docs:
+        for key in doc.sections:
+            if doc.status == "draft":
+                continue
+            target = SectionTarget(
+                key,
+                "page" if doc.kind == "page" else "article",
+                doc.slug,
+                doc.url,
+                doc.title,
+                len(plain_text(doc.content)) >= MIN_PAGE_TEXT,
+                doc,
+            )
+            if target not in out.get(key, []):
+                out.setdefault(key, []).append(target)
+    site._section_targets = out  # type: ignore[attr-defined]
+    return out
+
+
+def _target(
+    key: str, kind: str, slug: str, pages: dict[str, Doc], categories: dict[str, CategoryInfo]
+) -> SectionTarget | None:
+    if kind == "page" and slug in pages:
+        doc = pages[slug]
+        ok = len(plain_text(doc.content)) >= MIN_PAGE_TEXT
+        return SectionTarget(key, "page", slug, doc.url, doc.title, ok, doc)
+    if kind == "category" and slug in categories:
+        cat = categories[slug]
+        return SectionTarget(key, "category", slug, cat.url, cat.name, cat.count > 0)
+    return None
+
+
+def best_target(site: Site, key: str) -> SectionTarget | None:
+    targets = section_targets(site).get(key, [])
+    good = [t for t in targets if t.ok]
+    return (good or targets or [None])[0]

@@ -1,0 +1,134 @@
+"""Real builds: the publish gate, waivers, the report files, the sample site and the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from plugins.compliance.rules import PACKS
+from tests.conftest import ROOT, run_pelican
+
+pytestmark = pytest.mark.slow
+
+SECRET = "Kế hoạch kiểm tra.\n\nTỐI MẬT\n\nNội dung kế hoạch."
+PLUGIN = 'PLUGINS = [p for p in PLUGINS if p != "plugins.compliance"] + ["plugins.compliance"]\n'
+NEEDS_THEME = {r.id for rules in PACKS.values() for r in rules if r.needs_theme}
+
+
+def _report(base):
+    return json.loads((base / "reports/compliance/bao-cao.json").read_text(encoding="utf-8"))
+
+
+def _errors(data):
+    return sorted(
+        {f["rule"] for f in data["findings"] if f["severity"] == "error" and not f["waived"]}
+    )
+
+
+def test_publish_gate_fails_on_an_error_and_passes_with_a_waiver(tiny_site):
+    tiny_site.post("ke-hoach", title="Kế hoạch kiểm tra", body=SECRET)
+    # a preview build reports but never fails; it tells us what else the tiny site lacks
+    tiny_site.settings(PLUGIN + "COMPLIANCE_TODAY = '2026-11-20'\n")
+    preview = tiny_site.build()
+    assert preview.returncode == 0, preview.log
+    assert "D43-5.2" in _errors(_report(tiny_site.base))
+    others = {rule: "trang thử nghiệm, không áp dụng" for rule in _errors(_report(tiny_site.base))}
+    others.pop("D43-5.2")
+
+    tiny_site.settings(
+        PLUGIN
+        + "COMPLIANCE_FAIL_ON_ERROR = True\nCOMPLIANCE_TODAY = '2026-11-20'\n"
+        + f"COMPLIANCE_WAIVERS = {others!r}\n",
+        base="publishconf",
+    )
+    before = {p: p.read_bytes() for p in tiny_site.output.rglob("*") if p.is_file()}
+    failed = tiny_site.build()
+    assert failed.returncode == 1
+    assert "D43-5.2" in failed.log and "Bản dựng dừng lại" in failed.log
+    assert "Điều 5" in failed.log and "Traceback" not in failed.log
+    # nothing was published: the preview output is untouched
+    assert {p: p.read_bytes() for p in tiny_site.output.rglob("*") if p.is_file()} == before
+    assert _errors(_report(tiny_site.base)) == ["D43-5.2"]
+
+    tiny_site.post(
+        "ke-hoach",
+        title="Kế hoạch kiểm tra",
+        body=SECRET,
+        Compliance_Waiver="D43-5.2: cụm từ trích trong tên kế hoạch công khai, không phải dấu mật",
+    )
+    passed = tiny_site.build()
+    assert passed.returncode == 0, passed.log
+    data = _report(tiny_site.base)
+    assert data["summary"]["error"] == 0
+    waived = [f for f in data["findings"] if f["rule"] == "D43-5.2"]
+    assert waived and "không phải dấu mật" in waived[0]["waived"]
+    assert "https://sgtvt.lamson.gov.vn" in (tiny_site.output / "index.html").read_text("utf-8")
+
+
+def test_reports_are_written_outside_the_site(tiny_site):
+    tiny_site.post("a", title="Bài thử", Author="Nguyễn Văn A")
+    tiny_site.settings(PLUGIN)
+    result = tiny_site.build()
+    assert result.returncode == 0, result.log
+    assert "Kiểm tra tuân thủ Nghị định 43/2011/NĐ-CP" in result.stdout
+    folder = tiny_site.base / "reports/compliance"
+    assert (folder / "bao-cao.json").exists() and (folder / "bao-cao.html").exists()
+    assert not list(tiny_site.output.rglob("bao-cao.*"))
+    page = (folder / "bao-cao.html").read_text(encoding="utf-8")
+    assert "Căn cứ: Điểm a khoản 1 Điều 10 Nghị định 43/2011/NĐ-CP" in page
+
+
+def test_a_wrong_setting_stops_the_build_with_one_clear_line(tiny_site):
+    tiny_site.post("a")
+    tiny_site.settings(PLUGIN + "COMPLIANCE_PACK = '43/2012'\n")
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert "COMPLIANCE_PACK" in result.log and "Traceback" not in result.log
+
+
+def test_the_sample_site_has_no_errors_except_theme_ones(tmp_path):
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        + PLUGIN
+        + f"COMPLIANCE_REPORT_DIR = {str(tmp_path / 'reports')!r}\n",
+        encoding="utf-8",
+    )
+    result = run_pelican(ROOT / "content", tmp_path / "output", settings)
+    assert result.returncode == 0, result.log
+    data = json.loads((tmp_path / "reports/bao-cao.json").read_text(encoding="utf-8"))
+    content_errors = [
+        (f["rule"], f["target"], f["detail"])
+        for f in data["findings"]
+        if f["severity"] == "error" and not f["waived"] and f["rule"] not in NEEDS_THEME
+    ]
+    assert content_errors == []
+
+
+def test_cli_builds_with_publish_settings_and_exits_non_zero_on_errors(tiny_site):
+    tiny_site.post("ke-hoach", title="Kế hoạch kiểm tra", body=SECRET)
+    settings = tiny_site.settings("", base="publishconf")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "plugins.compliance",
+            "--settings",
+            str(settings),
+            "--content",
+            str(tiny_site.content),
+            "--report-dir",
+            str(tiny_site.base / "cli-reports"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "D43-5.2" in proc.stdout and "lỗi" in proc.stdout
+    assert (tiny_site.base / "cli-reports/bao-cao.html").exists()
+    assert not tiny_site.output.exists()  # nothing deployed

@@ -1,0 +1,91 @@
+"""The engine over a small written site: one pass, aggregation, waivers, packs, reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from plugins.compliance import engine, report
+from plugins.compliance.model import ERROR, INFO
+from plugins.compliance.rules import PACKS, rules_for
+
+from .builders import config, good_pages, html, post, site
+
+
+def _write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _output(tmp: Path, docs, body: str = "<p>Nội dung.</p>") -> Path:
+    out = tmp / "output"
+    _write(out, "index.html", html())
+    for doc in docs:
+        _write(out, doc.save_as, html(body=body, url=doc.url))
+    return out
+
+
+def test_template_problems_are_counted_once_and_post_problems_per_post(tmp_path):
+    docs = [post(), post(path="content/posts/b.md", url="b/", save_as="b/index.html", slug="b")]
+    out = tmp_path / "output"
+    for doc in docs:  # no print button on any article; an image without alt in each
+        _write(out, doc.save_as, html(body='<img src="/a.jpg">', tools="", url=doc.url))
+    result = engine.run(site([*docs, *good_pages()]), str(out))
+    print_save = [f for f in result.findings if f.rule_id == "D43-15.1.c"]
+    assert len(print_save) == 1 and print_save[0].count == 2 and len(print_save[0].examples) == 2
+    alt = [f for f in result.findings if f.rule_id == "TT32-18.1.c"]
+    assert sorted(f.target for f in alt) == ["content/posts/2026/bai.md", "content/posts/b.md"]
+    assert result.pages == 2
+
+
+def test_waivers_per_rule_and_per_post_are_kept_with_their_reason(tmp_path):
+    waived_post = post(author="", fields={"compliance_waiver": "D43-5.3: bài của nhiều phòng"})
+    other = post(path="content/posts/c.md", url="c/", save_as="c/index.html", author="")
+    cfg = config(waivers={"D43-10.1.l.fax": "Sở không còn dùng fax"}, identity={"agency": "x"})
+    result = engine.run(site([waived_post, other, *good_pages()], cfg), None)
+    author = {f.target: f.waived for f in result.findings if f.rule_id == "D43-5.3"}
+    assert author == {"content/posts/2026/bai.md": "bài của nhiều phòng", "content/posts/c.md": ""}
+    fax = [f for f in result.findings if f.rule_id == "D43-10.1.l.fax"]
+    assert fax and all("không còn dùng fax" in f.waived for f in fax)
+    assert result.waived == 2
+    assert "Không có thư mục xuất bản" in result.notes[0]
+
+
+def test_agency_level_decides_which_rows_apply():
+    so = {r.id: r for r in rules_for("43/2011", "so")}
+    tinh = {r.id: r for r in rules_for("43/2011", "ubnd_tinh")}
+    assert "D43-10.1.g" not in so and "D43-10.1.g" in tinh
+    assert "D43-11" not in so and "D43-11" in tinh
+    assert so["D43-13.1"].severity == INFO and tinh["D43-13.1"].severity == ERROR
+
+
+def test_packs_change_what_the_successor_decrees_change():
+    ids = {pack: {r.id for r in rules} for pack, rules in PACKS.items()}
+    assert "N42-7.2" in ids["42/2022"] and "D43-13.1" not in ids["42/2022"]
+    assert "N224-13.1.a" in ids["224/2026"] and "D43-18.2" not in ids["224/2026"]
+    refs = {r.id: r.ref for r in PACKS["224/2026"]}
+    assert "224/2026" in refs["D43-6.1.b"]
+    for rules in PACKS.values():
+        for rule in rules:
+            assert rule.message and rule.hint and rule.ref
+            assert rule.scope in ("site", "page", "post", "asset")
+
+
+def test_reports_cite_the_law_and_list_waivers(tmp_path):
+    docs = [post(author="", fields={"compliance_waiver": "D43-5.3: bài của nhiều phòng"})]
+    out = _output(tmp_path, docs, body="<table><tr><td>x</td></tr></table>")
+    cfg = config()
+    result = engine.run(site([*docs, *good_pages()], cfg), str(out))
+    json_path, html_path = report.write(result, cfg, str(tmp_path / "reports"))
+    data = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    tables = [f for f in data["findings"] if f["rule"] == "TT32-18.1.dd"]
+    assert tables and tables[0]["ref"] == "Điểm đ khoản 1 Điều 18 Thông tư 32/2017/TT-BTTTT"
+    assert tables[0]["severity"] == "error" and tables[0]["target"] == "content/posts/2026/bai.md"
+    assert data["summary"]["error"] == result.errors >= 1
+    assert {r["id"] for r in data["rules"]} == {r.id for r in result.rules}
+    page = Path(html_path).read_text(encoding="utf-8")
+    for text in ("Theo quy tắc", "Theo bài", "Miễn trừ", "bài của nhiều phòng", "Thông tư 32/2017"):
+        assert text in page
+    lines = report.console_lines(result, cfg)
+    assert any("TT32-18.1.dd" in line and "Điều 18" in line for line in lines)

@@ -1,0 +1,150 @@
+"""Pure helpers: legacy encodings, security marks, working days, selectors, waivers, settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from lxml import etree
+
+from plugins.compliance.engine import parse_waivers
+from plugins.compliance.holidays import parse_holidays
+from plugins.compliance.selectors import SelectorError, compile_selector, parse_selector
+from plugins.compliance.settings import DEFAULTS, validate
+from plugins.compliance.text import (
+    TCVN3,
+    VNI,
+    detect_legacy_encoding,
+    legacy_fonts,
+    security_marks,
+    security_marks_in_filename,
+    working_days_between,
+)
+
+CLEAN = (
+    "Sở Giao thông vận tải tỉnh Lam Sơn tổ chức hội nghị triển khai kế hoạch bảo đảm trật tự "
+    "an toàn giao thông dịp Tết Nguyên đán; đường tỉnh 512 · cầu Bến Mới © 2026; µm."
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Së Giao th«ng vËn t¶i tØnh Lam S¬n", TCVN3),  # Sở Giao thông vận tải tỉnh Lam Sơn
+        ("Thµnh phè Hå ChÝ Minh vµ tØnh Lam S¬n", TCVN3),
+        ("Sôû Giao thoâng vaän taûi tænh Lam Sôn", VNI),
+        ("Thaønh phoá Hoà Chí Minh ñöôøng", VNI),
+        ('<span style="font-family:.VnTime">Tr\u00eang</span>', TCVN3),
+        ('<span style="font-family:VNI-Times">Chu</span>', VNI),
+    ],
+)
+def test_legacy_encodings_are_detected_and_named(text, encoding):
+    found = detect_legacy_encoding(text)
+    assert found is not None and found.encoding == encoding
+    assert found.sample
+
+
+def test_clean_vietnamese_with_symbols_is_not_legacy():
+    assert detect_legacy_encoding(CLEAN) is None
+
+
+def test_legacy_font_names_in_css():
+    assert legacy_fonts("h1{font-family:'.VnTimeH'} p{font-family:'VNI-Helve'}") == [
+        ".VnTimeH",
+        "VNI-Helve",
+    ]
+    assert legacy_fonts("body{font-family:Arial}") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["TỐI MẬT", "Tài liệu TUYỆT MẬT", "Độ mật: Mật", "đóng dấu MẬT trên văn bản", "MẬT"],
+)
+def test_security_marks_are_found(text):
+    assert security_marks(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["giữ bí mật đến khi triển khai", "MẬT ĐỘ GIAO THÔNG", "GIỮ BÍ MẬT NHÀ NƯỚC", "mật khẩu"],
+)
+def test_ordinary_words_are_not_security_marks(text):
+    assert security_marks(text) == []
+
+
+def test_security_marks_in_file_names():
+    assert security_marks_in_filename("files/qd-123-toi-mat.pdf")
+    assert not security_marks_in_filename("files/sua-chua-mat-duong.pdf")
+
+
+def test_working_days_skip_weekends_and_holidays():
+    holidays = parse_holidays(["2026-09-01..2026-09-02"])
+    friday, monday = dt.date(2026, 11, 13), dt.date(2026, 11, 16)
+    assert working_days_between(friday, monday) == 1
+    assert working_days_between(friday, friday) == 0
+    assert working_days_between(monday, friday) == -1
+    assert working_days_between(dt.date(2026, 8, 31), dt.date(2026, 9, 3), holidays) == 1
+    # a long span: whole weeks then the rest, holidays counted once
+    assert working_days_between(dt.date(2026, 1, 2), dt.date(2026, 12, 31), holidays) == sum(
+        1
+        for n in range(1, 364)
+        if (d := dt.date(2026, 1, 2) + dt.timedelta(days=n)).weekday() < 5 and d not in holidays
+    )
+
+
+def test_holiday_ranges_and_bad_dates():
+    assert len(parse_holidays(["2026-02-16..2026-02-20"])) == 5
+    with pytest.raises(ValueError):
+        parse_holidays(["20/02/2026"])
+
+
+def test_selectors_subset():
+    tree = etree.fromstring(
+        '<html><body><header><nav class="x main-nav"><a href="/">1</a></nav></header>'
+        '<div class="article-tools"><button class="print">In</button></div>'
+        '<form role="search"></form></body></html>',
+        etree.HTMLParser(),
+    )
+    assert len(compile_selector("nav.main-nav")(tree)) == 1
+    assert len(compile_selector(".article-tools .print")(tree)) == 1
+    assert len(compile_selector("body > .print")(tree)) == 0
+    assert len(compile_selector("form[role=search], header")(tree)) == 2
+    with pytest.raises(SelectorError):
+        parse_selector("a:hover")
+
+
+def test_post_waivers_need_a_rule_and_a_reason():
+    waivers, problems = parse_waivers(
+        "D43-5.3: bài tổng hợp của nhiều phòng; D43-10.1.đ: kế hoạch nội bộ, chưa phê duyệt"
+    )
+    assert waivers == {
+        "D43-5.3": "bài tổng hợp của nhiều phòng",
+        "D43-10.1.dd": "kế hoạch nội bộ, chưa phê duyệt",
+    }
+    assert problems == []
+    assert parse_waivers("D43-5.3:")[1]
+    assert parse_waivers("X99-1: lý do đầy đủ")[1]
+    assert parse_waivers("không có mã")[1]
+
+
+def test_settings_validation_names_every_bad_setting():
+    good = {**DEFAULTS}
+    assert validate(good) == []
+    bad = {
+        **DEFAULTS,
+        "COMPLIANCE_PACK": "43/2012",
+        "COMPLIANCE_AGENCY_LEVEL": "xa",
+        "COMPLIANCE_WAIVERS": {"D43-5.3": "", "NOPE-1": "lý do dài"},
+        "COMPLIANCE_SELECTORS": {"print": "a:hover"},
+        "COMPLIANCE_NEWS_MAX_AGE": 0,
+    }
+    errors = " ".join(validate(bad))
+    for word in (
+        "COMPLIANCE_PACK",
+        "COMPLIANCE_AGENCY_LEVEL",
+        "NOPE-1",
+        "reason",
+        "print",
+        "MAX_AGE",
+    ):
+        assert word in errors
