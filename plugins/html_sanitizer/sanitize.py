@@ -47,6 +47,8 @@ def sanitize(html: str) -> tuple[str, list[str]]:
         link_rel=None,
         strip_comments=True,
     )
+    if cleaned == html:  # the usual case: nothing to report, no need to parse twice
+        return cleaned, []
     before, after = _inventory(html), _inventory(cleaned)
     removed_tags = {item for item in before if item.startswith("<") and " " not in item}
     removed = [
