@@ -244,10 +244,27 @@ class PortalMarkdownReader(YAMLMetadataReader):
             return fields.check_content_path(str(value), "Image")
         if name in settings.get("FORMATTED_FIELDS", []):
             text = "\n".join(value) if isinstance(value, list) else str(value)
-            return md.reset().convert(text)
+            return plain_paragraph(text) or md.reset().convert(text)
         if name in ("unit", "category"):
             return value  # resolved by the units and categories plugins
         return " ".join(str(value).split()) if isinstance(value, str) else value
+
+
+# A one-line text Markdown leaves as it is: starts with a letter (no list, heading, quote or
+# code block), then letters, combining marks, digits, single spaces and punctuation that no
+# Markdown syntax (core, "extra", sane_lists) gives a meaning to inside a line.
+_PLAIN_TEXT = re.compile(r"[^\W\d_](?:[^\W_]|[ .,;:!?()'\"%/\u2013\u2014\u2026-]|[\u0300-\u036f])*")
+
+
+def plain_paragraph(text: str) -> str | None:
+    """What Python-Markdown makes of ``text`` if it is plain text (``<p>text</p>``), else None.
+
+    Most summaries are one plain sentence: converting them with Markdown costs as much as a
+    short post. Anything else returns None and goes through Markdown.
+    """
+    if _PLAIN_TEXT.fullmatch(text) and "  " not in text and not text.endswith(" "):
+        return f"<p>{text}</p>"
+    return None
 
 
 # The header syntax of markdown.extensions.meta, which Pelican documents for posts.

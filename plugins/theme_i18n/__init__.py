@@ -19,7 +19,7 @@ from pelican import signals
 
 from plugins.build_guard import fail
 
-from .catalog import CatalogError, date_filters, load_translations
+from .catalog import CatalogError, cached_gettext, date_filters, load_translations
 
 
 def check_settings(pelican) -> None:
@@ -39,6 +39,7 @@ def install(generator) -> None:
     env.install_gettext_translations(
         load_translations(settings["THEME_TRANSLATIONS_DIR"], lang), newstyle=True
     )
+    cached_gettext(env)
     env.filters.update(date_filters(lang))
 
 

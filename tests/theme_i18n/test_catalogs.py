@@ -4,7 +4,13 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from plugins.theme_i18n.catalog import CatalogError, catalog_path, date_filters, load_translations
+from plugins.theme_i18n.catalog import (
+    CatalogError,
+    cached_gettext,
+    catalog_path,
+    date_filters,
+    load_translations,
+)
 from tests.conftest import ROOT
 
 TRANSLATIONS = ROOT / "theme/translations"
@@ -58,3 +64,60 @@ def test_english_interface_is_a_setting_not_a_fork(tiny_site):
     html = result.page("index.html")
     assert "Skip to main content" in html and "Truy cập nội dung luôn" not in html
     assert '<html lang="en"' in html
+
+
+def test_cached_filters_give_what_babel_gives():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    filters = date_filters("vi")
+    hcm, utc = ZoneInfo("Asia/Ho_Chi_Minh"), dt.UTC
+    when = dt.datetime(2023, 9, 12, 13, 43, tzinfo=hcm)
+    # the same instant in another zone, a naive value, a value that differs in seconds only
+    values = [when, when.astimezone(utc), when.replace(tzinfo=None), when.replace(second=59)]
+    for _ in range(2):  # second round: from the cache
+        for value in values:
+            expected = format_datetime(value, "dd/MM/yyyy HH:mm", tzinfo=value.tzinfo, locale="vi")
+            assert filters["datetime_vn"](value) == expected
+    assert filters["datetime_vn"](when.astimezone(utc)) == "12/09/2023 06:43"
+    assert [filters["number_vn"](v) for v in (1000, 1000.5, 1000)] == ["1.000", "1.000,5", "1.000"]
+    with pytest.raises(AttributeError):
+        filters["datetime_vn"]("12/09/2023")  # not a date: the error Babel's call gives
+
+
+def test_cached_gettext_gives_what_jinja_gives():
+    from jinja2 import Environment
+
+    def env(cached: bool) -> Environment:
+        environment = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+        environment.install_gettext_translations(
+            load_translations(str(TRANSLATIONS), "vi"), newstyle=True
+        )
+        if cached:
+            cached_gettext(environment)
+        return environment
+
+    source = (
+        "{{ _('Home') }}|{{ _('Home') }}|{{ gettext('Search') }}|"
+        "{{ _('© %(agency)s. When republishing information from this portal, please cite the"
+        " source.', agency=agency) }}|"
+        "{% trans %}Home{% endtrans %}|{% trans n=n %}{{ n }} posts{% endtrans %}|"
+        "{% autoescape false %}{{ _('Scheduled for publication: %(when)s', when=when) }}"
+        "{% endautoescape %}|{{ _('Scheduled for publication: %(when)s', when=when) }}|"
+        "{% for x in [1, 2] %}{{ _('Home') }}{% endfor %}|{{ _('100%% sure') }}"
+    )
+    for variables in (
+        {"agency": "Sở <GTVT> & Co", "n": 3, "when": "<b>"},
+        {"agency": "Sở GTVT", "n": 4, "when": 5},
+        {"agency": ["x"], "n": 3, "when": None},  # not plain: computed each time
+    ):
+        plain = env(False).from_string(source)
+        cached = env(True).from_string(source)
+        expected = plain.render(**variables)
+        assert cached.render(**variables) == expected
+        assert cached.render(**variables) == expected  # from the cache
+    assert "&lt;GTVT&gt; &amp; Co" in env(True).from_string(source).render(
+        agency="Sở <GTVT> & Co", n=1, when="x"
+    )
