@@ -13,6 +13,8 @@ Settings (defaults in brackets; see docs/compliance.md):
   COMPLIANCE_REPORT_DIR       where bao-cao.json and bao-cao.html go; a relative path is
                               taken from the folder holding PATH, i.e. outside the web root
                               ["reports/compliance"]
+  COMPLIANCE_CACHE_PATH       findings of unchanged pages, kept between builds; relative
+                              like the report folder; None: no cache ["cache/compliance"]
   COMPLIANCE_WAIVERS          {"RULE-ID": "written reason"} for the whole site [{}]
   COMPLIANCE_SECTIONS         where required sections are: {"key": ["page:slug",
                               "category:slug"]}, merged over the defaults [{}]
@@ -50,8 +52,9 @@ from plugins.portal_core.signals import before_publish
 
 from . import engine, manifest, report
 from .base import plain_text
+from .cache import PageCache, fingerprint
 from .model import CategoryInfo, Doc, Site, UnitInfo
-from .settings import FIELDS, apply_defaults, build_config, report_dir, validate
+from .settings import FIELDS, apply_defaults, build_config, cache_dir, report_dir, validate
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +168,10 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
     pelican_settings = settings if settings is not None else getattr(sender, "settings", {})
     output = output_path or getattr(sender, "output_path", "")
     site = _state.site
-    result = engine.run(site, output)
+    rules = engine.rules_for(site.config.pack, site.config.level)
+    cache = PageCache(cache_dir(pelican_settings), fingerprint(site.config, [r.id for r in rules]))
+    result = engine.run(site, output, cache)
+    cache.save()
     folder = report_dir(pelican_settings)
     json_path, html_path = report.write(result, site.config, folder)
     previous = site.previous_manifest or {}
@@ -177,6 +183,8 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
     lines = report.console_lines(result, site.config)
     summary = report.headline(result, site.config)
     where = f"Báo cáo: {html_path} (JSON: {json_path})"
+    if cache.folder:
+        where += f". {result.cached}/{result.pages} trang HTML lấy từ bộ nhớ đệm ({cache.folder})"
     if result.errors and pelican_settings.get("COMPLIANCE_FAIL_ON_ERROR"):
         fail(
             f"Bản dựng dừng lại: {summary} Lỗi tuân thủ phải được sửa (hoặc miễn trừ có lý do) "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from lxml import etree
 
 from .model import CategoryInfo, Doc, Finding, Site
 from .rules import Rule
-from .selectors import compile_selector
+from .selectors import compile_selector, parse_selector
 
 #: name → (kind, function). Kinds and signatures:
 #:   "site"   f(site, rule)          the whole site's metadata
@@ -170,10 +171,68 @@ class PageView:
         return body if body is not None else self.tree
 
     @cached_property
+    def main_text(self) -> str:
+        """The source of <main> (cut from the page), else the whole page."""
+        text = self.region_text("main")
+        return text if text is not None else self.text
+
+    @cached_property
+    def _content_source(self) -> str | None:
+        """The source of the article body, cut out of <main> (None: not found or not cuttable)."""
+        groups = parse_selector(self.selectors["article_body"]).groups
+        if len(groups) != 1 or len(groups[0]) != 1:
+            return None
+        sources = self._sources("main", groups[0][0])
+        return sources[0][0] if sources else None
+
+    @cached_property
+    def content_text(self) -> str:
+        """The source of the editor's text: the article body, else <main> (for cheap tests)."""
+        source = self._content_source
+        return source if source is not None else self.main_text
+
+    @cached_property
     def content_root(self) -> Any:
         """Where the editor's text is: the article body inside <main>, else <main>."""
+        source = self._content_source
+        if source is not None:
+            step = parse_selector(self.selectors["article_body"]).groups[0][0]
+            found = next((e for e in _parse(source).iter() if step.matches(e)), None)
+            if found is not None:
+                return found
         found = self.select("article_body", self.main_root)
         return found[0] if found else self.main_root
+
+    def _sources(self, region: str, step: Any) -> list[tuple[str, str]] | None:
+        """The elements of a region matching one selector step, cut out of its source."""
+        cache = self.__dict__.setdefault("_cuts", {})
+        key = (region, step)
+        if key not in cache:
+            text = self.main_text if region == "main" else self.region_text(region)
+            cache[key] = cut_sources(text, step) if text is not None else None
+        return cache[key]
+
+    def has(self, name: str, region: str = "main") -> bool:
+        """Whether an element matches the selector ``name`` inside a region.
+
+        The elements matching the selector's first step are cut out of the region's source
+        and parsed on their own (a few hundred bytes, not the whole region); a selector
+        that cannot be cut that way falls back to the parsed region.
+        """
+        selector = self.selectors[name]
+        groups = parse_selector(selector).groups
+        parsed = self.__dict__.setdefault("_cut_roots", {})
+        for steps, css in zip(groups, [g.strip() for g in selector.split(",")], strict=True):
+            sources = self._sources(region, steps[0])
+            if sources is None:
+                root = self.main_root if region == "main" else self.region(region)
+                return root is not None and bool(self.select(name, root))
+            for source, _tag in sources:
+                if source not in parsed:
+                    parsed[source] = _parse(source)
+                if compile_selector(css)(parsed[source]):
+                    return True
+        return False
 
     def links(self, root: Any) -> list[tuple[str, str | None, Any]]:
         """(text, site-relative URL or None, element) for every <a href> under root."""
@@ -208,6 +267,108 @@ def _cut(text: str, tag: str, last: bool = False) -> str | None:
         return None
     end = text.find("</" + tag + ">", start)
     return text[start : end + len(tag) + 3] if end != -1 else None
+
+
+_START_TAG_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^>]*)?/?>")
+_CUT_ATTR_RE = re.compile(r"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class _TagStub:
+    """Enough of an element (tag, get) to match a selector step against a start tag's text."""
+
+    __slots__ = ("attrs", "tag")
+
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag = tag
+        self.attrs = attrs
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        return self.attrs.get(name, default)
+
+
+_OPAQUE_RE = re.compile(r"<(?:!--|script|template|textarea|style|SCRIPT|STYLE)")
+
+
+def markup_only(text: str) -> bool:
+    """No comments, scripts or raw text: a string search over it sees only real tags."""
+    return _OPAQUE_RE.search(text) is None
+
+
+def _needle(step: Any) -> str | None:
+    """A string every start tag matching ``step`` contains (to find candidates fast)."""
+    if step.id:
+        return step.id
+    if step.classes:
+        return max(step.classes, key=len)
+    for name, op, value in step.attrs:
+        return value if op and value else name
+    if step.tag and step.tag != "*":
+        return "<" + step.tag
+    return None
+
+
+def cut_sources(text: str, step: Any) -> list[tuple[str, str]] | None:
+    """(source, tag) of every element of ``text`` whose start tag matches ``step``.
+
+    None when that cannot be done by string search: the step gives nothing to search
+    for, the text has comments, scripts or raw text, or an element does not close.
+    """
+    needle = _needle(step)
+    if needle is None or not markup_only(text):
+        return None
+    out = []
+    pos = text.find(needle)
+    last = -1
+    while pos != -1:
+        start = pos if needle[0] == "<" else text.rfind("<", 0, pos)
+        close = text.find(">", start) if start != -1 else -1
+        if start > last and close >= pos and text[start + 1 : start + 2].isalpha():
+            match = _START_TAG_RE.match(text, start, close + 1)
+            if match is not None:
+                raw = match.group(1)
+                attrs = {
+                    m[0].lower(): html.unescape(m[1] or m[2] or m[3])
+                    for m in _CUT_ATTR_RE.findall(match.group(2) or "")
+                }
+                if step.matches(_TagStub(raw.lower(), attrs)):
+                    if not raw.islower():
+                        return None
+                    end = _element_end(text, close + 1, raw)
+                    if end is None:
+                        return None
+                    out.append((text[start:end], raw))
+                    last = start
+        pos = text.find(needle, max(pos + 1, close))
+    return out
+
+
+def _element_end(text: str, body: int, tag: str) -> int | None:
+    """Where the element whose start tag ends at ``body`` ends, counting nested ``tag``s."""
+    if tag in _VOID or text[body - 2] == "/":
+        return body
+    opening, closing = "<" + tag, "</" + tag
+    depth, pos = 1, body
+    while True:
+        end = text.find(closing, pos)
+        if end == -1:
+            return None
+        after = end + len(closing)
+        if text[after : after + 1] not in (">", " ", "\n", "\t"):
+            pos = after
+            continue
+        nested = text.find(opening, pos, end)
+        while nested != -1 and text[nested + len(opening)] not in " >\n\t/":
+            nested = text.find(opening, nested + 1, end)
+        if nested != -1:
+            depth += 1
+            pos = nested + len(opening)
+            continue
+        depth -= 1
+        if not depth:
+            close = text.find(">", after)
+            return close + 1 if close != -1 else None
+        pos = after
 
 
 def text_of(element: Any) -> str:

@@ -6,6 +6,7 @@ site-wide checks need (menu, home page links, forms…), so no file is read twic
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -17,7 +18,17 @@ from lxml import etree
 
 from plugins.portal_core.text import fold
 
-from .base import Asset, Output, PageView, check, host_of, section_targets, site_finding, text_of
+from .base import (
+    Asset,
+    Output,
+    PageView,
+    check,
+    host_of,
+    markup_only,
+    section_targets,
+    site_finding,
+    text_of,
+)
 from .checks_meta import SECTION_LABELS, is_document, is_preview
 from .model import Finding, Site
 from .rules import Rule
@@ -68,6 +79,19 @@ INTRO_KEYS = {"chuc-nang-nhiem-vu", "so-do-to-chuc", "lich-su", "lanh-dao"}
 
 def _is_content(page: PageView) -> bool:
     return page.kind in ("article", "page")
+
+
+_HEADING_RE = re.compile(r"<[hH]([1-6])[\s/>]")
+
+
+@functools.lru_cache(maxsize=32)
+def _tag_re(tags: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"<(?:" + "|".join(tags) + r")[\s/>]", re.I)
+
+
+def _has_tag(text: str, *tags: str) -> bool:
+    """Whether the source may hold one of these elements (a cheap test before parsing)."""
+    return _tag_re(tags).search(text) is not None
 
 
 # -- every page: the template ------------------------------------------------------------
@@ -242,10 +266,11 @@ def mixed_content(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     text = page.text
     siteurl = site.config.siteurl
     own = siteurl + "/" if is_preview(siteurl) and siteurl.startswith("http://") else None
-    if own:
-        text = text.replace(own, "/")  # the preview site's own links are not mixed content
     pos = text.find("http://")
     while pos != -1:
+        if own and text.startswith(own, pos):  # the preview site's own links are not mixed
+            pos = text.find("http://", pos + len(own))
+            continue
         before = text[max(0, pos - 8) : pos].rstrip("\"' ").lower()
         if before.endswith(("src=", "href=")):
             tag_start = text.rfind("<", 0, pos)
@@ -322,9 +347,7 @@ def print_save(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     if page.kind != "article":
         return
     missing = [
-        label
-        for name, label in (("print", "nút In"), ("save", "nút Lưu"))
-        if not page.select(name, page.main_root)
+        label for name, label in (("print", "nút In"), ("save", "nút Lưu")) if not page.has(name)
     ]
     if missing:
         yield page.finding(rule, "thiếu " + ", ".join(missing))
@@ -332,7 +355,7 @@ def print_save(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def rating_widget(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if page.kind == "article" and not page.select("rating", page.main_root):
+    if page.kind == "article" and not page.has("rating"):
         yield page.finding(rule, f"không có {page.selectors['rating']}")
 
 
@@ -341,7 +364,7 @@ def author_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]
     doc = page.doc
     if page.kind != "article" or doc is None or not doc.author:
         return
-    main = page.region_text("main") or page.text
+    main = page.main_text
     if escape(doc.author, quote=False) not in main and doc.author not in text_of(page.main_root):
         yield page.finding(rule, f"tên tác giả “{doc.author}” không hiện trên trang")
 
@@ -351,7 +374,7 @@ def source_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]
     doc = page.doc
     if page.kind != "article" or doc is None or not doc.source_name:
         return
-    main = page.region_text("main") or page.text
+    main = page.main_text
     name = doc.source_name
     if escape(name, quote=False) not in main and name not in text_of(page.main_root):
         yield page.finding(rule, f"tên nguồn “{doc.source_name}” không hiện trên trang")
@@ -366,6 +389,8 @@ def source_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]
 @check("page")
 def blockquote_cite(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     if not _is_content(page) or (page.doc and page.doc.source_name):
+        return
+    if not _has_tag(page.content_text, "blockquote"):
         return
     for quote in page.content_root.iter("blockquote"):
         if quote.get("cite"):
@@ -422,7 +447,7 @@ def dublin_core(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def img_alt(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page):
+    if not _is_content(page) or not _has_tag(page.main_text, "img", "input"):
         return
     root = page.main_root
     for img in root.iter("img"):
@@ -449,7 +474,7 @@ def img_alt(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def media_captions(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page):
+    if not _is_content(page) or not _has_tag(page.content_text, "video", "audio"):
         return
     for media in page.content_root.iter("video", "audio"):
         tracks = [t for t in media.iter("track") if t.get("kind") in ("captions", "subtitles")]
@@ -463,6 +488,13 @@ def media_captions(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 def heading_order(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     if not _is_content(page):
         return
+    main = page.main_text
+    if markup_only(main):  # the levels from the source; the tree only to name a bad heading
+        levels = [int(m) for m in _HEADING_RE.findall(main)]
+        if levels.count(1) == 1 and all(
+            level <= prev + 1 for prev, level in zip([1, *levels[:-1]], levels, strict=True)
+        ):
+            return
     headings = list(page.main_root.iter(*HEADINGS))
     levels = [int(h.tag[1]) for h in headings]
     if levels.count(1) != 1:
@@ -476,7 +508,7 @@ def heading_order(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def link_text(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page):
+    if not _is_content(page) or not _has_tag(page.content_text, "a"):
         return
     for a in page.content_root.iter("a"):
         if a.get("title") or a.get("aria-label"):
@@ -487,7 +519,9 @@ def link_text(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 
 def _tables(page: PageView) -> list[Any]:
-    return list(page.content_root.iter("table")) if _is_content(page) else []
+    if not _is_content(page) or not _has_tag(page.content_text, "table"):
+        return []
+    return list(page.content_root.iter("table"))
 
 
 @check("page")
@@ -514,6 +548,9 @@ def table_caption(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 def inline_colour(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     if not _is_content(page):
         return
+    text = page.content_text
+    if "style" not in text and not _has_tag(text, "font"):
+        return
     root = page.content_root
     count = sum(1 for el in _STYLED(root) if _COLOUR_STYLE_RE.search(el.get("style") or ""))
     count += sum(1 for el in root.iter("font") if el.get("color"))
@@ -524,11 +561,15 @@ def inline_colour(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 # -- the pass over the output: what the site-wide checks need -------------------------------
 
 
-def collect(page: PageView, out: Output, site: Site) -> None:
-    """Note what this page tells about the whole site (called once per HTML page)."""
+def collect(page: PageView, out: Output, site: Site) -> list[list[str]]:
+    """Note what this page tells about the whole site (called once per HTML page).
+
+    Returns what the page collects from visitors (``page_notes``), already merged into
+    ``out``: the part the cache keeps for articles and listings.
+    """
     out.html_urls.add(page.url)
     if page.decode_error:
-        return
+        return []
     cfg = site.config
     if page.kind == "home":
         tree = page.tree
@@ -547,8 +588,17 @@ def collect(page: PageView, out: Output, site: Site) -> None:
     if page.kind == "page" or page.url == cfg.sitemap_url:
         root = page.main_root
         out.page_links[page.url] = {u for _, u, _ in page.links(root) if u is not None}
+    notes = page_notes(page, site)
+    merge_notes(out, notes)
+    return notes
+
+
+def page_notes(page: PageView, site: Site) -> list[list[str]]:
+    """[kind, note] for what this page collects: a form, others' scripts, cookies, frames."""
+    cfg = site.config
     text = page.text
-    if "<form" in text and len(out.collecting) < 50:
+    notes: list[list[str]] = []
+    if "<form" in text:
         search = parse_selector(cfg.selectors["search_form"]).groups
         for tag in _FORM_RE.findall(text):
             is_search = page.memo(
@@ -558,24 +608,34 @@ def collect(page: PageView, out: Output, site: Site) -> None:
                 ),
             )
             if not is_search:
-                out.collecting.append(f"biểu mẫu tại /{page.url}")
+                notes.append(["form", f"biểu mẫu tại /{page.url}"])
                 break
     own = host_of(cfg.siteurl)
     for host, _tag in _external_scripts(page, own):
-        note = f"mã JavaScript của {host}"
-        if note not in out.collecting:
-            out.collecting.append(note)
+        notes.append(["script", f"mã JavaScript của {host}"])
     if "cookie" in text and "<script" in text:
         for script in page.tree.iter("script"):
             if not script.get("src") and "cookie" in (script.text or "").lower():
-                note = f"cookie (mã tại /{page.url})"
-                if len(out.collecting) < 50 and note not in out.collecting:
-                    out.collecting.append(note)
+                notes.append(["cookie", f"cookie (mã tại /{page.url})"])
     if "<iframe" in text:
         for frame in page.tree.iter("iframe"):
             host = host_of(frame.get("src") or "")
-            if host and host != own and f"nội dung nhúng từ {host}" not in out.collecting:
-                out.collecting.append(f"nội dung nhúng từ {host}")
+            if host and host != own:
+                notes.append(["iframe", f"nội dung nhúng từ {host}"])
+    return notes
+
+
+def merge_notes(out: Output, notes: list[list[str]]) -> None:
+    """Add a page's notes to the site's list: at most 50 forms and cookies, no repeats."""
+    for kind, note in notes:
+        if kind == "form":
+            if len(out.collecting) < 50:
+                out.collecting.append(note)
+        elif kind == "cookie":
+            if len(out.collecting) < 50 and note not in out.collecting:
+                out.collecting.append(note)
+        elif note not in out.collecting:
+            out.collecting.append(note)
 
 
 # -- other output files -----------------------------------------------------------------------

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import checks_html, checks_meta  # noqa: F401  (register the checks)
-from .base import CHECKS, Asset, Output, PageView, check, doc_finding
+from .base import CHECKS, Asset, Output, PageView, check, doc_finding, output_url
+from .cache import PageCache, page_context
 from .model import ERROR, INFO, WARNING, Doc, Finding, Site
 from .rules import Rule, all_rule_ids, canonical_id, rules_for
 
@@ -31,13 +32,17 @@ class Result:
     files: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    cached: int = 0  # pages whose findings came from the cache (not in the report)
 
     def rule(self, rule_id: str) -> Rule:
         return self._by_id[rule_id]
 
     @property
     def _by_id(self) -> dict[str, Rule]:
-        return {r.id: r for r in self.rules}
+        by_id = self.__dict__.get("_rules_by_id")
+        if by_id is None or len(by_id) != len(self.rules):
+            by_id = self.__dict__["_rules_by_id"] = {r.id: r for r in self.rules}
+        return by_id
 
     def active(self) -> list[Finding]:
         return [f for f in self.findings if not f.waived]
@@ -117,8 +122,12 @@ def required_sections(rules: list[Rule]) -> list[str]:
     return keys
 
 
-def run(site: Site, output_path: str | None = None) -> Result:
-    """Every rule of the configured pack and level over the site and its output."""
+def run(site: Site, output_path: str | None = None, cache: PageCache | None = None) -> Result:
+    """Every rule of the configured pack and level over the site and its output.
+
+    With a ``cache`` (see ``cache.py``) the page checks of an article or listing page
+    whose bytes and post are unchanged are not run again: their findings are reused.
+    """
     started = time.monotonic()
     cfg = site.config
     rules = rules_for(cfg.pack, cfg.level)
@@ -141,7 +150,7 @@ def run(site: Site, output_path: str | None = None) -> Result:
     result = Result(rules, [])
     if output_path and os.path.isdir(output_path):
         out = Output()
-        findings += _scan_output(site, output_path, plan, out, result)
+        findings += _scan_output(site, output_path, plan, out, result, cache)
         for rule, fn in plan.get("output", []):
             findings += fn(out, site, rule)
     else:
@@ -153,7 +162,12 @@ def run(site: Site, output_path: str | None = None) -> Result:
 
 
 def _scan_output(
-    site: Site, root: str, plan: dict[str, list], out: Output, result: Result
+    site: Site,
+    root: str,
+    plan: dict[str, list],
+    out: Output,
+    result: Result,
+    cache: PageCache | None = None,
 ) -> list[Finding]:
     cfg = site.config
     by_save_as = {d.save_as: d for d in site.docs if d.save_as}
@@ -172,17 +186,32 @@ def _scan_output(
                 continue
             with open(full, "rb") as handle:
                 data = handle.read()
+            doc = by_save_as.get(rel)
+            kind = doc.kind if doc else ("home" if rel == "index.html" else "listing")
+            result.pages += 1
+            key = None
+            # the home page, fixed pages and the site map also feed the site-wide checks
+            if cache is not None and kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
+                key = cache.key(data, page_context(rel, kind, doc))
+                hit = cache.get(key)
+                if hit is not None:
+                    findings += hit[0]
+                    out.html_urls.add(output_url(rel))
+                    checks_html.merge_notes(out, hit[1])
+                    result.cached += 1
+                    continue
             try:
                 text, bad = data.decode("utf-8"), False
             except UnicodeDecodeError:
                 text, bad = data.decode("utf-8", "replace"), True
-            doc = by_save_as.get(rel)
-            kind = doc.kind if doc else ("home" if rel == "index.html" else "listing")
             page = PageView(rel, text, kind, doc, cfg.selectors, cfg.siteurl, bad, memos)
+            page_findings: list[Finding] = []
             for rule, fn in page_checks:
-                findings += fn(page, site, rule)
-            checks_html.collect(page, out, site)
-            result.pages += 1
+                page_findings += fn(page, site, rule)
+            findings += page_findings
+            notes = checks_html.collect(page, out, site)
+            if key is not None:
+                cache.put(key, page_findings, notes)
             continue
         asset = _CachedAsset(rel, full)
         for rule, fn in asset_checks:
@@ -193,6 +222,9 @@ def _scan_output(
             out.css_print = True
         result.files += 1
     return findings
+
+
+_CACHED_KINDS = ("article", "listing")
 
 
 class _CachedAsset(Asset):

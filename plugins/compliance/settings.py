@@ -55,6 +55,7 @@ DEFAULTS: dict[str, Any] = {
     "COMPLIANCE_AGENCY_LEVEL": "so",
     "COMPLIANCE_FAIL_ON_ERROR": False,
     "COMPLIANCE_REPORT_DIR": "reports/compliance",
+    "COMPLIANCE_CACHE_PATH": "cache/compliance",
     "COMPLIANCE_WAIVERS": {},
     "COMPLIANCE_SECTIONS": {},
     "COMPLIANCE_SELECTORS": {},
@@ -128,6 +129,12 @@ def validate(settings: Mapping[str, Any]) -> list[str]:
     level = settings.get("COMPLIANCE_AGENCY_LEVEL")
     if level not in LEVELS:
         errors.append(f"COMPLIANCE_AGENCY_LEVEL must be one of {', '.join(LEVELS)}, not {level!r}.")
+    cache = settings.get("COMPLIANCE_CACHE_PATH")
+    if cache is not None and not (isinstance(cache, str) and cache.strip()):
+        errors.append(
+            'COMPLIANCE_CACHE_PATH must be a folder (e.g. "cache/compliance") or None '
+            f"(no cache), not {cache!r}."
+        )
     waivers = settings.get("COMPLIANCE_WAIVERS")
     if not isinstance(waivers, Mapping):
         errors.append('COMPLIANCE_WAIVERS must be a dict {"RULE-ID": "reason"}.')
@@ -237,14 +244,24 @@ def build_config(settings: Mapping[str, Any], today: dt.date | None = None) -> C
     )
 
 
+def _beside_content(settings: Mapping[str, Any], path: str) -> str:
+    if os.path.isabs(path):
+        return path
+    base = os.path.dirname(os.path.abspath(str(settings.get("PATH") or ".")))
+    return os.path.join(base, path)
+
+
+def cache_dir(settings: Mapping[str, Any]) -> str | None:
+    """COMPLIANCE_CACHE_PATH (None: no cache); a relative path is taken, like the report
+    folder, from the folder that holds PATH: next to content/, outside the web root."""
+    path = settings.get("COMPLIANCE_CACHE_PATH", DEFAULTS["COMPLIANCE_CACHE_PATH"])
+    return _beside_content(settings, str(path)) if path else None
+
+
 def report_dir(settings: Mapping[str, Any]) -> str:
     """COMPLIANCE_REPORT_DIR; a relative path is taken from the folder that holds PATH.
 
     That is the repository root for the real site (content/ lives there) and the test's
     temporary folder for a throw-away site, so reports never land inside the web root.
     """
-    path = str(settings["COMPLIANCE_REPORT_DIR"])
-    if os.path.isabs(path):
-        return path
-    base = os.path.dirname(os.path.abspath(str(settings.get("PATH") or ".")))
-    return os.path.join(base, path)
+    return _beside_content(settings, str(settings["COMPLIANCE_REPORT_DIR"]))

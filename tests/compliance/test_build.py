@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 
@@ -132,3 +134,61 @@ def test_cli_builds_with_publish_settings_and_exits_non_zero_on_errors(tiny_site
     assert "D43-5.2" in proc.stdout and "lỗi" in proc.stdout
     assert (tiny_site.base / "cli-reports/bao-cao.html").exists()
     assert not tiny_site.output.exists()  # nothing deployed
+
+
+def _comparable(data):
+    data = dict(data)
+    data.pop("generated")
+    data["summary"] = {k: v for k, v in data["summary"].items() if k != "seconds"}
+    return data
+
+
+def test_the_cache_gives_the_report_a_build_without_it_gives(tiny_site):
+    for name in ("a", "b", "c"):
+        tiny_site.post(name, title=f"Bài {name}", Author="Nguyễn Văn A")
+    cached = PLUGIN + "COMPLIANCE_TODAY = '2026-11-20'\nSEARCH_INDEX = False\n"
+    uncached = cached + (
+        "COMPLIANCE_CACHE_PATH = None\n"
+        f"COMPLIANCE_REPORT_DIR = {str(tiny_site.base / 'uncached')!r}\n"
+    )
+
+    def build(extra: str, settings: str = cached):
+        tiny_site.settings(settings + extra)
+        result = tiny_site.build()
+        assert result.returncode == 0, result.log
+        return result
+
+    first = build("")
+    assert (tiny_site.base / "cache/compliance/trang.json").exists()
+    # both runs start from the same list of what was published (TT24-9 reads it)
+    (tiny_site.base / "uncached").mkdir()
+    shutil.copy(
+        tiny_site.base / "reports/compliance/xuat-ban-truoc.json",
+        tiny_site.base / "uncached/xuat-ban-truoc.json",
+    )
+    assert "0/" in first.stdout and "bộ nhớ đệm" in first.stdout
+    # one post changes: a quotation without its source (a page rule) and a secret mark
+    tiny_site.post(
+        "b",
+        title="Bài b",
+        Author="Nguyễn Văn A",
+        body="> Trích dẫn không rõ nguồn.\n\nTỐI MẬT",
+    )
+    warm = build("")
+    hits = re.search(r"(\d+)/(\d+) trang HTML lấy từ bộ nhớ đệm", warm.stdout)
+    assert hits and 0 < int(hits.group(1)) < int(hits.group(2))
+    with_cache = _report(tiny_site.base)
+    rules = {f["rule"] for f in with_cache["findings"]}
+    assert {"D43-5.3.quote", "D43-5.2"} <= rules
+    build("", uncached)
+    without = json.loads((tiny_site.base / "uncached/bao-cao.json").read_text(encoding="utf-8"))
+    assert _comparable(with_cache) == _comparable(without)
+    # a waiver (metadata, never cached) applies to findings served from the cache
+    waiver = "COMPLIANCE_WAIVERS = {'D43-5.3.quote': 'trích từ văn bản của chính Sở'}\n"
+    again = build(waiver)
+    assert re.search(r"[1-9]\d*/\d+ trang HTML lấy từ bộ nhớ đệm", again.stdout)
+    quoted = [f for f in _report(tiny_site.base)["findings"] if f["rule"] == "D43-5.3.quote"]
+    assert quoted and all("chính Sở" in f["waived"] for f in quoted)
+    build(waiver, uncached)
+    without = json.loads((tiny_site.base / "uncached/bao-cao.json").read_text(encoding="utf-8"))
+    assert _comparable(_report(tiny_site.base)) == _comparable(without)

@@ -89,3 +89,78 @@ def test_reports_cite_the_law_and_list_waivers(tmp_path):
         assert text in page
     lines = report.console_lines(result, cfg)
     assert any("TT32-18.1.dd" in line and "Điều 18" in line for line in lines)
+
+
+# -- the page cache -----------------------------------------------------------------------
+
+
+def _comparable(result) -> list[tuple]:
+    return [
+        (f.rule_id, f.target, f.detail, f.url, f.count, f.examples, f.waived)
+        for f in result.findings
+    ]
+
+
+def test_the_page_cache_rechecks_only_changed_pages_and_keeps_the_findings(tmp_path):
+    from plugins.compliance.cache import PageCache, fingerprint
+
+    docs = [
+        post(path=f"content/posts/{n}.md", url=f"{n}/", save_as=f"{n}/index.html", slug=n)
+        for n in ("a", "b", "c")
+    ]
+    out = tmp_path / "output"
+    _write(out, "index.html", html())
+    for doc in docs:  # an image without alt in each: a page finding per post
+        _write(out, doc.save_as, html(body='<img src="/a.jpg">', url=doc.url))
+    the_site = site([*docs, *good_pages()])
+    key = fingerprint(the_site.config, [r.id for r in rules_for("43/2011", "so")])
+    folder = str(tmp_path / "cache")
+
+    def run(cache_folder):
+        cache = PageCache(cache_folder, key)
+        result = engine.run(the_site, str(out), cache)
+        cache.save()
+        return result
+
+    cold = run(folder)
+    assert cold.cached == 0 and len([f for f in cold.findings if f.rule_id == "TT32-18.1.c"]) == 3
+    warm = run(folder)
+    assert warm.cached == 3  # the three articles; the home page is always checked
+    assert _comparable(warm) == _comparable(cold)
+
+    # one page changes: only it is checked again, and its new finding shows
+    _write(out, "b/index.html", html(body='<img src="/a.jpg" alt="">', url="b/"))
+    edited = run(folder)
+    assert edited.cached == 2
+    assert _comparable(edited) == _comparable(run(None))
+    details = {f.target: f.detail for f in edited.findings if f.rule_id == "TT32-18.1.c"}
+    assert "alt rỗng" in details["content/posts/b.md"]
+
+    # what the page checks read of a post (its author) is part of the key
+    docs[0].author = "Người khác"
+    changed = run(folder)
+    assert changed.cached == 2
+    assert _comparable(changed) == _comparable(run(None))
+
+
+def test_a_cache_from_other_settings_or_a_damaged_one_is_not_used(tmp_path):
+    from plugins.compliance.cache import PageCache, fingerprint
+
+    docs = [post()]
+    out = _output(tmp_path, docs)
+    the_site = site([*docs, *good_pages()])
+    ids = [r.id for r in rules_for("43/2011", "so")]
+    folder = str(tmp_path / "cache")
+    cache = PageCache(folder, fingerprint(the_site.config, ids))
+    engine.run(the_site, str(out), cache)
+    cache.save()
+    other = fingerprint(config(menu_labels=["Trang chủ"]), ids)
+    assert other != fingerprint(the_site.config, ids)
+    assert PageCache(folder, other).old == {}
+    assert fingerprint(config(waivers={"D43-5.3": "lý do đủ dài"}), ids) == fingerprint(
+        config(), ids
+    )  # waivers are applied after the checks: they do not empty the cache
+    (tmp_path / "cache" / "trang.json").write_text("{not json", encoding="utf-8")
+    damaged = PageCache(folder, fingerprint(the_site.config, ids))
+    assert damaged.old == {}
+    assert engine.run(the_site, str(out), damaged).cached == 0

@@ -137,9 +137,12 @@ def test_settings_validation_names_every_bad_setting():
         "COMPLIANCE_WAIVERS": {"D43-5.3": "", "NOPE-1": "lý do dài"},
         "COMPLIANCE_SELECTORS": {"print": "a:hover"},
         "COMPLIANCE_NEWS_MAX_AGE": 0,
+        "COMPLIANCE_CACHE_PATH": 5,
     }
     errors = " ".join(validate(bad))
+    assert validate({**DEFAULTS, "COMPLIANCE_CACHE_PATH": None}) == []  # None: no cache
     for word in (
+        "COMPLIANCE_CACHE_PATH",
         "COMPLIANCE_PACK",
         "COMPLIANCE_AGENCY_LEVEL",
         "NOPE-1",
@@ -148,3 +151,36 @@ def test_settings_validation_names_every_bad_setting():
         "MAX_AGE",
     ):
         assert word in errors
+
+
+# -- cutting elements out of a page's source (cheaper than parsing it) ----------------------
+
+CUT_CASES = [
+    # (body of the article, tools block)
+    ("<p>Nội dung.</p>", '<div class="article-tools"><button class="print">In</button></div>'),
+    (
+        '<div class="x"><div>lồng <div>nhau</div></div></div><h2>Mục</h2>',
+        '<div class="article-tools"><div><a class="save">Lưu</a></div>'
+        '<button class="print">In</button></div>',
+    ),
+    ("<p>Không có nút.</p>", '<div class="article-tools"><span>In</span></div>'),
+    ("<p>Ghi chú <!-- <div> --> trong chú thích.</p>", ""),
+    ('<p>Lớp gần giống <span class="article-body-x">x</span></p>', '<p class="print">In</p>'),
+    ("<blockquote><p>Trích.</p></blockquote><h3>Nhảy cấp</h3>", '<div class="article-tools">'),
+]
+
+
+@pytest.mark.parametrize(("body", "tools"), CUT_CASES)
+def test_cut_out_elements_answer_like_the_parsed_page(body, tools):
+    from plugins.compliance.base import text_of
+
+    from .builders import html, view
+
+    page = view(html(body=body, tools=tools))
+    parsed = view(html(body=body, tools=tools))
+    for name in ("print", "save", "rating", "article_body"):
+        assert page.has(name) == bool(parsed.select(name, parsed.main_root)), name
+    cut = page.content_root
+    whole = parsed.select("article_body", parsed.main_root)
+    whole = whole[0] if whole else parsed.main_root
+    assert (cut.tag, text_of(cut)) == (whole.tag, text_of(whole))
