@@ -131,6 +131,7 @@ PLUGINS = [
     "plugins.visitor_counter",
     "plugins.theme_i18n",
     "pelican.plugins.sitemap",
+    "plugins.incremental",
 ]
 
 # -- Photos (plugins/images): responsive sizes, WebP, metadata stripped -----------

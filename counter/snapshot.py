@@ -165,11 +165,8 @@ def write_manifest(paths: Iterable[str], dest: str | os.PathLike) -> int:
     unique = sorted({url_to_path(p) for p in paths})
     target = Path(dest)
     target.parent.mkdir(parents=True, exist_ok=True)
-    payload = {
-        "version": 1,
-        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "paths": unique,
-    }
+    # no timestamp: the same site gives the same bytes (incremental builds compare outputs)
+    payload = {"version": 1, "paths": unique}
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".counter-paths-", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

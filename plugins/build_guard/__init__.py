@@ -22,7 +22,7 @@ import time
 from pelican import signals
 
 from plugins.portal_core import problems
-from plugins.portal_core.signals import before_publish, plan_outputs
+from plugins.portal_core.signals import before_publish, plan_outputs, published
 
 from . import staging
 from .planning import find_collisions, pelican_outputs
@@ -150,6 +150,7 @@ def finish_build(pelican) -> None:
     _build.staging_path = None
     pelican.output_path = _build.final_output
     pelican.settings["OUTPUT_PATH"] = _build.final_output
+    published.send(pelican, output_path=_build.final_output, settings=pelican.settings)
     logger.info(
         "Xuất bản xong vào %s: %d cảnh báo, %.1f giây.",
         _build.final_output,

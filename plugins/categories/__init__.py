@@ -75,6 +75,8 @@ def add_to_context(generator) -> None:
         for entry in _registry
     ]
     generator.context["categories"] = generator.categories
+    # the menu's list, without posts: a new post must not change every page
+    generator.context["category_menu"] = [category for category, _ in generator.categories]
 
 
 def register() -> None:

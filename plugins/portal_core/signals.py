@@ -20,3 +20,9 @@ plan_outputs = signal("portal-plan-outputs")
 #: search index) and add files to it; a receiver that records an error in the problem log
 #: stops the publish. kwargs: ``output_path`` (the staging folder), ``settings``.
 before_publish = signal("portal-before-publish")
+
+#: Sent by the build guard right after the staging folder became the live output.
+#: Receivers record what the published build was made of (the incremental build's
+#: record must describe the live output, never a build that failed).
+#: kwargs: ``output_path`` (the live output folder), ``settings``.
+published = signal("portal-published")

@@ -110,6 +110,8 @@ class UnitsGenerator(Generator):
                 }
             )
         self.context["units"] = self.units
+        # the sidebar's list, without counts: a new post must not change every page
+        self.context["unit_menu"] = [{"unit": u["unit"], "depth": u["depth"]} for u in self.units]
         groups: list[tuple[dict, list[dict]]] = []
         for item in self.units:
             if item["depth"] == 0:
@@ -118,6 +120,7 @@ class UnitsGenerator(Generator):
                 groups[-1][1].append(item)
         self.context["unit_groups"] = groups
         self.context["units_by_slug"] = {u["unit"].slug: u for u in self.units}
+        self.context["unit_by_slug"] = {u["unit"].slug: u["unit"] for u in self.units}  # no posts
         self.context["units_url"] = self.settings["UNITS_URL"]
 
     def generate_output(self, writer) -> None:

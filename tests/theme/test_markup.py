@@ -137,11 +137,16 @@ def test_header_footer_and_menu_on_every_page(portal_build):
 
 
 def test_archives_have_page_numbers(portal_build):
-    html = (portal_build.output / "chuyen-muc/tin-tuc-su-kien/index.html").read_text()
-    assert '<nav class="pagination"' in html
-    assert 'href="' + portal_build.at("chuyen-muc/tin-tuc-su-kien/trang/2/") + '"' in html
-    page2 = (portal_build.output / "chuyen-muc/tin-tuc-su-kien/trang/2/index.html").read_text()
-    assert '<span aria-current="page"><span class="visually-hidden">Trang </span>2</span>' in page2
+    """Pages count from the oldest post (page 1); the list's own address shows the newest."""
+    html = (portal_build.output / "index.html").read_text()
+    older = re.search(r'<p class="more"><a href="([^"]+)">', html)[1]
+    number = int(re.search(r"/trang/(\d+)/$", older)[1])
+    assert older == portal_build.at(f"trang/{number}/") and number > 1
+    page = (portal_build.output / f"trang/{number}/index.html").read_text()
+    assert '<nav class="pagination"' in page
+    assert f'<span class="visually-hidden">Trang </span>{number}</span>' in page
+    oldest = (portal_build.output / "trang/1/index.html").read_text()
+    assert 'rel="next"' not in oldest and 'rel="prev"' in oldest
 
 
 @pytest.fixture

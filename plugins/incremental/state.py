@@ -1,0 +1,84 @@
+"""What the last published build wrote: each page's input digest and the file it became.
+
+Kept in a JSON file in the cache folder, one per output folder, and replaced only
+after a build is published, so it always describes the live output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FORMAT = 1
+
+
+@dataclass
+class Written:
+    key: str  # hex digest of the values of ``names`` when the page was rendered
+    names: tuple[str, ...]  # the context names the page read while rendering
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class BuildState:
+    global_key: str = ""
+    parts: dict[str, str] = field(default_factory=dict)  # what the global key is made of
+    pages: dict[str, Written] = field(default_factory=dict)  # output-relative path -> file
+
+    def to_json(self) -> str:
+        name_sets: dict[tuple[str, ...], int] = {}
+        pages = {}
+        for name, w in sorted(self.pages.items()):
+            index = name_sets.setdefault(w.names, len(name_sets))
+            pages[name] = [w.key, index, w.size, w.mtime_ns]
+        return json.dumps(
+            {
+                "format": FORMAT,
+                "global_key": self.global_key,
+                "parts": self.parts,
+                "name_sets": [list(names) for names in name_sets],
+                "pages": pages,
+            },
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> BuildState:
+        data = json.loads(text)
+        if data.get("format") != FORMAT:
+            return cls()
+        name_sets = [tuple(names) for names in data["name_sets"]]
+        pages = {
+            name: Written(key, name_sets[index], size, mtime_ns)
+            for name, (key, index, size, mtime_ns) in data["pages"].items()
+        }
+        return cls(data["global_key"], data.get("parts", {}), pages)
+
+
+def state_file(cache_dir: str | Path, output: str | Path) -> Path:
+    """One state file per output folder (the preview and a publish build are separate)."""
+    tag = hashlib.sha1(str(Path(output).resolve()).encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"pages-{tag}.json"
+
+
+def load(path: Path) -> BuildState:
+    """The saved state, or an empty one when there is none or it cannot be read."""
+    try:
+        return BuildState.from_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, TypeError, KeyError, IndexError):
+        return BuildState()
+
+
+def save(path: Path, state: BuildState) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(f".tmp-{os.getpid()}")
+    temporary.write_text(state.to_json(), encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def forget(path: Path) -> None:
+    path.unlink(missing_ok=True)

@@ -1,0 +1,138 @@
+"""Incremental builds write the same bytes as full builds: adds, edits, deletes, settings."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TinySite
+
+SETTINGS = """
+SEARCH_INDEX = False  # the search bundle has its own determinism test (tests/search)
+DEFAULT_PAGINATION = 3
+"""
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def summary(log: str) -> dict[str, int]:
+    line = re.search(r"Dựng tăng dần: ([^(\n]*)", log)[1]
+    return {what.strip(): int(n) for n, what in re.findall(r"(\d+) ([a-z ]+)", line)}
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> TinySite:
+    site = TinySite(tmp_path / "site")
+    site.settings(SETTINGS)
+    for n in range(1, 11):
+        site.post(
+            f"bai-{n:02d}",
+            title=f"Bài số {n} về an toàn giao thông",
+            Date=f"{n:02d}/03/2024 08:00",
+            Tags="an toàn giao thông" if n % 2 else "đăng kiểm",
+            Unit="Thanh tra Sở" if n % 3 else "Văn phòng Sở",
+        )
+    return site
+
+
+def assert_same_as_full_build(site: TinySite, tmp_path: Path, step: str) -> dict[str, int]:
+    incremental = site.build()
+    assert incremental.returncode == 0, incremental.log
+    full = TinySite.__new__(TinySite)
+    full.__dict__.update(site.__dict__)
+    full.output = tmp_path / f"full-{step}"
+    full.settings_file = tmp_path / f"full-{step}.py"
+    full.settings_file.write_text(
+        site.settings_file.read_text(encoding="utf-8") + "\nINCREMENTAL_BUILD = False\n",
+        encoding="utf-8",
+    )
+    clean = full.build()
+    assert clean.returncode == 0, clean.log
+    ours, theirs = tree(site.output), tree(full.output)
+    assert sorted(ours) == sorted(theirs), step
+    differing = [name for name in ours if ours[name] != theirs[name]]
+    assert differing == [], f"{step}: {differing}"
+    print(re.search(r"Dựng tăng dần: .*", incremental.log)[0])
+    return summary(incremental.log)
+
+
+def test_incremental_output_equals_full_output(site: TinySite, tmp_path: Path):
+    first = assert_same_as_full_build(site, tmp_path, "first")
+    assert first.get("reused", 0) == 0
+
+    nothing = assert_same_as_full_build(site, tmp_path, "nothing")
+    assert nothing.get("reused", 0) > 0 and set(nothing) == {"reused"}, nothing
+
+    oldest = site.output / "trang/1/index.html"  # the home list's oldest posts
+    inode = oldest.stat().st_ino
+    site.post(
+        "bai-11",
+        title="Thông báo nghỉ lễ",
+        Date="11/03/2024 08:00",
+        Category="Thông báo",
+        Unit="Phòng Quản lý vận tải",
+        Tags="lịch nghỉ",
+    )
+    added = assert_same_as_full_build(site, tmp_path, "add")
+    assert added.get("reused", 0) > 0 and added.get("new", 0) >= 1, added
+    assert oldest.stat().st_ino == inode  # the same file, linked: not rendered again
+
+    site.post("bai-05", title="Bài số 5, tiêu đề đã sửa", Date="05/03/2024 08:00")
+    edited = assert_same_as_full_build(site, tmp_path, "edit")
+    assert edited.get("changed", 0) >= 1
+
+    (site.content / "posts/bai-02.md").unlink()
+    assert_same_as_full_build(site, tmp_path, "delete")
+
+    site.settings(SETTINGS + 'SITENAME = "Cổng thử nghiệm"\n')
+    renamed = assert_same_as_full_build(site, tmp_path, "settings")
+    assert renamed.get("reused", 0) == 0, renamed
+    assert "Cổng thử nghiệm" in (site.output / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_page_edited_by_hand_in_the_output_is_rendered_again(site: TinySite):
+    assert site.build().returncode == 0
+    page = site.output / "index.html"
+    original = page.read_bytes()
+    page.write_bytes(original.replace(b"</body>", b"<!-- edited --></body>"))
+    again = site.build()
+    assert again.returncode == 0, again.log
+    assert page.read_bytes() == original
+    assert summary(again.log).get("edited by hand") == 1
+
+
+def test_full_switch_renders_everything(site: TinySite):
+    assert site.build().returncode == 0
+    site.settings(SETTINGS + "INCREMENTAL_BUILD = False\n")
+    full = site.build()
+    assert full.returncode == 0, full.log
+    assert "reused" not in summary(full.log)
+    assert filecmp.cmp(site.output / "index.html", site.output / "index.html")
+
+
+def test_a_cached_read_reports_the_same_problems(site: TinySite):
+    site.post("sai", title="Bài có đơn vị sai", Unit="Thanh tra Soo")
+    first = site.build()
+    second = site.build()
+    assert first.returncode == second.returncode == 1
+    for result in (first, second):
+        assert "posts/sai.md" in result.log and "Thanh tra Soo" in result.log, result.log
+    assert "Bộ nhớ đệm đọc bài: 11 dùng lại, 0 đọc mới" in second.log
+
+
+def test_reader_cache_follows_the_registry(site: TinySite):
+    assert site.build().returncode == 0
+    registry = site.content / "units.yml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8").replace("name: Thanh tra Sở", "name: Thanh tra"),
+        encoding="utf-8",
+    )
+    again = site.build()
+    assert "0 dùng lại" in again.log  # every post read again: its unit may have changed

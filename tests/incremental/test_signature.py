@@ -1,0 +1,64 @@
+"""Digests of template inputs: equal data, equal digest; any change, another digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from plugins.incremental.signature import Signer
+
+
+@dataclass
+class Post:
+    title: str
+    tags: list
+    related: list
+
+
+def test_equal_values_equal_digests_across_signers():
+    a = {"x": [1, "đường", dt.date(2026, 1, 2)], "y": None}
+    b = {"y": None, "x": [1, "đường", dt.date(2026, 1, 2)]}
+    assert Signer().sign(a) == Signer().sign(b)
+
+
+def test_a_nested_change_changes_the_digest():
+    first = Post("A", ["x"], [Post("B", ["y"], [])])
+    second = Post("A", ["x"], [Post("B", ["z"], [])])
+    assert Signer().sign(first) != Signer().sign(second)
+
+
+def test_types_are_part_of_the_digest():
+    assert Signer().sign(1) != Signer().sign("1") != Signer().sign(1.0)
+    assert Signer().sign([1, 2]) != Signer().sign([2, 1])
+
+
+def test_objects_shown_by_address_never_match():
+    class Opaque:
+        __slots__ = ()
+
+    signer = Signer()
+    assert signer.sign(Opaque()) != Signer().sign(Opaque())
+    assert any(name.endswith("Opaque") for name in signer.opaque)
+
+
+def test_cycles_end_in_a_digest_unique_to_the_build():
+    post = Post("A", [], [])
+    post.related.append(post)
+    first, second = Signer(), Signer()
+    assert first.sign(post) != second.sign(post)  # rendered again: never stale
+
+
+def test_excluded_attributes_and_handlers():
+    class Wrapper:
+        def __init__(self, name, settings):
+            self.name, self.settings = name, settings
+
+    first, second = Signer(), Signer()
+    first.exclude_attributes(["settings"])
+    second.exclude_attributes(["settings"])
+    assert first.sign(Wrapper("a", {"X": 1})) == second.sign(Wrapper("a", {"X": 2}))
+    assert first.sign(Wrapper("a", {})) != second.sign(Wrapper("b", {}))
+    custom = Signer()
+    custom.register(Wrapper, lambda w, depth: w.name.upper())
+    assert custom.sign(Wrapper("a", None)) == custom.sign(Wrapper("A", object()))
+    assert custom.sign(Wrapper("a", None)) != custom.sign(Wrapper("b", None))
