@@ -1,11 +1,12 @@
 """Finding things: the Pagefind search index and page, the HTML site map, robots.txt, 404.
 
 Search runs in the visitor's browser with no server: after the articles and pages
-are written, this plugin runs Pagefind (the binary in the ``pagefind[extended]``
-wheel, no download) over the output folder and adds a diacritic-free twin of each
-page (see ``folding.py``) so that "duong" finds "đường". Article and page templates
-mark what is indexed (``data-pagefind-body``) and the unit and category filters
-(``data-pagefind-filter``); ``theme/static/js/search.js`` queries the index.
+are written, this plugin runs Pagefind once (the binary in the ``pagefind[extended]``
+wheel, no download) over the pages of the output folder plus a diacritic-free twin of
+each page (see ``folding.py`` and ``indexer.py``) so that "duong" finds "đường".
+Article and page templates mark what is indexed (``data-pagefind-body``) and the unit
+and category filters (``data-pagefind-filter``); ``theme/static/js/search.js`` queries
+the index.
 
 When the index is built: at build_guard's ``before_publish``, once every page is in
 the staging folder and before it is swapped in, so the search bundle is published
@@ -21,6 +22,12 @@ Settings (defaults in brackets):
   ROBOTS_DISALLOW                          paths crawlers skip [["/ban-nhap/", "/pagefind/"]]
   SEARCH_INDEX                             build the Pagefind index [True]
   SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]
+  SEARCH_CACHE_PATH                        the fingerprint of the last index's inputs; relative
+                                           to the folder that holds PATH; must be outside the
+                                           output ["cache/search"]. When a build's pages and
+                                           twins are byte for byte those of the last build into
+                                           the same output, that build's bundle is reused
+                                           (hard links) instead of running Pagefind again.
 
 Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``.
 """
@@ -52,7 +59,17 @@ DEFAULTS = {
     "ROBOTS_DISALLOW": ["/ban-nhap/", "/pagefind/"],
     "SEARCH_INDEX": True,
     "SEARCH_BUNDLE_DIR": "pagefind",
+    "SEARCH_CACHE_PATH": "cache/search",
 }
+
+
+def cache_path(settings) -> str:
+    """SEARCH_CACHE_PATH as an absolute path (relative ones: to the folder holding PATH)."""
+    cache = str(settings["SEARCH_CACHE_PATH"])
+    if not os.path.isabs(cache):
+        site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
+        cache = os.path.join(site_root, cache)
+    return os.path.abspath(cache)
 
 
 def check_settings(pelican) -> None:
@@ -67,6 +84,17 @@ def check_settings(pelican) -> None:
     if not bundle or bundle.startswith("/") or ".." in bundle.split("/"):
         fail(
             f"pelicanconf.py: SEARCH_BUNDLE_DIR must be a folder inside the output, not {bundle!r}."
+        )
+    cache = settings["SEARCH_CACHE_PATH"]
+    if not isinstance(cache, (str, os.PathLike)) or not str(cache).strip():
+        fail(f"pelicanconf.py: SEARCH_CACHE_PATH must be a folder path, not {cache!r}.")
+    output = os.path.abspath(
+        settings.get("PORTAL_FINAL_OUTPUT_PATH") or settings.get("OUTPUT_PATH") or "output"
+    )
+    if os.path.commonpath([output, cache_path(settings)]) == output:
+        fail(
+            "pelicanconf.py: SEARCH_CACHE_PATH must be outside OUTPUT_PATH (the output is "
+            f"replaced by every build), not {str(cache)!r}."
         )
 
 
@@ -173,16 +201,28 @@ def index_site(sender, output_path: str, settings) -> None:
     started = time.monotonic()
     try:
         report = build_index(
-            output_path, records, settings["SEARCH_BUNDLE_DIR"], settings.get("DEFAULT_LANG", "vi")
+            output_path,
+            records,
+            settings["SEARCH_BUNDLE_DIR"],
+            settings.get("DEFAULT_LANG", "vi"),
+            cache_dir=cache_path(settings),
+            # the live output (build_guard swaps the staging folder in after this signal)
+            previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),
         )
     except SearchIndexError as exc:
         fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
     logger.info(
-        "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %.1f giây.",
+        "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %.1f giây%s.",
         report.pages,
         report.records,
         time.monotonic() - started,
+        " (không đổi: dùng lại chỉ mục của bản dựng trước)" if report.reused else "",
     )
+    if not report.stable:
+        logger.warning(
+            "Chỉ mục tìm kiếm: không sắp xếp được tệp của Pagefind (phiên bản mới?); "
+            "hai bản dựng giống nhau sẽ cho tên tệp khác nhau."
+        )
 
 
 def planned_outputs(sender, generators, settings):

@@ -1,0 +1,204 @@
+"""Make a Pagefind bundle byte-identical between two runs on the same pages (pure code).
+
+Why Pagefind's output varies: it collects each filter's values in a hash map whose
+seed is random per process (``filter_map`` in Pagefind's ``index/mod.rs``, "TODO:
+Change filter indexes to BTree to give them a stable hash"), and writes the values,
+and the list of filters in the ``.pf_meta`` file, in that map's order. The words,
+fragments and page numbers are already stable (pages are numbered in a sorted order).
+So the filter files (``filter/<lang>_<hash>.pf_filter``), whose names are hashes of
+their bytes, the meta file that names them (``pagefind.<lang>_<hash>.pf_meta``) and
+``pagefind-entry.json`` that names the meta file change on every run.
+
+:func:`normalize` sorts each filter's values and the meta file's filter list, names
+the rewritten files after a hash of their new bytes (so browsers' caches still see a
+new name whenever the content changes) and updates the entry file. Pagefind's search
+code looks values and filters up by name, so order does not change any result.
+
+The files are gzip-compressed ``pagefind_dcd`` + CBOR. The CBOR codec here covers what
+Pagefind writes (unsigned and negative integers, byte and text strings, arrays and
+maps of definite length); every file is decoded and encoded again first, and left
+untouched unless that gives back its exact bytes.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import struct
+from pathlib import Path
+
+SIGNATURE = b"pagefind_dcd"
+
+
+class BundleFormatError(ValueError):
+    """The bundle is not in the format this module knows; it is left as Pagefind wrote it."""
+
+
+# -- minimal CBOR --------------------------------------------------------------------------
+
+
+def _decode(data: bytes, pos: int):
+    head = data[pos]
+    major, info = head >> 5, head & 31
+    pos += 1
+    if info < 24:
+        arg = info
+    elif info in (24, 25, 26, 27):
+        size = 1 << (info - 24)
+        arg = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    else:
+        raise BundleFormatError(f"unsupported CBOR item 0x{head:02x}")
+    if major == 0:
+        return arg, pos
+    if major == 1:
+        return -1 - arg, pos
+    if major == 2:
+        return bytes(data[pos : pos + arg]), pos + arg
+    if major == 3:
+        return data[pos : pos + arg].decode("utf-8"), pos + arg
+    if major == 4:
+        items = []
+        for _ in range(arg):
+            item, pos = _decode(data, pos)
+            items.append(item)
+        return items, pos
+    if major == 5:
+        pairs = []
+        for _ in range(arg):
+            key, pos = _decode(data, pos)
+            value, pos = _decode(data, pos)
+            pairs.append((key, value))
+        return _Map(pairs), pos
+    raise BundleFormatError(f"unsupported CBOR item 0x{head:02x}")
+
+
+class _Map(list):
+    """A CBOR map, kept as its list of pairs so that encoding keeps the order."""
+
+
+def _head(major: int, arg: int) -> bytes:
+    if arg < 24:
+        return bytes([major << 5 | arg])
+    for info, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+        if arg < 1 << (8 * struct.calcsize(fmt)):
+            return bytes([major << 5 | info]) + struct.pack(fmt, arg)
+    raise BundleFormatError("CBOR integer too large")
+
+
+def _encode(value, out: bytearray) -> None:
+    if isinstance(value, bool) or value is None:
+        raise BundleFormatError("unsupported CBOR value")
+    if isinstance(value, int):
+        out += _head(0, value) if value >= 0 else _head(1, -1 - value)
+    elif isinstance(value, bytes):
+        out += _head(2, len(value)) + value
+    elif isinstance(value, str):
+        raw = value.encode("utf-8")
+        out += _head(3, len(raw)) + raw
+    elif isinstance(value, _Map):
+        out += _head(5, len(value))
+        for key, item in value:
+            _encode(key, out)
+            _encode(item, out)
+    elif isinstance(value, list):
+        out += _head(4, len(value))
+        for item in value:
+            _encode(item, out)
+    else:
+        raise BundleFormatError(f"unsupported CBOR value {type(value).__name__}")
+
+
+def encode(value) -> bytes:
+    out = bytearray()
+    _encode(value, out)
+    return bytes(out)
+
+
+def read_file(path: Path):
+    """The CBOR value of a Pagefind ``.pf_*`` file; checks that it encodes back the same."""
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise BundleFormatError(f"{path.name}: no {SIGNATURE.decode()} signature")
+    body = raw[len(SIGNATURE) :]
+    value, end = _decode(body, 0)
+    if end != len(body) or encode(value) != body:
+        raise BundleFormatError(f"{path.name}: not in the CBOR subset this module rewrites")
+    return value
+
+
+def pack(value) -> bytes:
+    """A ``.pf_*`` file's bytes; gzip with no time stamp or name, so the same bytes each run."""
+    return gzip.compress(SIGNATURE + encode(value), compresslevel=9, mtime=0)
+
+
+def _short_hash(data: bytes, length: int) -> str:
+    return hashlib.sha256(data).hexdigest()[:length]
+
+
+# -- the bundle ----------------------------------------------------------------------------
+
+
+def normalize(bundle: str | Path) -> bool:
+    """Rewrite the order-dependent files of a Pagefind bundle in a stable order.
+
+    Returns False (and changes nothing) when the bundle has a layout this code does
+    not know, e.g. after a Pagefind upgrade; raises nothing in that case.
+    """
+    bundle = Path(bundle)
+    entry_path = bundle / "pagefind-entry.json"
+    try:
+        entry_text = entry_path.read_text(encoding="utf-8")
+        entry = json.loads(entry_text)
+        plans = [_plan_language(bundle, info["hash"]) for info in entry["languages"].values()]
+    except (OSError, KeyError, TypeError, ValueError, IndexError):  # BundleFormatError too
+        return False
+    for old_meta, new_meta, writes, removals in plans:
+        for path, data in writes:
+            path.write_bytes(data)
+        for path in removals:
+            path.unlink()
+        entry_text = entry_text.replace(f'"{old_meta}"', f'"{new_meta}"')
+    entry_path.write_text(entry_text, encoding="utf-8")
+    return True
+
+
+def _plan_language(bundle: Path, meta_hash: str):
+    """(old meta hash, new meta hash, files to write, files to remove) for one language."""
+    lang = meta_hash.rsplit("_", 1)[0]
+    meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
+    meta = read_file(meta_path)
+    filters = meta[3]  # [version, pages, index chunks, filters: [[name, hash]...], ...]
+    if not isinstance(filters, list) or not all(
+        isinstance(f, list) and len(f) == 2 and all(isinstance(x, str) for x in f) for f in filters
+    ):
+        raise BundleFormatError("unexpected filter list in the meta file")
+    writes: list[tuple[Path, bytes]] = []
+    removals: list[Path] = []
+    renamed: list[list[str]] = []
+    names: set[str] = set()
+    for name, old_hash in sorted(filters):
+        path = bundle / "filter" / f"{old_hash}.pf_filter"
+        value = read_file(path)
+        if not (isinstance(value, list) and len(value) == 2 and value[0] == name):
+            raise BundleFormatError(f"unexpected content in {path.name}")
+        value[1] = sorted(value[1], key=lambda item: item[0])  # [[value, [pages]]...]
+        data = pack(value)
+        length = 7
+        while (new_hash := f"{lang}_{_short_hash(data, length)}") in names:
+            length += 1
+        names.add(new_hash)
+        renamed.append([name, new_hash])
+        writes.append((bundle / "filter" / f"{new_hash}.pf_filter", data))
+        if new_hash != old_hash:
+            removals.append(path)
+    meta[3] = renamed
+    data = pack(meta)
+    new_meta = f"{lang}_{_short_hash(data, 10)}"
+    writes.append((bundle / f"pagefind.{new_meta}.pf_meta", data))
+    if new_meta != meta_hash:
+        removals.append(meta_path)
+    # A new name may equal an old one still to be removed: never remove what is written.
+    written = {path for path, _ in writes}
+    return meta_hash, new_meta, writes, [p for p in removals if p not in written]

@@ -1,0 +1,214 @@
+"""Indexing with one Pagefind run: twins as pages, stable bundles, reuse of an unchanged index.
+
+Pure calls of ``build_index`` on small folders (no Pelican), then real builds.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from plugins.search import bundle
+from plugins.search.folding import folded_record
+from plugins.search.indexer import build_index, indexed_pages, twin_path
+
+UNITS = [f"don-vi-{i}" for i in range(12)]  # many values: a random order shows at once
+
+
+def make_site(base: Path, words: dict[int, str] | None = None) -> tuple[Path, list]:
+    """Twelve article pages (filters unit, category, version) and their folded twins."""
+    site = base / "site"
+    records = []
+    for i, unit in enumerate(UNITS):
+        text = (words or {}).get(i, f"Đường tỉnh {500 + i} được bảo dưỡng")
+        page = site / f"2023/09/bai-{i}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(
+            '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>t</title></head>'
+            f"<body><nav>Menu đầu trang</nav><article data-pagefind-body>"
+            f'<h1>Bài {i}</h1><div data-pagefind-filter="unit:{unit}"></div>'
+            f'<div data-pagefind-filter="category:muc-{i % 5}"></div>'
+            '<div data-pagefind-filter="version:exact"></div>'
+            f"<p>{text}</p></article></body></html>",
+            encoding="utf-8",
+        )
+        records.append(
+            folded_record(
+                url=f"/2023/09/bai-{i}/#khong-dau",
+                title=f"Bài {i} & “ngoặc”",
+                summary_html=f"<p>Tóm tắt {i}, có dấu phẩy: a, b</p>",
+                content_html=f"<p>{text}</p>",
+                meta={"date": "12/09/2023 13:43"},
+                filters={"version": ["folded"], "unit": [unit], "category": [f"muc-{i % 5}"]},
+            )
+        )
+    (site / "index.html").write_text("<html><body>Trang chủ, không có trong chỉ mục</body></html>")
+    return site, records
+
+
+def bundle_bytes(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def fragments(folder: Path) -> dict[str, dict]:
+    out = {}
+    for path in (folder / "fragment").iterdir():
+        data = json.loads(gzip.decompress(path.read_bytes())[len(bundle.SIGNATURE) :])
+        out[data["url"]] = data
+    return out
+
+
+def test_one_run_indexes_pages_and_twins_and_leaves_no_twin_in_the_site(tmp_path):
+    site, records = make_site(tmp_path)
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+    report = build_index(site, records)
+    assert (report.pages, report.records, report.reused, report.stable) == (12, 12, False, True)
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["vi"]["page_count"] == 24
+    # Nothing but the bundle was added: the twins and the folder Pagefind read are gone.
+    after = sorted(p.relative_to(site) for p in site.rglob("*") if "pagefind" not in p.parts)
+    assert after == before
+    found = fragments(site / "pagefind")
+    twin = found["/2023/09/bai-3/#khong-dau/"]  # search.js strips everything from "#"
+    assert twin["meta"] == {
+        "title": "Bài 3 & “ngoặc”",
+        "summary": "Tóm tắt 3, có dấu phẩy: a, b",
+        "folded": "1",
+        "date": "12/09/2023 13:43",
+    }
+    assert twin["filters"] == {"version": ["folded"], "unit": ["don-vi-3"], "category": ["muc-3"]}
+    assert "duong tinh 503 duoc bao duong" in twin["content"]
+    real = found["/2023/09/bai-3/"]
+    assert real["filters"]["version"] == ["exact"] and "Đường tỉnh 503" in real["content"]
+    assert "Menu" not in real["content"]
+
+
+def test_two_runs_on_the_same_input_give_byte_identical_bundles(tmp_path):
+    runs = []
+    for n in range(3):  # other folders each time: the absolute path must not matter
+        site, records = make_site(tmp_path / f"run{n}")
+        build_index(site, records)
+        runs.append(bundle_bytes(site / "pagefind"))
+    assert runs[0] == runs[1] == runs[2]
+    assert any(name.startswith("filter/") for name in runs[0])
+
+
+def test_normalize_sorts_filter_values_and_keeps_every_page(tmp_path):
+    site, records = make_site(tmp_path)
+    build_index(site, records)
+    target = site / "pagefind"
+    for path in (target / "filter").iterdir():
+        _name, values = bundle.read_file(path)
+        assert [v[0] for v in values] == sorted(v[0] for v in values)
+        assert sum(len(v[1]) for v in values) == 24  # every page has one value per filter
+    meta_hash = json.loads((target / "pagefind-entry.json").read_text())["languages"]["vi"]["hash"]
+    meta = bundle.read_file(target / f"pagefind.{meta_hash}.pf_meta")
+    assert [f[0] for f in meta[3]] == ["category", "unit", "version"]
+    assert {f"{f[1]}.pf_filter" for f in meta[3]} == {p.name for p in (target / "filter").iterdir()}
+    assert bundle.normalize(target)  # idempotent
+    assert (
+        meta_hash
+        == json.loads((target / "pagefind-entry.json").read_text())["languages"]["vi"]["hash"]
+    )
+
+
+def test_normalize_leaves_an_unknown_layout_alone(tmp_path):
+    (tmp_path / "pagefind-entry.json").write_text('{"languages": {"vi": {"hash": "vi_x"}}}')
+    (tmp_path / "pagefind.vi_x.pf_meta").write_bytes(gzip.compress(b"something else"))
+    assert bundle.normalize(tmp_path) is False
+    assert (tmp_path / "pagefind.vi_x.pf_meta").is_file()
+
+
+def build_and_publish(base: Path, output: Path, cache: Path, words=None):
+    """One build: index a fresh staging copy, then swap it in as build_guard does."""
+    site, records = make_site(base, words)
+    report = build_index(site, records, cache_dir=cache, previous_output=output)
+    staged = bundle_bytes(site / "pagefind")
+    if output.exists():
+        shutil.rmtree(output)
+    site.rename(output)
+    return report, staged
+
+
+def test_unchanged_inputs_reuse_the_live_bundle_and_a_changed_post_is_indexed_again(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first, bundle1 = build_and_publish(tmp_path / "b1", output, cache)
+    assert not first.reused
+    assert len(list(cache.glob("index-*.json"))) == 1
+
+    # Same pages, same twins: the live bundle is linked into the new staging folder.
+    site, records = make_site(tmp_path / "b2")
+    second = build_index(site, records, cache_dir=cache, previous_output=output)
+    assert second.reused
+    assert bundle_bytes(site / "pagefind") == bundle1
+    entry = "pagefind/pagefind-entry.json"
+    assert (site / entry).stat().st_ino == (output / entry).stat().st_ino  # hard link
+
+    # One post's text changes: Pagefind runs again and finds the new word, never stale.
+    edited, bundle3 = build_and_publish(
+        tmp_path / "b3", output, cache, words={4: "Cầu Bến Mới thông xe"}
+    )
+    assert not edited.reused
+    assert bundle3 != bundle1
+    found = fragments(output / "pagefind")
+    assert "Cầu Bến Mới thông xe" in found["/2023/09/bai-4/"]["content"]
+    assert "cau ben moi thong xe" in found["/2023/09/bai-4/#khong-dau/"]["content"]
+
+
+def test_only_a_twin_changes_the_index_is_built_again(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    site, records = make_site(tmp_path / "b2")
+    records[0] = folded_record(url=records[0].url, title="Tiêu đề khác", content_html="<p>x</p>")
+    assert not build_index(site, records, cache_dir=cache, previous_output=output).reused
+
+
+def test_a_live_bundle_that_changed_since_is_not_reused(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    victim = next((output / "pagefind/fragment").iterdir())
+    victim.write_bytes(b"changed by hand")
+    site, records = make_site(tmp_path / "b2")
+    report = build_index(site, records, cache_dir=cache, previous_output=output)
+    assert not report.reused
+    assert (site / "pagefind/fragment" / victim.name).read_bytes() != b"changed by hand"
+
+
+def test_staged_bundle_linked_from_the_live_site_is_replaced_not_written_through(tmp_path):
+    """A staging folder prepared with hard links to the last output (incremental builds)."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    live = bundle_bytes(output / "pagefind")
+    site, records = make_site(tmp_path / "b2", words={0: "Bài mới hoàn toàn"})
+    for rel in live:
+        (site / "pagefind" / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(output / "pagefind" / rel, site / "pagefind" / rel)
+    assert not build_index(site, records, cache_dir=cache, previous_output=output).reused
+    assert bundle_bytes(output / "pagefind") == live
+
+
+def test_pages_are_found_by_their_body_mark_in_any_case(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a/index.html").write_text("<main data-pagefind-body>x</main>")
+    (tmp_path / "b.html").write_text("<main DATA-PAGEFIND-BODY>y</main>")
+    (tmp_path / "c.html").write_text("<main>z</main>")
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind/old.html").write_text("<main data-pagefind-body>old</main>")
+    assert list(indexed_pages(tmp_path, skip=["pagefind"])) == ["a/index.html", "b.html"]
+
+
+@pytest.mark.parametrize("url", ["/../x/#khong-dau", "", "/a/../../b"])
+def test_twin_paths_stay_inside_the_indexed_folder(url):
+    from plugins.search.indexer import SearchIndexError
+
+    with pytest.raises(SearchIndexError):
+        twin_path(folded_record(url=url, title="t"))
