@@ -8,9 +8,12 @@ the real registries and pages; with ``--keep DIR`` it goes to ``DIR/<posts>/`` a
 reused by the next run), then builds it, each build its own subprocess, interleaved
 ``--repeat`` times so a busy machine slows every variant alike:
 
-* ``base``  the project's settings and PLUGINS without ``plugins.compliance``
-* ``cold``  with ``plugins.compliance`` and an empty ``COMPLIANCE_CACHE_PATH``
-* ``warm``  the same again, the cache filled by the cold build (nothing changed)
+* ``base``  the project's settings and PLUGINS without ``plugins.compliance``, every page
+            rendered (``INCREMENTAL_BUILD = False``)
+* ``cold``  the same with ``plugins.compliance`` and an empty ``COMPLIANCE_CACHE_PATH``
+* ``warm``  the same again, the compliance cache filled by the cold build (nothing changed)
+* ``base-inc`` / ``warm-inc``  rebuilds with nothing changed and ``INCREMENTAL_BUILD = True``
+            (pages hard-linked from the last build), without and with the checks (warm cache)
 
 Every build uses ``SEARCH_INDEX = False`` unless ``--search`` is given: the budget (+10% at
 10,000 posts, wall and CPU) is judged against the build *without* Pagefind, the fastest the
@@ -41,12 +44,15 @@ from bench.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 0.10
-VARIANTS = ("base", "cold", "warm")
+VARIANTS = ("base", "cold", "warm", "base-inc", "warm-inc")
 _CACHE_LINE = re.compile(r"(\d+)/(\d+) trang HTML lấy từ bộ nhớ đệm")
 
 
-def _settings(base: Path, content: Path, with_checks: bool, search: bool) -> Path:
-    path = base / ("with.py" if with_checks else "without.py")
+def _settings(
+    base: Path, content: Path, with_checks: bool, search: bool, incremental: bool = False
+) -> Path:
+    name = ("with" if with_checks else "without") + ("-inc" if incremental else "")
+    path = base / f"{name}.py"
     lines = [
         "import sys",
         f"sys.path.insert(0, {str(ROOT)!r})",
@@ -56,6 +62,8 @@ def _settings(base: Path, content: Path, with_checks: bool, search: bool) -> Pat
         f"IMAGES_CACHE_PATH = {str(base / 'cache' / 'images')!r}",
         # no counter snapshot: pages show no figures (a site with no visits yet)
         f"COUNTER_SNAPSHOT = {str(base / 'no-counter-snapshot.json')!r}",
+        f"INCREMENTAL_BUILD = {incremental!r}",
+        f"INCREMENTAL_CACHE_PATH = {str(base / 'cache' / ('build-' + name))!r}",
     ]
     if not search:
         lines.append("SEARCH_INDEX = False")
@@ -129,10 +137,12 @@ def measure(posts: int, repeat: int, base: Path, search: bool) -> dict[str, floa
     content = corpus(base, posts)
     without = _settings(base, content, with_checks=False, search=search)
     with_ = _settings(base, content, with_checks=True, search=search)
+    without_inc = _settings(base, content, with_checks=False, search=search, incremental=True)
+    with_inc = _settings(base, content, with_checks=True, search=search, incremental=True)
     cache = base / "cache" / "compliance"
     reports = base / "reports" / "bao-cao.json"
     times: dict[str, list[tuple[float, float]]] = {v: [] for v in VARIANTS}
-    checks: dict[str, list[float]] = {"cold": [], "warm": []}
+    checks: dict[str, list[float]] = {"cold": [], "warm": [], "warm-inc": []}
     hits: dict[str, str] = {}
     same = True
     for _ in range(repeat):
@@ -150,13 +160,20 @@ def measure(posts: int, repeat: int, base: Path, search: bool) -> dict[str, floa
         match = _CACHE_LINE.search(out)
         hits["warm"] = f"{match.group(1)}/{match.group(2)}" if match else "?"
         same = same and _comparable(cold_report) == _comparable(warm_report)
+        # incremental rebuilds: a first build fills their own record, the second is timed
+        _build(content, without_inc, base / "out-without-inc")
+        times["base-inc"].append(_build(content, without_inc, base / "out-without-inc")[:2])
+        _build(content, with_inc, base / "out-with-inc")
+        wall, cpu, out = _build(content, with_inc, base / "out-with-inc")
+        times["warm-inc"].append((wall, cpu))
+        checks["warm-inc"].append(json.loads(reports.read_text("utf-8"))["summary"]["seconds"])
     row: dict = {"posts": posts, "pages": cold_report["summary"]["pages"], "search": search}
     for variant in VARIANTS:
         row[variant] = min(t[0] for t in times[variant])
         row[f"cpu_{variant}"] = min(t[1] for t in times[variant])
-    for variant in ("cold", "warm"):
-        row[f"ratio_{variant}"] = row[variant] / row["base"]
-        row[f"cpu_ratio_{variant}"] = row[f"cpu_{variant}"] / row["cpu_base"]
+    for variant, against in (("cold", "base"), ("warm", "base"), ("warm-inc", "base-inc")):
+        row[f"ratio_{variant}"] = row[variant] / row[against]
+        row[f"cpu_ratio_{variant}"] = row[f"cpu_{variant}"] / row[f"cpu_{against}"]
         row[f"checks_{variant}"] = min(checks[variant])
     row["warm_hits"] = hits.get("warm", "?")
     row["same_report"] = same
@@ -207,6 +224,10 @@ def main() -> None:
             f"  warm  wall {row['warm']:7.1f} s  CPU {row['cpu_warm']:7.1f} s  "
             f"(+{row['ratio_warm'] - 1:.1%} wall, +{row['cpu_ratio_warm'] - 1:.1%} CPU; "
             f"checks report {row['checks_warm']:.1f} s; {row['warm_hits']} pages from cache)\n"
+            f"  base-inc wall {row['base-inc']:7.1f} s  CPU {row['cpu_base-inc']:7.1f} s\n"
+            f"  warm-inc wall {row['warm-inc']:7.1f} s  CPU {row['cpu_warm-inc']:7.1f} s  "
+            f"(+{row['ratio_warm-inc'] - 1:.1%} wall, +{row['cpu_ratio_warm-inc'] - 1:.1%} CPU; "
+            f"checks report {row['checks_warm-inc']:.1f} s)\n"
             f"  warm report == cold report: {row['same_report']}; budget +{BUDGET:.0%} "
             f"(cold, wall and CPU): "
             f"{'OK' if max(row['ratio_cold'], row['cpu_ratio_cold']) <= 1 + BUDGET else 'OVER'}",

@@ -197,7 +197,7 @@ class PageView:
         source = self._content_source
         if source is not None:
             step = parse_selector(self.selectors["article_body"]).groups[0][0]
-            found = next((e for e in _parse(source).iter() if step.matches(e)), None)
+            found = next((e for e in _parse_fragment(source).iter() if step.matches(e)), None)
             if found is not None:
                 return found
         found = self.select("article_body", self.main_root)
@@ -209,8 +209,17 @@ class PageView:
         key = (region, step)
         if key not in cache:
             text = self.main_text if region == "main" else self.region_text(region)
-            cache[key] = cut_sources(text, step) if text is not None else None
+            ok = text is not None and self.markup_only(region)
+            cache[key] = cut_sources(text, step, markup_checked=True) if ok else None
         return cache[key]
+
+    def markup_only(self, region: str = "main") -> bool:
+        """Whether a region's source has no comments, scripts or raw text (see ``markup_only``)."""
+        cache = self.__dict__.setdefault("_markup_only", {})
+        if region not in cache:
+            text = self.main_text if region == "main" else self.region_text(region)
+            cache[region] = text is not None and markup_only(text)
+        return cache[region]
 
     def has(self, name: str, region: str = "main") -> bool:
         """Whether an element matches the selector ``name`` inside a region.
@@ -229,7 +238,7 @@ class PageView:
                 return root is not None and bool(self.select(name, root))
             for source, _tag in sources:
                 if source not in parsed:
-                    parsed[source] = _parse(source)
+                    parsed[source] = _parse_fragment(source)
                 if compile_selector(css)(parsed[source]):
                     return True
         return False
@@ -250,6 +259,11 @@ class PageView:
 
 def _parse(text: str) -> Any:
     return etree.fromstring(text.encode("utf-8"), _PARSER) if text else None
+
+
+def _parse_fragment(text: str) -> Any:
+    """A cut-out element: the same tree, without the document type node."""
+    return etree.fromstring(text.encode("utf-8"), _FRAGMENT_PARSER)
 
 
 def _cut(text: str, tag: str, last: bool = False) -> str | None:
@@ -308,14 +322,14 @@ def _needle(step: Any) -> str | None:
     return None
 
 
-def cut_sources(text: str, step: Any) -> list[tuple[str, str]] | None:
+def cut_sources(text: str, step: Any, markup_checked: bool = False) -> list[tuple[str, str]] | None:
     """(source, tag) of every element of ``text`` whose start tag matches ``step``.
 
     None when that cannot be done by string search: the step gives nothing to search
     for, the text has comments, scripts or raw text, or an element does not close.
     """
     needle = _needle(step)
-    if needle is None or not markup_only(text):
+    if needle is None or not (markup_checked or markup_only(text)):
         return None
     out = []
     pos = text.find(needle)
@@ -327,10 +341,10 @@ def cut_sources(text: str, step: Any) -> list[tuple[str, str]] | None:
             match = _START_TAG_RE.match(text, start, close + 1)
             if match is not None:
                 raw = match.group(1)
-                attrs = {
-                    m[0].lower(): html.unescape(m[1] or m[2] or m[3])
-                    for m in _CUT_ATTR_RE.findall(match.group(2) or "")
-                }
+                attrs = {}
+                for name, double, single, bare in _CUT_ATTR_RE.findall(match.group(2) or ""):
+                    value = double or single or bare
+                    attrs[name.lower()] = html.unescape(value) if "&" in value else value
                 if step.matches(_TagStub(raw.lower(), attrs)):
                     if not raw.islower():
                         return None
@@ -422,6 +436,7 @@ class SectionTarget:
 
 
 _PARSER = etree.HTMLParser(encoding="utf-8", no_network=True)
+_FRAGMENT_PARSER = etree.HTMLParser(encoding="utf-8", no_network=True, default_doctype=False)
 MIN_PAGE_TEXT = 80
 _TAG_RE = re.compile(r"<[^>]+>")
 

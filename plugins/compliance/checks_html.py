@@ -24,7 +24,6 @@ from .base import (
     PageView,
     check,
     host_of,
-    markup_only,
     section_targets,
     site_finding,
     text_of,
@@ -122,7 +121,11 @@ _ATTR_RE = re.compile(r"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
 
 
 def _tag_attrs(tag: str) -> dict[str, str]:
-    return {m[0].lower(): unescape(m[1] or m[2] or m[3]) for m in _ATTR_RE.findall(tag)}
+    attrs = {}
+    for name, double, single, bare in _ATTR_RE.findall(tag):
+        value = double or single or bare
+        attrs[name.lower()] = unescape(value) if "&" in value else value
+    return attrs
 
 
 def _head_tags(page: PageView, needle: str) -> list[dict[str, str]]:
@@ -489,7 +492,7 @@ def heading_order(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     if not _is_content(page):
         return
     main = page.main_text
-    if markup_only(main):  # the levels from the source; the tree only to name a bad heading
+    if page.markup_only("main"):  # the levels from the source; the tree only to name a bad heading
         levels = [int(m) for m in _HEADING_RE.findall(main)]
         if levels.count(1) == 1 and all(
             level <= prev + 1 for prev, level in zip([1, *levels[:-1]], levels, strict=True)

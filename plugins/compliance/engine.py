@@ -237,12 +237,13 @@ class _CachedAsset(Asset):
 
 
 def _walk(root: str) -> Iterable[str]:
+    root = root.rstrip(os.sep) or os.sep
     for folder, dirs, files in os.walk(root):
         dirs.sort()
-        rel_folder = os.path.relpath(folder, root)
+        rel_folder = folder[len(root) :].lstrip(os.sep).replace(os.sep, "/")
+        prefix = rel_folder + "/" if rel_folder else ""
         for name in sorted(files):
-            rel = name if rel_folder == "." else os.path.join(rel_folder, name)
-            yield rel.replace(os.sep, "/")
+            yield prefix + name
 
 
 def _apply_waivers(findings: list[Finding], site: Site) -> list[Finding]:
