@@ -140,12 +140,12 @@ def twin_html(record: FoldedRecord, language: str) -> str:
     return "\n".join(lines)
 
 
+def _files(folder: Path) -> list[str]:
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
+
 def _file_digests(folder: Path) -> dict[str, str]:
-    out = {}
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return out
+    return {rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest() for rel in _files(folder)}
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -188,10 +188,17 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
     files = record.get("bundle")
     if not isinstance(files, dict) or not files or not previous.is_dir():
         return False
-    if _file_digests(previous) != files:  # changed or removed since: never trust it
+    try:
+        for rel in files:
+            _link_or_copy(previous / rel, target / rel)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
         return False
-    for rel in files:
-        _link_or_copy(previous / rel, target / rel)
+    # Checked after linking (a link shares the bytes): a bundle changed since it was
+    # recorded, or a file added or removed, is never reused.
+    if _file_digests(target) != files or _files(previous) != sorted(files):
+        shutil.rmtree(target, ignore_errors=True)
+        return False
     return True
 
 
@@ -247,8 +254,6 @@ def build_index(
         previous = Path(previous_output) / bundle_dir
         if _reuse(_read_record(cache_file), fingerprint, previous, target):
             return IndexReport(pages=len(pages), records=len(records), reused=True)
-        if target.exists():  # a partial copy
-            shutil.rmtree(target)
 
     root = Path(tempfile.mkdtemp(prefix=".search-index-", dir=site))
     try:
