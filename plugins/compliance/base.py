@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -230,6 +230,13 @@ class PageView:
         """
         selector = self.selectors[name]
         groups = parse_selector(selector).groups
+        text = self.main_text if region == "main" else self.region_text(region)
+        if text is not None and self.markup_only(region):
+            answers = [has_chain(text, steps, markup_checked=True) for steps in groups]
+            if any(answers):
+                return True
+            if all(answer is False for answer in answers):
+                return False
         parsed = self.__dict__.setdefault("_cut_roots", {})
         for steps, css in zip(groups, [g.strip() for g in selector.split(",")], strict=True):
             sources = self._sources(region, steps[0])
@@ -322,6 +329,25 @@ def _needle(step: Any) -> str | None:
     return None
 
 
+def _start_tags(text: str, step: Any, needle: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, name as written) of the start tags in ``text`` that match ``step``."""
+    pos = text.find(needle)
+    while pos != -1:
+        start = pos if needle[0] == "<" else text.rfind("<", 0, pos)
+        close = text.find(">", start) if start != -1 else -1
+        if close >= pos and text[start + 1 : start + 2].isalpha():
+            match = _START_TAG_RE.match(text, start, close + 1)
+            if match is not None:
+                raw = match.group(1)
+                attrs = {}
+                for name, double, single, bare in _CUT_ATTR_RE.findall(match.group(2) or ""):
+                    value = double or single or bare
+                    attrs[name.lower()] = html.unescape(value) if "&" in value else value
+                if step.matches(_TagStub(raw.lower(), attrs)):
+                    yield start, close + 1, raw
+        pos = text.find(needle, max(pos + 1, close))
+
+
 def cut_sources(text: str, step: Any, markup_checked: bool = False) -> list[tuple[str, str]] | None:
     """(source, tag) of every element of ``text`` whose start tag matches ``step``.
 
@@ -332,29 +358,41 @@ def cut_sources(text: str, step: Any, markup_checked: bool = False) -> list[tupl
     if needle is None or not (markup_checked or markup_only(text)):
         return None
     out = []
-    pos = text.find(needle)
-    last = -1
-    while pos != -1:
-        start = pos if needle[0] == "<" else text.rfind("<", 0, pos)
-        close = text.find(">", start) if start != -1 else -1
-        if start > last and close >= pos and text[start + 1 : start + 2].isalpha():
-            match = _START_TAG_RE.match(text, start, close + 1)
-            if match is not None:
-                raw = match.group(1)
-                attrs = {}
-                for name, double, single, bare in _CUT_ATTR_RE.findall(match.group(2) or ""):
-                    value = double or single or bare
-                    attrs[name.lower()] = html.unescape(value) if "&" in value else value
-                if step.matches(_TagStub(raw.lower(), attrs)):
-                    if not raw.islower():
-                        return None
-                    end = _element_end(text, close + 1, raw)
-                    if end is None:
-                        return None
-                    out.append((text[start:end], raw))
-                    last = start
-        pos = text.find(needle, max(pos + 1, close))
+    for start, body, raw in _start_tags(text, step, needle):
+        if not raw.islower():
+            return None
+        end = _element_end(text, body, raw)
+        if end is None:
+            return None
+        out.append((text[start:end], raw))
     return out
+
+
+def has_chain(text: str, steps: tuple[Any, ...], markup_checked: bool = False) -> bool | None:
+    """Whether the descendant chain ``steps`` (``.a .b``) matches in ``text``, by string
+    search alone: the last step's start tag inside an element cut for each earlier step.
+    None when it cannot be decided that way (child combinator, nothing to search for…)."""
+    if any(step.combinator == ">" for step in steps[1:]) or any(
+        _needle(step) is None for step in steps
+    ):
+        return None
+    if not (markup_checked or markup_only(text)):
+        return None
+    *outer, last = steps
+    return _chain(text, outer, last)
+
+
+def _chain(text: str, outer: list[Any], last: Any) -> bool | None:
+    if not outer:
+        return next(_start_tags(text, last, _needle(last)), None) is not None
+    sources = cut_sources(text, outer[0], markup_checked=True)
+    if sources is None:
+        return None
+    for source, _tag in sources:
+        found = _chain(source[source.index(">") + 1 :], outer[1:], last)
+        if found is None or found:
+            return found
+    return False
 
 
 def _element_end(text: str, body: int, tag: str) -> int | None:

@@ -269,11 +269,10 @@ def mixed_content(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     text = page.text
     siteurl = site.config.siteurl
     own = siteurl + "/" if is_preview(siteurl) and siteurl.startswith("http://") else None
+    if own:
+        text = text.replace(own, "/")  # the preview site's own links are not mixed content
     pos = text.find("http://")
     while pos != -1:
-        if own and text.startswith(own, pos):  # the preview site's own links are not mixed
-            pos = text.find("http://", pos + len(own))
-            continue
         before = text[max(0, pos - 8) : pos].rstrip("\"' ").lower()
         if before.endswith(("src=", "href=")):
             tag_start = text.rfind("<", 0, pos)
@@ -296,6 +295,15 @@ _SCRIPT_SRC_RE = re.compile(
 )
 
 
+def _script_host(tag: str) -> str:
+    """The host a <script> tag loads from ("" for inline and relative scripts)."""
+    match = _SCRIPT_SRC_RE.match(tag)
+    if not match:
+        return ""
+    src = match.group(1)
+    return host_of(src if "//" in src[:8] else "")
+
+
 def _external_scripts(page: PageView, own: str) -> list[tuple[str, str]]:
     """(host, <script> tag) for scripts loaded from another host."""
     cached = page.__dict__.get("_external_scripts")
@@ -306,12 +314,9 @@ def _external_scripts(page: PageView, own: str) -> list[tuple[str, str]]:
         while pos != -1:
             end = text.find(">", pos)
             tag = text[pos : end + 1]
-            match = _SCRIPT_SRC_RE.match(tag)
-            if match:
-                src = match.group(1)
-                host = host_of(src if "//" in src[:8] else "")
-                if host and host != own:
-                    cached.append((host, tag))
+            host = page.memo(("script-host", tag), lambda tag=tag: _script_host(tag))
+            if host and host != own:
+                cached.append((host, tag))
             pos = text.find("<script", end if end != -1 else pos + 7)
         page.__dict__["_external_scripts"] = cached
     return cached
@@ -603,7 +608,7 @@ def page_notes(page: PageView, site: Site) -> list[list[str]]:
     notes: list[list[str]] = []
     if "<form" in text:
         search = parse_selector(cfg.selectors["search_form"]).groups
-        for tag in _FORM_RE.findall(text):
+        for tag in _form_tags(text):
             is_search = page.memo(
                 ("search-form", tag),
                 lambda tag=tag: any(
@@ -626,6 +631,20 @@ def page_notes(page: PageView, site: Site) -> list[list[str]]:
             if host and host != own:
                 notes.append(["iframe", f"nội dung nhúng từ {host}"])
     return notes
+
+
+def _form_tags(text: str) -> list[str]:
+    """The <form> start tags of a page (a string search unless upper-case tags are used)."""
+    if "<FORM" in text or "<Form" in text:
+        return _FORM_RE.findall(text)
+    tags = []
+    pos = text.find("<form")
+    while pos != -1:
+        match = _FORM_RE.match(text, pos)
+        if match:
+            tags.append(match.group())
+        pos = text.find("<form", pos + 5)
+    return tags
 
 
 def merge_notes(out: Output, notes: list[list[str]]) -> None:

@@ -41,7 +41,7 @@ class LegacyText:
 
 def detect_legacy_encoding(text: str, threshold: int = THRESHOLD) -> LegacyText | None:
     """The legacy encoding ``text`` looks like it was pasted from, or None if it looks clean."""
-    fonts = _LEGACY_FONT_RE.findall(text)
+    fonts = _LEGACY_FONT_RE.findall(text) if ".Vn" in text or "VNI" in text else []
     tcvn = vni = 0
     samples: list[str] = []
     for match in _SUSPECT_RE.finditer(text):
