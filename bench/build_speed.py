@@ -148,6 +148,10 @@ def our_settings(base: Path, content: Path, variant: str) -> Path:
         f"PATH = {str(content)!r}",
         f"IMAGES_CACHE_PATH = {str(cache / 'images')!r}",
         f"CACHE_PATH = {str(cache / 'pelican')!r}",
+        # every cache of the build inside cache<variant>, so "cold" starts with none
+        f"INCREMENTAL_CACHE_PATH = {str(cache / 'build')!r}",
+        f"COMPLIANCE_CACHE_PATH = {str(cache / 'compliance')!r}",
+        f"SEARCH_CACHE_PATH = {str(cache / 'search')!r}",
         # no counter snapshot: pages show no figures (the same as a site with no visits yet)
         f"COUNTER_SNAPSHOT = {str(base / 'no-counter-snapshot.json')!r}",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 STAGING_PREFIX = ".building-"
@@ -54,7 +55,25 @@ def publish(staging: str | Path, output: str | Path, retention: list[str] | None
         if old.exists():
             old.rename(output)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    remove_in_background(old)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete the replaced output without making the build wait for it.
+
+    On a large site this is tens of thousands of unlinks; the new site is already live.
+    A removal cut short is finished by the next build (``remove_stale``).
+    """
+    try:
+        subprocess.Popen(
+            ["rm", "-rf", "--", str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def discard(staging: str | Path) -> None:

@@ -19,6 +19,7 @@ Settings (defaults in brackets):
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import importlib.metadata
 import json
@@ -36,6 +37,7 @@ from pelican.urlwrappers import URLWrapper
 from plugins.build_guard import fail
 from plugins.portal_core import problems
 from plugins.portal_core.signals import published
+from plugins.scheduling.core import current_time
 
 from . import paging
 from . import state as build_state
@@ -59,6 +61,11 @@ def check_settings(pelican) -> None:
     settings = pelican.settings
     for key, value in DEFAULTS.items():
         settings.setdefault(key, value)
+    _check_settings_values(settings)
+    skip_unchanged_build(pelican)
+
+
+def _check_settings_values(settings) -> None:
     if not isinstance(settings["INCREMENTAL_BUILD"], bool):
         fail(
             "pelicanconf.py: INCREMENTAL_BUILD must be True or False, "
@@ -227,11 +234,18 @@ class Session:
 
 def _content_view(obj: Content, nested: bool, refs: dict[int, object]) -> dict:
     fields = {k: v for k, v in vars(obj).items() if k not in ("_context", "settings")}
-    for attribute in ("url", "save_as", "content", "summary"):
+    # Pelican copies every metadata field to an attribute: sign each value once
+    metadata = fields.get("metadata")
+    if isinstance(metadata, dict):
+        fields["metadata"] = {k: v for k, v in metadata.items() if fields.get(k) is not v}
+    # url, save_as and summary follow from the fields and the settings (in the global
+    # key); the rendered content also from other posts' addresses when it links to them
+    raw = fields.get("_content") or ""
+    if "{" in raw or "|" in raw:
         try:
-            fields["@" + attribute] = getattr(obj, attribute)
-        except Exception:  # a broken link in content: the page renders (and fails) anyway
-            fields["@" + attribute] = object()
+            fields["@content"] = obj.content
+        except Exception:  # a broken link: the page renders (and reports it) anyway
+            fields["@content"] = object()
 
     def cut(value):
         if isinstance(value, Content):
@@ -286,8 +300,79 @@ def _signer() -> Signer:
     return signer
 
 
+# -- nothing changed: no build at all -------------------------------------------------
+
+
+def inputs_digest(settings) -> str:
+    """Every input of a build: content files, settings, theme, code, libraries, the
+    counter snapshot and today's date (timeliness checks and the footer depend on it)."""
+    h = hashlib.blake2b(digest_size=16)
+    signer = _signer()
+    for key in sorted(settings):
+        if key.isupper() and key not in VOLATILE_SETTINGS:
+            h.update(key.encode() + signer.sign(settings[key]))
+    content = Path(settings["PATH"])
+    for path in sorted(p for p in content.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(content)).encode() + b"\0")
+        h.update(digest_bytes(path.read_bytes()))
+    theme = Path(settings.get("THEME") or "")
+    if theme.is_dir():
+        h.update(_files_digest([theme]).encode())
+    h.update(_files_digest([ROOT / name for name in CODE_FOLDERS], (".py",)).encode())
+    h.update(repr(sorted(_library_versions().items())).encode())
+    snapshot = Path(str(settings.get("COUNTER_SNAPSHOT") or ""))
+    if snapshot.is_file():
+        stat = snapshot.stat()
+        h.update(f"snapshot {stat.st_size} {stat.st_mtime_ns}".encode())
+    h.update(_now(settings).date().isoformat().encode())
+    return h.hexdigest()
+
+
+def _now(settings) -> dt.datetime:
+    return current_time(settings)  # the scheduling plugin's clock (SCHEDULING_NOW in tests)
+
+
+def skip_unchanged_build(pelican) -> None:
+    """Stop here, successfully, when nothing the build reads changed since the live output
+    was built and no scheduled post has come due: the live output is already this build's."""
+    settings = pelican.settings
+    _build.inputs = inputs_digest(settings)
+    if not settings["INCREMENTAL_BUILD"]:
+        return
+    output = Path(pelican.output_path)
+    last = build_state.load(build_state.state_file(cache_dir(settings), output))
+    if not last.inputs or last.inputs != _build.inputs or not output.is_dir():
+        return
+    if last.next_due and _now(settings) >= dt.datetime.fromisoformat(last.next_due):
+        return
+    if any(
+        not (output / name).exists() for name in list(last.pages)[:: max(1, len(last.pages) // 50)]
+    ):
+        return  # the output was changed by hand: build
+    print(
+        f"Không có gì thay đổi kể từ lần dựng trước; {output} giữ nguyên "
+        f"({len(last.pages)} trang). Dựng lại toàn bộ: invoke build --full.",
+        flush=True,
+    )
+    raise SystemExit(0)
+
+
+def note_next_due(generator) -> None:
+    """The next scheduled post's time: the build after it must not be skipped."""
+    times = [
+        a.scheduled_at
+        for a in [*generator.articles, *generator.drafts]
+        if getattr(a, "scheduled_at", None)
+    ]
+    now = _now(generator.settings)
+    future = sorted(t for t in times if t > now)
+    _build.next_due = future[0].isoformat() if future else ""
+
+
 class _Build:
     session: Session | None = None
+    inputs: str = ""
+    next_due: str = ""
     read_cache: ReadCache | None = None
     read_key: bytes = b""
 
@@ -401,6 +486,8 @@ def save_state(sender, output_path: str, settings) -> None:
     session = _build.session
     if session is None:
         return
+    session.new.inputs = _build.inputs
+    session.new.next_due = _build.next_due
     build_state.save(session.state_path, session.new)
     session.save_explanation()
     print(f"Dựng tăng dần: {session.summary()}.", flush=True)
@@ -435,5 +522,6 @@ def register() -> None:
     signals.all_generators_finalized.connect(fix_sitemap_clock)
     signals.get_writer.connect(get_writer)
     signals.readers_init.connect(cache_readers)
+    signals.article_generator_pretaxonomy.connect(note_next_due)
     signals.page_generator_finalized.connect(close_read_cache)
     published.connect(save_state)

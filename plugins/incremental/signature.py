@@ -21,6 +21,7 @@ from typing import Any
 
 Digest = bytes
 
+_PLAIN = {str, int, float, bool, type(None)}  # reprs that are exact and stable
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _unique = itertools.count()
 
@@ -62,47 +63,98 @@ class Signer:
         self._excluded_attrs.update(names)
 
     def sign(self, value: Any, depth: int = 0) -> Digest:
-        if value is None or isinstance(value, (bool, int, float)):
-            return digest_text(f"{type(value).__name__}:{value!r}")
-        if isinstance(value, str):  # Markup too: templates see the same text
-            return digest_text("s:" + value)
-        if isinstance(value, bytes):
-            return digest_bytes(b"b:", value)
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
             return memo[1]
-        if depth > self.max_depth:
-            return self._opaque(value)
-        result = self._sign_object(value, depth)
-        self._memo[id(value)] = (value, result)
+        h = hashlib.blake2b(digest_size=16)
+        self._feed(h, value, depth)
+        result = h.digest()
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            self._memo[id(value)] = (value, result)
         return result
 
+    def _feed(self, h, value: Any, depth: int) -> None:
+        """Add ``value`` to the hash ``h``: containers inline, objects as their digest."""
+        if isinstance(value, str):  # Markup too: templates see the same text
+            data = value.encode("utf-8", "surrogatepass")
+            h.update(b"s%d:" % len(data))
+            h.update(data)
+        elif value is None or isinstance(value, (bool, int, float)):
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+        elif isinstance(value, bytes):
+            h.update(b"b%d:" % len(value))
+            h.update(value)
+        elif depth > self.max_depth:
+            h.update(self._opaque(value))
+        elif type(value) in (list, tuple) or _is_plain_iterable(value):
+            items = list(value)
+            h.update(b"[%d:" % len(items))
+            plain = [item for item in items if type(item) in _PLAIN]
+            if len(plain) == len(items):  # one repr in C instead of one call per item
+                h.update(repr(items).encode("utf-8", "surrogatepass"))
+                return
+            for item in items:
+                self._feed(h, item, depth + 1)
+        elif type(value) is dict or (isinstance(value, Mapping) and not self._handled(value)):
+            items = list(value.items())
+            if all(isinstance(k, str) for k, _ in items):
+                items.sort(key=lambda kv: kv[0])
+            else:
+                items.sort(key=lambda kv: self.sign(kv[0], depth + 1))
+            h.update(b"{%d:" % len(items))
+            plain = [(k, v) for k, v in items if type(k) is str and type(v) in _PLAIN]
+            h.update(repr(plain).encode("utf-8", "surrogatepass"))
+            for key, item in items:
+                if type(key) is str and type(item) in _PLAIN:
+                    continue
+                self._feed(h, key, depth + 1)
+                self._feed(h, item, depth + 1)
+        elif isinstance(value, (set, frozenset)):
+            digests = sorted(self.sign(v, depth + 1) for v in value)
+            h.update(b"<%d:" % len(digests))
+            for digest in digests:
+                h.update(digest)
+        else:
+            memo = self._memo.get(id(value))
+            if memo is not None and memo[0] is value:
+                h.update(memo[1])
+                return
+            digest = self._sign_object(value, depth)
+            self._memo[id(value)] = (value, digest)
+            h.update(digest)
+
+    def _handled(self, value: Any) -> bool:
+        return any(isinstance(value, kind) for kind, _ in self._handlers)
+
     def _sign_object(self, value: Any, depth: int) -> Digest:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(type(value).__qualname__.encode() + b"=")
         for kind, view in self._handlers:
             if isinstance(value, kind):
-                return digest_bytes(
-                    type(value).__qualname__.encode(), self.sign(view(value, depth), depth)
-                )
+                self._feed(h, view(value, depth), depth + 1)
+                return h.digest()
         if isinstance(value, (dt.datetime, dt.date, dt.time)):
-            return digest_text(f"{type(value).__name__}:{value.isoformat()}:{value!r}")
-        if isinstance(value, Mapping):
-            items = sorted((self.sign(k, depth), self.sign(v, depth + 1)) for k, v in value.items())
-            return digest_bytes(b"map", *(k + v for k, v in items))
-        if isinstance(value, (set, frozenset)):
-            return digest_bytes(b"set", *sorted(self.sign(v, depth + 1) for v in value))
-        if isinstance(value, (list, tuple)) or _is_plain_iterable(value):
-            return digest_bytes(b"seq", *(self.sign(v, depth + 1) for v in value))
+            h.update(f"{value.isoformat()}:{value!r}".encode())
+            return h.digest()
+        if isinstance(value, (list, tuple, Mapping)):  # subclasses of containers
+            self._feed(
+                h, list(value.items()) if isinstance(value, Mapping) else list(value), depth + 1
+            )
+            return h.digest()
         if callable(value) and hasattr(value, "__qualname__"):
             # functions and classes: their code is part of the build's global key
-            return digest_text(f"fn:{getattr(value, '__module__', '')}.{value.__qualname__}")
+            h.update(f"fn:{getattr(value, '__module__', '')}.{value.__qualname__}".encode())
+            return h.digest()
         fields = _fields_of(value)
         if fields is not None:
             kept = {k: v for k, v in fields.items() if k not in self._excluded_attrs}
-            return digest_bytes(type(value).__qualname__.encode(), self.sign(kept, depth + 1))
+            self._feed(h, kept, depth + 1)
+            return h.digest()
         text = repr(value)
         if _ADDRESS.search(text):
             return self._opaque(value)
-        return digest_text(f"{type(value).__qualname__}:{text}")
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.digest()
 
     def _opaque(self, value: Any) -> Digest:
         self.opaque.add(type(value).__qualname__)

@@ -28,6 +28,8 @@ class BuildState:
     global_key: str = ""
     parts: dict[str, str] = field(default_factory=dict)  # what the global key is made of
     pages: dict[str, Written] = field(default_factory=dict)  # output-relative path -> file
+    inputs: str = ""  # digest of every input of the build (see ``inputs_digest``)
+    next_due: str = ""  # ISO time of the next scheduled post, when one is held back
 
     def to_json(self) -> str:
         name_sets: dict[tuple[str, ...], int] = {}
@@ -40,6 +42,8 @@ class BuildState:
                 "format": FORMAT,
                 "global_key": self.global_key,
                 "parts": self.parts,
+                "inputs": self.inputs,
+                "next_due": self.next_due,
                 "name_sets": [list(names) for names in name_sets],
                 "pages": pages,
             },
@@ -56,7 +60,13 @@ class BuildState:
             name: Written(key, name_sets[index], size, mtime_ns)
             for name, (key, index, size, mtime_ns) in data["pages"].items()
         }
-        return cls(data["global_key"], data.get("parts", {}), pages)
+        return cls(
+            data["global_key"],
+            data.get("parts", {}),
+            pages,
+            data.get("inputs", ""),
+            data.get("next_due", ""),
+        )
 
 
 def state_file(cache_dir: str | Path, output: str | Path) -> Path:

@@ -67,8 +67,12 @@ def test_incremental_output_equals_full_output(site: TinySite, tmp_path: Path):
     first = assert_same_as_full_build(site, tmp_path, "first")
     assert first.get("reused", 0) == 0
 
-    nothing = assert_same_as_full_build(site, tmp_path, "nothing")
-    assert nothing.get("reused", 0) > 0 and set(nothing) == {"reused"}, nothing
+    nothing = site.build()  # nothing changed: no build at all, the output stays
+    assert nothing.returncode == 0 and "Không có gì thay đổi" in nothing.log, nothing.log
+    with (site.content / "posts/bai-01.md").open("a", encoding="utf-8") as post:
+        post.write("\n")  # an input changed, no page did
+    same = assert_same_as_full_build(site, tmp_path, "nothing")
+    assert same.get("reused", 0) > 0 and set(same) == {"reused"}, same
 
     oldest = site.output / "trang/1/index.html"  # the home list's oldest posts
     inode = oldest.stat().st_ino
@@ -99,9 +103,10 @@ def test_incremental_output_equals_full_output(site: TinySite, tmp_path: Path):
 
 def test_a_page_edited_by_hand_in_the_output_is_rendered_again(site: TinySite):
     assert site.build().returncode == 0
-    page = site.output / "index.html"
+    page = site.output / "404.html"  # a page no post changes
     original = page.read_bytes()
     page.write_bytes(original.replace(b"</body>", b"<!-- edited --></body>"))
+    site.post("bai-12", title="Một bài khác", Date="12/03/2024 08:00", Category="Thông báo")
     again = site.build()
     assert again.returncode == 0, again.log
     assert page.read_bytes() == original
@@ -125,6 +130,16 @@ def test_a_cached_read_reports_the_same_problems(site: TinySite):
     for result in (first, second):
         assert "posts/sai.md" in result.log and "Thanh tra Soo" in result.log, result.log
     assert "Bộ nhớ đệm đọc bài: 11 dùng lại, 0 đọc mới" in second.log
+
+
+def test_a_changed_file_is_never_skipped(site: TinySite):
+    assert site.build().returncode == 0
+    assert "Không có gì thay đổi" in site.build().log
+    site.post("bai-03", title="Bài số 3 đã sửa tiêu đề", Date="03/03/2024 08:00")
+    changed = site.build()
+    assert "Không có gì thay đổi" not in changed.log
+    oldest = (site.output / "trang/1/index.html").read_text(encoding="utf-8")
+    assert "Bài số 3 đã sửa tiêu đề" in oldest
 
 
 def test_reader_cache_follows_the_registry(site: TinySite):
