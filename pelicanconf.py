@@ -130,8 +130,8 @@ PLUGINS = [
     "plugins.search",
     "plugins.visitor_counter",
     "plugins.theme_i18n",
+    "plugins.incremental",  # before the sitemap: it renders the queued pages at finalized
     "pelican.plugins.sitemap",
-    "plugins.incremental",
 ]
 
 # -- Photos (plugins/images): responsive sizes, WebP, metadata stripped -----------

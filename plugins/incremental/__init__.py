@@ -15,6 +15,8 @@ Settings (defaults in brackets):
                           renders every page and starts the record afresh
   INCREMENTAL_CACHE_PATH  where the record of the last build is kept; relative to the
                           folder that holds the content folder ["cache/build"]
+  INCREMENTAL_RENDER_WORKERS  processes that render pages; 0 = one per core, 1 = render
+                          in the build's own process [0]
 """
 
 from __future__ import annotations
@@ -47,9 +49,13 @@ from .writer import IncrementalWriter
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"INCREMENTAL_BUILD": True, "INCREMENTAL_CACHE_PATH": "cache/build"}
+DEFAULTS = {
+    "INCREMENTAL_BUILD": True,
+    "INCREMENTAL_CACHE_PATH": "cache/build",
+    "INCREMENTAL_RENDER_WORKERS": 0,
+}
 #: settings that name this build's own staging folder: never part of the key
-VOLATILE_SETTINGS = {"OUTPUT_PATH", "INCREMENTAL_BUILD"}
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "INCREMENTAL_BUILD", "INCREMENTAL_RENDER_WORKERS"}
 #: code and files whose change means every page must be rendered again
 CODE_FOLDERS = ("plugins", "counter")
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "babel", "nh3", "pillow")
@@ -70,6 +76,12 @@ def _check_settings_values(settings) -> None:
         fail(
             "pelicanconf.py: INCREMENTAL_BUILD must be True or False, "
             f"not {settings['INCREMENTAL_BUILD']!r}."
+        )
+    workers = settings["INCREMENTAL_RENDER_WORKERS"]
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
+        fail(
+            "pelicanconf.py: INCREMENTAL_RENDER_WORKERS must be a whole number ≥ 0 "
+            f"(0 = one per core), not {workers!r}."
         )
     path = settings["INCREMENTAL_CACHE_PATH"]
     if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
@@ -517,9 +529,17 @@ def fix_sitemap_clock(generators) -> None:
         sitemap.generator.now = max(dates)
 
 
+def render_deferred(pelican) -> None:
+    """Pages queued for rendering on every core; before pelican-sitemap lists them."""
+    writers, IncrementalWriter.instances = IncrementalWriter.instances, []
+    for writer in writers:
+        writer.flush()
+
+
 def register() -> None:
     signals.initialized.connect(check_settings)
     signals.all_generators_finalized.connect(fix_sitemap_clock)
+    signals.finalized.connect(render_deferred)
     signals.get_writer.connect(get_writer)
     signals.readers_init.connect(cache_readers)
     signals.article_generator_pretaxonomy.connect(note_next_due)

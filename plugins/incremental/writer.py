@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
+from dataclasses import dataclass
+from typing import ClassVar
 
 from jinja2.runtime import Context
 from pelican import signals
@@ -39,6 +42,11 @@ class TrackingContext(Context):
 
 class IncrementalWriter(Writer):
     session = None  # the build's ``Session`` (set by the plugin), or None: plain Pelican
+    instances: ClassVar[list[IncrementalWriter]] = []  # flushed at ``finalized`` (plugin)
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        IncrementalWriter.instances.append(self)
 
     def write_file(
         self,
@@ -122,19 +130,151 @@ class IncrementalWriter(Writer):
             return
 
         _track(template)
-        recorded: set[str] = set()
-        TrackingContext.recorder = recorded
-        try:
-            output = template.render(localcontext)
-        finally:
-            TrackingContext.recorder = None
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with self._open_w(path, "utf-8", override=override) as f:
-            f.write(output)
+        if self.workers > 1:
+            # rendered later, all at once, on every core (``flush``)
+            self._open_w_check(path, override)
+            self._jobs.append(_Job(template, localcontext, name, path))
+            return
+        recorded = _render_to_file(
+            template,
+            localcontext,
+            path,
+            open_file=lambda: self._open_w(path, "utf-8", override=override),
+        )
         logger.info('Writing "%s"', path)
-        if session is not None and path != os.devnull:
+        if session is not None:
             session.record(name, template, localcontext, recorded, path)
         signals.content_written.send(path, context=localcontext)
+
+    @property
+    def workers(self) -> int:
+        if self._workers is None:
+            wanted = int(self.settings.get("INCREMENTAL_RENDER_WORKERS", 0) or 0)
+            self._workers = wanted if wanted > 0 else (os.cpu_count() or 1)
+            self._jobs: list[_Job] = []
+        return self._workers
+
+    _workers: int | None = None
+
+    def _open_w_check(self, path: str, override: bool) -> None:
+        """Pelican's rules for a file written twice, applied before the deferred write."""
+        if path in self._overridden_files:
+            if override:
+                raise RuntimeError(f'Failed to overwrite "{path}" a second time')
+            raise RuntimeError(f'"{path}" was written by an earlier writer with override')
+        if path in self._written_files and not override:
+            raise RuntimeError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it previously'
+            )
+        if override:
+            self._overridden_files.add(path)
+        self._written_files.add(path)
+
+    def flush(self) -> None:
+        """Render the deferred pages: the work split over forked processes, one per core,
+        which share the whole site in memory; what each page read comes back to this one."""
+        jobs = getattr(self, "_jobs", [])
+        self._jobs = []
+        if not jobs:
+            return
+        workers = min(self.workers, max(1, len(jobs) // 20))
+        results = _render_in_workers(jobs, workers) if workers > 1 else None
+        for index, job in enumerate(jobs):
+            if results is None:
+                names = _render_to_file(job.template, job.localcontext, job.path)
+            else:
+                names = results[index]
+            logger.info('Writing "%s"', job.path)
+            if self.session is not None:
+                self.session.record(job.name, job.template, job.localcontext, names, job.path)
+            signals.content_written.send(job.path, context=job.localcontext)
+
+
+@dataclass
+class _Job:
+    template: object
+    localcontext: dict
+    name: str
+    path: str
+
+
+def _render_to_file(template, localcontext, path: str, open_file=None) -> set[str]:
+    """Render, write, and return the context names the templates read."""
+    recorded: set[str] = set()
+    TrackingContext.recorder = recorded
+    try:
+        output = template.render(localcontext)
+    finally:
+        TrackingContext.recorder = None
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    opener = open_file or (lambda: open(path, "w", encoding="utf-8"))  # noqa: SIM115
+    with opener() as handle:
+        handle.write(output)
+    return recorded
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.lines: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.name, record.levelno, record.getMessage()))
+
+
+def _render_in_workers(jobs: list[_Job], workers: int) -> list[set[str]]:
+    """Fork ``workers`` processes; each renders every ``workers``-th job and sends back the
+    names each page read and what it logged (warnings count in the parent's totals)."""
+    children = []
+    for worker in range(workers):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: render, report, leave without running any exit handler
+            os.close(read_end)
+            status = 0
+            root = logging.getLogger()
+            capture = _Capture()
+            for handler in list(root.handlers):
+                root.removeHandler(handler)
+            root.addHandler(capture)
+            report: dict = {"names": {}, "error": None}
+            try:
+                for index in range(worker, len(jobs), workers):
+                    job = jobs[index]
+                    report["names"][index] = sorted(
+                        _render_to_file(job.template, job.localcontext, job.path)
+                    )
+            except BaseException as exc:  # reported by the parent, with the page's name
+                report["error"] = f"{jobs[index].name}: {type(exc).__name__}: {exc}"
+                status = 1
+            report["log"] = capture.lines
+            with os.fdopen(write_end, "wb") as pipe:
+                pickle.dump(report, pipe)
+            os._exit(status)
+        os.close(write_end)
+        children.append((pid, read_end))
+    results: list[set[str] | None] = [None] * len(jobs)
+    errors = []
+    for pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            try:
+                report = pickle.load(pipe)
+            except EOFError:
+                report = {
+                    "names": {},
+                    "error": "a render process ended without a report",
+                    "log": [],
+                }
+        os.waitpid(pid, 0)
+        for name, level, text in report["log"]:
+            logging.getLogger(name).log(level, "%s", text)
+        if report["error"]:
+            errors.append(report["error"])
+        for index, names in report["names"].items():
+            results[index] = set(names)
+    if errors:
+        raise RuntimeError("; ".join(errors))
+    return results
 
 
 def _track(template) -> None:
