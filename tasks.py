@@ -94,21 +94,32 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _build_or_exit(settings: str, output: Path, title: str) -> None:
-    if not _pelican_build(settings, output, title):
+def _build_or_exit(settings: str, output: Path, title: str, extra: list[str] | None = None) -> None:
+    if not _pelican_build(settings, output, title, extra):
         raise Exit(code=1)
 
 
-@task(help={"output": "folder to write the site into [output/]"})
-def build(c, output=str(OUTPUT)):
-    """Build the preview site (pelicanconf.py: drafts and scheduled posts shown, marked)."""
-    _build_or_exit("pelicanconf.py", Path(output), "Dựng bản xem trước")
+FULL_HELP = "render every page and read every post again, ignoring the last build"
 
 
-@task(help={"output": "folder to write the site into [output/]"})
-def publish(c, output=str(OUTPUT)):
+def _full(full: bool) -> list[str]:
+    """Pelican's own switch for plugins.incremental (INCREMENTAL_BUILD)."""
+    return ["-e", "INCREMENTAL_BUILD=false"] if full else []
+
+
+@task(help={"output": "folder to write the site into [output/]", "full": FULL_HELP})
+def build(c, output=str(OUTPUT), full=False):
+    """Build the preview site (pelicanconf.py: drafts and scheduled posts shown, marked).
+
+    Only what changed since the last build is rendered again (plugins/incremental).
+    """
+    _build_or_exit("pelicanconf.py", Path(output), "Dựng bản xem trước", _full(full))
+
+
+@task(help={"output": "folder to write the site into [output/]", "full": FULL_HELP})
+def publish(c, output=str(OUTPUT), full=False):
     """Build the production site (publishconf.py: no drafts, no posts dated in the future)."""
-    _build_or_exit("publishconf.py", Path(output), "Dựng bản xuất bản")
+    _build_or_exit("publishconf.py", Path(output), "Dựng bản xuất bản", _full(full))
 
 
 @task

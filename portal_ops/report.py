@@ -44,6 +44,11 @@ def parse_pelican_log(text: str) -> LogStats:
     return LogStats(int(articles), int(drafts), int(pages), **counts)
 
 
+#: (inode, size, mtime) -> digest: a file the incremental build linked unchanged is
+#: the same inode, so the comparison after a build reads only the files it wrote.
+_digest_by_identity: dict[tuple[int, int, int, int], str] = {}
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under ``folder`` with a content digest: mtimes change on every build."""
     folder = Path(folder)
@@ -52,7 +57,12 @@ def snapshot(folder: Path) -> dict[str, str]:
     digests: dict[str, str] = {}
     for path in sorted(folder.rglob("*")):
         if path.is_file():
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            stat = path.stat()
+            identity = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            digest = _digest_by_identity.get(identity)
+            if digest is None:
+                digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+                _digest_by_identity[identity] = digest
             digests[path.relative_to(folder).as_posix()] = digest
     return digests
 
