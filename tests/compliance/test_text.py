@@ -184,3 +184,29 @@ def test_cut_out_elements_answer_like_the_parsed_page(body, tools):
     whole = parsed.select("article_body", parsed.main_root)
     whole = whole[0] if whole else parsed.main_root
     assert (cut.tag, text_of(cut)) == (whole.tag, text_of(whole))
+
+
+@pytest.mark.parametrize(
+    "selector",
+    [
+        ".article-tools > .print",
+        "div .print",
+        "button.print",
+        "[data-action=print]",
+        ".nope .print",
+    ],
+)
+@pytest.mark.parametrize(("body", "tools"), CUT_CASES)
+def test_any_theme_selector_answers_like_the_parsed_page(selector, body, tools):
+    from plugins.compliance.base import PageView
+    from plugins.compliance.settings import DEFAULT_SELECTORS
+
+    from .builders import SITEURL, html, post
+
+    selectors = {**DEFAULT_SELECTORS, "print": selector}
+    doc = post()
+    page, parsed = (
+        PageView(doc.save_as, html(body=body, tools=tools), "article", doc, selectors, SITEURL)
+        for _ in range(2)
+    )
+    assert page.has("print") == bool(parsed.select("print", parsed.main_root))
