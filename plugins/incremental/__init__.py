@@ -301,12 +301,13 @@ def _signer() -> Signer:
             "object_list": [_ref(c, refs) if isinstance(c, Content) else c for c in p.object_list],
         },
     )
+    # a category, tag, author or unit: its url and save_as follow from its name and the
+    # settings (in the global key), so they are not computed again here
     signer.register(
         URLWrapper,
         lambda w, depth: {
-            "@url": w.url,
-            "@save_as": w.save_as,
-            **{k: v for k, v in vars(w).items() if k != "settings"},
+            "@slug": w.slug,  # computed on first use: read it so it is always the same
+            **{k: v for k, v in vars(w).items() if k not in ("settings", "_slug")},
         },
     )
     return signer
