@@ -501,7 +501,9 @@ def save_state(sender, output_path: str, settings) -> None:
         return
     session.new.inputs = _build.inputs
     session.new.next_due = _build.next_due
+    session.new.output = str(Path(output_path).resolve())
     build_state.save(session.state_path, session.new)
+    build_state.prune(session.state_path.parent)
     session.save_explanation()
     print(f"Dựng tăng dần: {session.summary()}.", flush=True)
     if session.signer.opaque:

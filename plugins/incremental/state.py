@@ -30,6 +30,7 @@ class BuildState:
     pages: dict[str, Written] = field(default_factory=dict)  # output-relative path -> file
     inputs: str = ""  # digest of every input of the build (see ``inputs_digest``)
     next_due: str = ""  # ISO time of the next scheduled post, when one is held back
+    output: str = ""  # the output folder this state describes
 
     def to_json(self) -> str:
         name_sets: dict[tuple[str, ...], int] = {}
@@ -44,6 +45,7 @@ class BuildState:
                 "parts": self.parts,
                 "inputs": self.inputs,
                 "next_due": self.next_due,
+                "output": self.output,
                 "name_sets": [list(names) for names in name_sets],
                 "pages": pages,
             },
@@ -66,6 +68,7 @@ class BuildState:
             pages,
             data.get("inputs", ""),
             data.get("next_due", ""),
+            data.get("output", ""),
         )
 
 
@@ -92,3 +95,15 @@ def save(path: Path, state: BuildState) -> None:
 
 def forget(path: Path) -> None:
     path.unlink(missing_ok=True)
+
+
+def prune(cache_dir: Path) -> list[Path]:
+    """Drop the records of output folders that no longer exist (temporary builds)."""
+    dropped = []
+    for path in Path(cache_dir).glob("pages-*.json"):
+        output = load(path).output
+        if output and not Path(output).exists():
+            forget(path)
+            forget(path.with_name("explain-" + path.name))
+            dropped.append(path)
+    return dropped
