@@ -43,11 +43,17 @@ def _item(article, eligible: bool) -> Item:
     )
 
 
+def _tie_order(article) -> tuple:
+    return (-article.date.timestamp(), str(article.source_path))
+
+
 def attach(generator) -> None:
     """Give every article and draft its related published articles."""
     settings = generator.settings
-    published = list(generator.articles)
-    drafts = list(getattr(generator, "drafts", []))
+    # ties (two posts with the same date) in file order, never in reading order, so that
+    # two builds of the same posts give the same neighbours and the same related lists
+    published = sorted(generator.articles, key=_tie_order)
+    drafts = sorted(getattr(generator, "drafts", []), key=_tie_order)
     posts = published + drafts
     by_key = {id(article): article for article in posts}
     items = [_item(a, True) for a in published] + [_item(a, False) for a in drafts]
@@ -58,7 +64,7 @@ def attach(generator) -> None:
     )
     for article in posts:
         article.related_posts = [by_key[key] for key in chosen[id(article)]]
-    by_date = sorted(published, key=lambda a: a.date)
+    by_date = sorted(published, key=lambda a: (a.date, str(a.source_path)))
     for position, article in enumerate(by_date):
         article.older_post = by_date[position - 1] if position > 0 else None
         article.newer_post = by_date[position + 1] if position + 1 < len(by_date) else None

@@ -54,3 +54,31 @@ def test_work_grows_linearly_not_quadratically(monkeypatch):
     # Each post looks at most 2 x window neighbours in each of its 3 buckets.
     assert calls <= n * 3 * 2 * window * 2  # sort compares keys once; generous bound
     assert calls < n * n / 10
+
+
+def test_posts_with_the_same_date_get_the_same_neighbours_whatever_the_reading_order():
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from plugins.related_posts import attach
+
+    when = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)
+
+    def post(name: str):
+        return SimpleNamespace(date=when, source_path=f"posts/{name}.md", tags=[], unit=None)
+
+    results = []
+    for order in (["a", "b", "c"], ["c", "a", "b"], ["b", "c", "a"]):
+        posts = {name: post(name) for name in order}
+        generator = SimpleNamespace(settings={}, articles=list(posts.values()), drafts=[])
+        attach(generator)
+        results.append(
+            {
+                name: (
+                    getattr(p.older_post, "source_path", None),
+                    [r.source_path for r in p.related_posts],
+                )
+                for name, p in posts.items()
+            }
+        )
+    assert results[0] == results[1] == results[2]
