@@ -10,10 +10,8 @@ import pytest
 
 from tests.conftest import TinySite
 
-SETTINGS = """
-SEARCH_INDEX = False  # the search bundle has its own determinism test (tests/search)
-DEFAULT_PAGINATION = 3
-"""
+WITH_SEARCH = "DEFAULT_PAGINATION = 3\n"  # the whole site, search bundle included
+SETTINGS = WITH_SEARCH + "SEARCH_INDEX = False  # faster, for the tests of one behaviour\n"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -64,6 +62,7 @@ def assert_same_as_full_build(site: TinySite, tmp_path: Path, step: str) -> dict
 
 
 def test_incremental_output_equals_full_output(site: TinySite, tmp_path: Path):
+    site.settings(WITH_SEARCH)
     first = assert_same_as_full_build(site, tmp_path, "first")
     assert first.get("reused", 0) == 0
 
@@ -95,7 +94,7 @@ def test_incremental_output_equals_full_output(site: TinySite, tmp_path: Path):
     (site.content / "posts/bai-02.md").unlink()
     assert_same_as_full_build(site, tmp_path, "delete")
 
-    site.settings(SETTINGS + 'SITENAME = "Cổng thử nghiệm"\n')
+    site.settings(WITH_SEARCH + 'SITENAME = "Cổng thử nghiệm"\n')
     renamed = assert_same_as_full_build(site, tmp_path, "settings")
     assert renamed.get("reused", 0) == 0, renamed
     assert "Cổng thử nghiệm" in (site.output / "index.html").read_text(encoding="utf-8")
