@@ -15,6 +15,8 @@ Settings (defaults in brackets; see docs/compliance.md):
                               ["reports/compliance"]
   COMPLIANCE_CACHE_PATH       findings of unchanged pages, kept between builds; relative
                               like the report folder; None: no cache ["cache/compliance"]
+  COMPLIANCE_WORKERS          processes for the page checks of a site with ≥ 200 articles
+                              and listings; 0: one per core; 1: this process only [0]
   COMPLIANCE_WAIVERS          {"RULE-ID": "written reason"} for the whole site [{}]
   COMPLIANCE_SECTIONS         where required sections are: {"key": ["page:slug",
                               "category:slug"]}, merged over the defaults [{}]
@@ -170,7 +172,7 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
     site = _state.site
     rules = engine.rules_for(site.config.pack, site.config.level)
     cache = PageCache(cache_dir(pelican_settings), fingerprint(site.config, [r.id for r in rules]))
-    result = engine.run(site, output, cache)
+    result = engine.run(site, output, cache, pelican_settings.get("COMPLIANCE_WORKERS") or None)
     cache.save()
     folder = report_dir(pelican_settings)
     json_path, html_path = report.write(result, site.config, folder)

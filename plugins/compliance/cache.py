@@ -110,17 +110,29 @@ class PageCache:
         digest.update(context)
         return digest.hexdigest()
 
-    def get(self, key: str) -> tuple[list[Finding], list[list[str]]] | None:
+    def lookup(self, key: str) -> tuple[Any, tuple[list[Finding], list[list[str]]] | None]:
+        """The previous build's entry for ``key`` and its (findings, notes), or (None, None);
+        no side effect (a forked process may call it: the parent ``keep``s what it used)."""
         entry = self.old.get(key)
         try:
             findings = [Finding(str(r), str(t), str(d), url=str(u)) for r, t, d, u in entry["f"]]
             notes = [[str(kind), str(note)] for kind, note in entry["n"]]
         except (TypeError, KeyError, ValueError):  # no entry, or a damaged one
-            self.misses += 1
-            return None
+            return None, None
+        return entry, (findings, notes)
+
+    def keep(self, key: str, entry: Any) -> None:
+        """Carry a hit's entry over to this build's file."""
         self.hits += 1
         self.new[key] = entry
-        return findings, notes
+
+    def get(self, key: str) -> tuple[list[Finding], list[list[str]]] | None:
+        entry, hit = self.lookup(key)
+        if hit is None:
+            self.misses += 1
+            return None
+        self.keep(key, entry)
+        return hit
 
     def put(self, key: str, findings: list[Finding], notes: list[list[str]]) -> None:
         self.new[key] = {

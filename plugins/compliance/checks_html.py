@@ -569,11 +569,12 @@ def inline_colour(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 # -- the pass over the output: what the site-wide checks need -------------------------------
 
 
-def collect(page: PageView, out: Output, site: Site) -> list[list[str]]:
+def collect(page: PageView, out: Output, site: Site, merge: bool = True) -> list[list[str]]:
     """Note what this page tells about the whole site (called once per HTML page).
 
-    Returns what the page collects from visitors (``page_notes``), already merged into
-    ``out``: the part the cache keeps for articles and listings.
+    Returns what the page collects from visitors (``page_notes``): the part the cache
+    keeps for articles and listings; merged into ``out`` unless ``merge`` is false (the
+    engine then merges every page's notes in path order).
     """
     out.html_urls.add(page.url)
     if page.decode_error:
@@ -597,7 +598,8 @@ def collect(page: PageView, out: Output, site: Site) -> list[list[str]]:
         root = page.main_root
         out.page_links[page.url] = {u for _, u, _ in page.links(root) if u is not None}
     notes = page_notes(page, site)
-    merge_notes(out, notes)
+    if merge:
+        merge_notes(out, notes)
     return notes
 
 

@@ -6,17 +6,23 @@ the Pelican glue in ``__init__`` builds the ``Site`` and writes the reports.
 
 from __future__ import annotations
 
+import gc
+import logging
 import os
+import pickle
 import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import checks_html, checks_meta  # noqa: F401  (register the checks)
 from .base import CHECKS, Asset, Output, PageView, check, doc_finding, output_url
 from .cache import PageCache, page_context
 from .model import ERROR, INFO, WARNING, Doc, Finding, Site
 from .rules import Rule, all_rule_ids, canonical_id, rules_for
+
+logger = logging.getLogger(__name__)
 
 EXAMPLES = 5
 _WAIVER_RE = re.compile(r"(?:^|[\s;,])([A-Z]{1,5}[0-9]*-[0-9A-Za-zđĐ.]+)\s*:")
@@ -122,11 +128,18 @@ def required_sections(rules: list[Rule]) -> list[str]:
     return keys
 
 
-def run(site: Site, output_path: str | None = None, cache: PageCache | None = None) -> Result:
+def run(
+    site: Site,
+    output_path: str | None = None,
+    cache: PageCache | None = None,
+    workers: int | None = None,
+) -> Result:
     """Every rule of the configured pack and level over the site and its output.
 
     With a ``cache`` (see ``cache.py``) the page checks of an article or listing page
     whose bytes and post are unchanged are not run again: their findings are reused.
+    ``workers`` (None: one per core) processes share the article and listing pages of a
+    site with at least ``POOL_MIN_PAGES`` of them; the result is the same with one.
     """
     started = time.monotonic()
     cfg = site.config
@@ -150,7 +163,8 @@ def run(site: Site, output_path: str | None = None, cache: PageCache | None = No
     result = Result(rules, [])
     if output_path and os.path.isdir(output_path):
         out = Output()
-        findings += _scan_output(site, output_path, plan, out, result, cache)
+        count = workers if workers and workers > 0 else (os.cpu_count() or 1)
+        findings += _scan_output(site, output_path, plan, out, result, cache, count)
         for rule, fn in plan.get("output", []):
             findings += fn(out, site, rule)
     else:
@@ -161,6 +175,56 @@ def run(site: Site, output_path: str | None = None, cache: PageCache | None = No
     return result
 
 
+#: Fewer article and listing pages than this are checked in this process alone.
+POOL_MIN_PAGES = 200
+_CACHED_KINDS = ("article", "listing")
+
+
+@dataclass
+class _Checked:
+    """What one HTML page gave: its findings, what it collects, its cache key and entry."""
+
+    findings: list[Finding]
+    notes: list[list[str]]
+    key: str | None = None
+    hit: Any = None  # the cache entry the findings came from
+
+
+def _check_page(
+    site: Site,
+    root: str,
+    rel: str,
+    kind: str,
+    doc: Doc | None,
+    page_checks: list,
+    out: Output,
+    cache: PageCache | None,
+    memos: dict,
+) -> _Checked:
+    """The page checks of one HTML file (or its cached findings); ``out`` gets what a home
+    page, fixed page or site map tells about the site, not the notes (merged in order)."""
+    cfg = site.config
+    with open(os.path.join(root, rel), "rb") as handle:
+        data = handle.read()
+    key = None
+    # the home page, fixed pages and the site map also feed the site-wide checks
+    if cache is not None and kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
+        key = cache.key(data, page_context(rel, kind, doc))
+        entry, hit = cache.lookup(key)
+        if hit is not None:
+            return _Checked(hit[0], hit[1], key, entry)
+    try:
+        text, bad = data.decode("utf-8"), False
+    except UnicodeDecodeError:
+        text, bad = data.decode("utf-8", "replace"), True
+    page = PageView(rel, text, kind, doc, cfg.selectors, cfg.siteurl, bad, memos)
+    page_findings: list[Finding] = []
+    for rule, fn in page_checks:
+        page_findings += fn(page, site, rule)
+    notes = checks_html.collect(page, out, site, merge=False)
+    return _Checked(page_findings, notes, key)
+
+
 def _scan_output(
     site: Site,
     root: str,
@@ -168,63 +232,133 @@ def _scan_output(
     out: Output,
     result: Result,
     cache: PageCache | None = None,
+    workers: int = 1,
 ) -> list[Finding]:
     cfg = site.config
     by_save_as = {d.save_as: d for d in site.docs if d.save_as}
     drafts = {d.save_as for d in site.docs if d.status == "draft"}
     page_checks = plan.get("page", [])
     asset_checks = plan.get("asset", [])
-    findings: list[Finding] = []
     memos: dict = {}  # template regions repeat: their checks run once per distinct region
     # the home page first, so the site-wide notes are complete whatever the walk order
     paths = sorted(_walk(root), key=lambda rel: rel != "index.html")
+    pages: list[tuple[str, str, Doc | None]] = []  # HTML pages, in path order
+    shared: list[int] = []  # those a pool may check: articles and listings
     for rel in paths:
         out.files.add(rel)
-        full = os.path.join(root, rel)
-        if rel.endswith(".html"):
-            if rel in drafts:
-                continue
-            with open(full, "rb") as handle:
-                data = handle.read()
+        if rel.endswith(".html") and rel not in drafts:
             doc = by_save_as.get(rel)
             kind = doc.kind if doc else ("home" if rel == "index.html" else "listing")
-            result.pages += 1
-            key = None
-            # the home page, fixed pages and the site map also feed the site-wide checks
-            if cache is not None and kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
-                key = cache.key(data, page_context(rel, kind, doc))
-                hit = cache.get(key)
-                if hit is not None:
-                    findings += hit[0]
-                    out.html_urls.add(output_url(rel))
-                    checks_html.merge_notes(out, hit[1])
-                    result.cached += 1
-                    continue
-            try:
-                text, bad = data.decode("utf-8"), False
-            except UnicodeDecodeError:
-                text, bad = data.decode("utf-8", "replace"), True
-            page = PageView(rel, text, kind, doc, cfg.selectors, cfg.siteurl, bad, memos)
-            page_findings: list[Finding] = []
-            for rule, fn in page_checks:
-                page_findings += fn(page, site, rule)
-            findings += page_findings
-            notes = checks_html.collect(page, out, site)
-            if key is not None:
-                cache.put(key, page_findings, notes)
+            if kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
+                shared.append(len(pages))
+            pages.append((rel, kind, doc))
+
+    def check(index: int) -> _Checked:
+        rel, kind, doc = pages[index]
+        return _check_page(site, root, rel, kind, doc, page_checks, out, cache, memos)
+
+    checked: list[_Checked | None] = [None] * len(pages)
+    pool = _Pool(check, shared, workers) if workers > 1 and len(shared) >= POOL_MIN_PAGES else None
+    mine = set(shared[0 :: pool.size]) if pool else None  # this process's share of the pool's
+    pooled = set(shared) if pool else set()
+    # this process: the pages the pool does not take (home, fixed pages, site map), its
+    # share of the others, then every other file, while the pool's processes run
+    for index in range(len(pages)):
+        if index not in pooled or index in mine:
+            checked[index] = check(index)
+    findings_by_file: dict[str, list[Finding]] = {}
+    for rel in paths:
+        if rel.endswith(".html"):
             continue
-        asset = _CachedAsset(rel, full)
+        asset = _CachedAsset(rel, os.path.join(root, rel))
+        file_findings: list[Finding] = []
         for rule, fn in asset_checks:
-            findings += fn(asset, site, rule)
+            file_findings += fn(asset, site, rule)
+        findings_by_file[rel] = file_findings
         if rel.endswith(".xml") and (rel.startswith(("rss/", "atom/")) or "feed" in rel):
             out.feeds.append(rel)
         elif rel.endswith(".css") and b"@media print" in asset.read():
             out.css_print = True
         result.files += 1
+    if pool:
+        for index, done in pool.results().items():
+            checked[index] = done
+        for index in pooled:  # a process that failed: its pages are checked here
+            if checked[index] is None:
+                checked[index] = check(index)
+
+    # merged in path order: the same report whichever process checked a page
+    findings: list[Finding] = []
+    page_at = {rel: number for number, (rel, _kind, _doc) in enumerate(pages)}
+    for rel in paths:
+        number = page_at.get(rel)
+        if number is None:
+            findings += findings_by_file.get(rel, [])
+            continue
+        done = checked[number]
+        findings += done.findings
+        result.pages += 1
+        out.html_urls.add(output_url(rel))
+        checks_html.merge_notes(out, done.notes)
+        if done.key is not None and cache is not None:
+            if done.hit is not None:
+                cache.keep(done.key, done.hit)
+                result.cached += 1
+            else:
+                cache.misses += 1
+                cache.put(done.key, done.findings, done.notes)
     return findings
 
 
-_CACHED_KINDS = ("article", "listing")
+class _Pool:
+    """Forked processes that each check every ``size``-th page of ``indices`` (this
+    process checks the first share itself) and send back what each page gave.
+
+    Forked, so they share the site in memory without copying it; the results come back
+    through a pipe, pickled. A process that fails reports nothing: its pages are then
+    checked by the parent, so the result never depends on the pool.
+    """
+
+    def __init__(self, check: Any, indices: list[int], size: int) -> None:
+        self.size = size
+        self.children: list[tuple[int, int]] = []
+        for share in range(1, size):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: check, report, leave without any exit handler
+                os.close(read_end)
+                gc.freeze()  # the inherited heap is never scanned (no copy-on-write)
+                status = 0
+                try:
+                    payload: Any = {i: check(i) for i in indices[share::size]}
+                except BaseException as exc:  # the parent checks these pages itself
+                    payload = f"{type(exc).__name__}: {exc}"
+                    status = 1
+                try:
+                    with os.fdopen(write_end, "wb") as pipe:
+                        pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                finally:
+                    os._exit(status)
+            os.close(write_end)
+            self.children.append((pid, read_end))
+
+    def results(self) -> dict[int, _Checked]:
+        done: dict[int, _Checked] = {}
+        for pid, read_end in self.children:
+            with os.fdopen(read_end, "rb") as pipe:
+                try:
+                    payload = pickle.load(pipe)
+                except Exception as exc:  # a process that died before reporting
+                    payload = f"no report ({type(exc).__name__})"
+            os.waitpid(pid, 0)
+            if isinstance(payload, dict):
+                done.update(payload)
+            else:
+                logger.warning(
+                    "Kiểm tra tuân thủ: một tiến trình phụ lỗi (%s); các trang của nó kiểm tra lại",
+                    payload,
+                )
+        return done
 
 
 class _CachedAsset(Asset):

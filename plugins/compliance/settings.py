@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "COMPLIANCE_FAIL_ON_ERROR": False,
     "COMPLIANCE_REPORT_DIR": "reports/compliance",
     "COMPLIANCE_CACHE_PATH": "cache/compliance",
+    "COMPLIANCE_WORKERS": 0,  # 0: one process per core for the page checks of a big site
     "COMPLIANCE_WAIVERS": {},
     "COMPLIANCE_SECTIONS": {},
     "COMPLIANCE_SELECTORS": {},
@@ -154,6 +155,13 @@ def validate(settings: Mapping[str, Any]) -> list[str]:
         parse_holidays(settings.get("COMPLIANCE_HOLIDAYS"))
     except (ValueError, TypeError) as exc:
         errors.append(f"COMPLIANCE_HOLIDAYS: {exc}.")
+    workers = settings.get("COMPLIANCE_WORKERS")
+    if workers is not None and (
+        not isinstance(workers, int) or isinstance(workers, bool) or workers < 0
+    ):
+        errors.append(
+            f"COMPLIANCE_WORKERS must be a whole number ≥ 0 (0: one per core), not {workers!r}."
+        )
     for key in ("COMPLIANCE_NEWS_MAX_AGE", "COMPLIANCE_PAGE_MAX_AGE_DAYS"):
         value = settings.get(key)
         if not isinstance(value, int) or value < 1:

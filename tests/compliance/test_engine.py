@@ -9,7 +9,7 @@ from plugins.compliance import engine, report
 from plugins.compliance.model import ERROR, INFO
 from plugins.compliance.rules import PACKS, rules_for
 
-from .builders import config, good_pages, html, post, site
+from .builders import TOOLS, config, good_pages, html, post, site
 
 
 def _write(root: Path, rel: str, text: str) -> None:
@@ -164,3 +164,80 @@ def test_a_cache_from_other_settings_or_a_damaged_one_is_not_used(tmp_path):
     damaged = PageCache(folder, fingerprint(the_site.config, ids))
     assert damaged.old == {}
     assert engine.run(the_site, str(out), damaged).cached == 0
+
+
+def _varied_site(tmp: Path, count: int):
+    """Articles with different page findings and notes (forms, others' scripts), listings
+    and a few other files: enough pages for the engine's process pool."""
+    bodies = [
+        "<p>Nội dung.</p>",
+        '<img src="/a.jpg">',
+        '<form action="/gop-y/"><input type="checkbox" name="dong-y" checked></form>',
+        '<script src="https://cdn.example.net/x.js"></script><p>Bài.</p>',
+        "<h3>Mục</h3><p>Sai cấp tiêu đề.</p>",
+        '<table><tr><td>1</td></tr></table><a href="/x/">xem thêm</a>',
+    ]
+    docs = [
+        post(path=f"content/posts/p{n}.md", url=f"p{n}/", save_as=f"p{n}/index.html", slug=f"p{n}")
+        for n in range(count)
+    ]
+    out = tmp / "output"
+    _write(out, "index.html", html())
+    for n, doc in enumerate(docs):
+        tools = "" if n % 7 == 0 else TOOLS
+        _write(out, doc.save_as, html(body=bodies[n % len(bodies)], tools=tools, url=doc.url))
+    for n in range(count // 4):  # listings (no post of their own)
+        _write(out, f"chuyen-muc/c{n}/index.html", html(body='<img src="/b.png">', url=f"c{n}/"))
+    _write(out, "rss/tat-ca.xml", '<?xml version="1.0" encoding="utf-8"?><rss></rss>')
+    _write(out, "theme/css/in.css", "@media print { body { color: black } }")
+    return site([*docs, *good_pages()]), out
+
+
+def _report_json(result, the_site) -> dict:
+    data = report.to_json(result, the_site.config)
+    data.pop("generated", None)
+    data["summary"].pop("seconds", None)
+    return data
+
+
+def test_the_process_pool_gives_the_same_report_as_one_process(tmp_path):
+    from plugins.compliance.cache import PageCache, fingerprint
+
+    the_site, out = _varied_site(tmp_path, 240)
+    alone = engine.run(the_site, str(out), workers=1)
+    assert alone.pages == 301 and engine.POOL_MIN_PAGES <= 300
+    expected = _report_json(alone, the_site)
+    assert any(f.rule_id == "TT25-8.2" for f in alone.findings)  # notes from pooled pages
+    for workers in (2, 3):
+        pooled = engine.run(the_site, str(out), workers=workers)
+        assert json.dumps(_report_json(pooled, the_site)) == json.dumps(expected)
+
+    # with the page cache: the pool fills it, then serves it, with the same report
+    key = fingerprint(the_site.config, [r.id for r in rules_for("43/2011", "so")])
+    folder = str(tmp_path / "cache")
+    for expected_hits in (0, 300):
+        cache = PageCache(folder, key)
+        result = engine.run(the_site, str(out), cache, workers=2)
+        cache.save()
+        assert result.cached == expected_hits == cache.hits
+        assert json.dumps(_report_json(result, the_site)) == json.dumps(expected)
+
+
+def test_a_failing_pool_process_leaves_its_pages_to_the_parent(tmp_path, monkeypatch):
+    import os
+
+    from plugins.compliance import checks_html
+
+    the_site, out = _varied_site(tmp_path, 240)
+    expected = _report_json(engine.run(the_site, str(out), workers=1), the_site)
+    parent = os.getpid()
+    real = checks_html.page_notes
+
+    def broken_in_children(page, the_site):
+        if os.getpid() != parent:
+            raise RuntimeError("hỏng")
+        return real(page, the_site)
+
+    monkeypatch.setattr(checks_html, "page_notes", broken_in_children)
+    result = engine.run(the_site, str(out), workers=2)
+    assert json.dumps(_report_json(result, the_site)) == json.dumps(expected)
