@@ -232,7 +232,10 @@ class PageView:
         groups = parse_selector(selector).groups
         text = self.main_text if region == "main" else self.region_text(region)
         if text is not None and self.markup_only(region):
-            answers = [has_chain(text, steps, markup_checked=True) for steps in groups]
+            answers = [
+                has_chain(text, steps, True, lambda step: self._sources(region, step))
+                for steps in groups
+            ]
             if any(answers):
                 return True
             if all(answer is False for answer in answers):
@@ -336,16 +339,33 @@ def _start_tags(text: str, step: Any, needle: str) -> Iterator[tuple[int, int, s
         start = pos if needle[0] == "<" else text.rfind("<", 0, pos)
         close = text.find(">", start) if start != -1 else -1
         if close >= pos and text[start + 1 : start + 2].isalpha():
-            match = _START_TAG_RE.match(text, start, close + 1)
-            if match is not None:
-                raw = match.group(1)
-                attrs = {}
-                for name, double, single, bare in _CUT_ATTR_RE.findall(match.group(2) or ""):
-                    value = double or single or bare
-                    attrs[name.lower()] = html.unescape(value) if "&" in value else value
-                if step.matches(_TagStub(raw.lower(), attrs)):
-                    yield start, close + 1, raw
+            raw = _tag_matches(text[start : close + 1], step)
+            if raw is not None:
+                yield start, close + 1, raw
         pos = text.find(needle, max(pos + 1, close))
+
+
+_TAG_MATCHES: dict[tuple[str, Any], str | None] = {}  # template tags repeat on every page
+
+
+def _tag_matches(tag: str, step: Any) -> str | None:
+    """The name as written of the start tag ``tag`` if it matches ``step``, else None."""
+    key = (tag, step)
+    if key in _TAG_MATCHES:
+        return _TAG_MATCHES[key]
+    found = None
+    match = _START_TAG_RE.match(tag)
+    if match is not None:
+        raw = match.group(1)
+        attrs = {}
+        for name, double, single, bare in _CUT_ATTR_RE.findall(match.group(2) or ""):
+            value = double or single or bare
+            attrs[name.lower()] = html.unescape(value) if "&" in value else value
+        if step.matches(_TagStub(raw.lower(), attrs)):
+            found = raw
+    if len(_TAG_MATCHES) < 20_000:
+        _TAG_MATCHES[key] = found
+    return found
 
 
 def cut_sources(text: str, step: Any, markup_checked: bool = False) -> list[tuple[str, str]] | None:
@@ -368,10 +388,17 @@ def cut_sources(text: str, step: Any, markup_checked: bool = False) -> list[tupl
     return out
 
 
-def has_chain(text: str, steps: tuple[Any, ...], markup_checked: bool = False) -> bool | None:
+def has_chain(
+    text: str,
+    steps: tuple[Any, ...],
+    markup_checked: bool = False,
+    cut: Callable[[Any], list[tuple[str, str]] | None] | None = None,
+) -> bool | None:
     """Whether the descendant chain ``steps`` (``.a .b``) matches in ``text``, by string
     search alone: the last step's start tag inside an element cut for each earlier step.
-    None when it cannot be decided that way (child combinator, nothing to search for…)."""
+    None when it cannot be decided that way (child combinator, nothing to search for…).
+    ``cut(step)``, if given, returns ``cut_sources(text, step)`` (a page keeps its cuts:
+    ``.article-tools .print`` and ``.article-tools .save`` cut ``.article-tools`` once)."""
     if any(step.combinator == ">" for step in steps[1:]) or any(
         _needle(step) is None for step in steps
     ):
@@ -379,13 +406,13 @@ def has_chain(text: str, steps: tuple[Any, ...], markup_checked: bool = False) -
     if not (markup_checked or markup_only(text)):
         return None
     *outer, last = steps
-    return _chain(text, outer, last)
+    return _chain(text, outer, last, cut)
 
 
-def _chain(text: str, outer: list[Any], last: Any) -> bool | None:
+def _chain(text: str, outer: list[Any], last: Any, cut: Any = None) -> bool | None:
     if not outer:
         return next(_start_tags(text, last, _needle(last)), None) is not None
-    sources = cut_sources(text, outer[0], markup_checked=True)
+    sources = cut(outer[0]) if cut else cut_sources(text, outer[0], markup_checked=True)
     if sources is None:
         return None
     for source, _tag in sources:

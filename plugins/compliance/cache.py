@@ -72,15 +72,15 @@ def fingerprint(config: Config, rule_ids: list[str]) -> str:
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
+#: The post fields a page's key includes: all but the body (the page shows what matters).
+_DOC_META = tuple(f.name for f in dataclasses.fields(Doc) if f.name not in ("content", "summary"))
+
+
 def page_context(rel: str, kind: str, doc: Doc | None) -> bytes:
     """What a page's checks read besides its bytes: its path, kind and post metadata."""
     meta: Any = None
     if doc is not None:
-        meta = {
-            f.name: getattr(doc, f.name)
-            for f in dataclasses.fields(doc)
-            if f.name not in ("content", "summary")
-        }
+        meta = {name: getattr(doc, name) for name in _DOC_META}
     return json.dumps([rel, kind, meta], sort_keys=True, default=str).encode("utf-8")
 
 

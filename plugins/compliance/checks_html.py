@@ -128,6 +128,20 @@ def _tag_attrs(tag: str) -> dict[str, str]:
     return attrs
 
 
+_HEAD_TAGS: dict[str, dict[str, str]] = {}  # most head tags repeat from page to page
+
+
+def _head_tag(tag: str) -> dict[str, str]:
+    """The attributes of a <meta>/<link> tag, and "<": its name (shared: do not change it)."""
+    attrs = _HEAD_TAGS.get(tag)
+    if attrs is None:
+        attrs = _tag_attrs(tag)
+        attrs["<"] = tag[1:5].lower()
+        if len(_HEAD_TAGS) < 20_000:
+            _HEAD_TAGS[tag] = attrs
+    return attrs
+
+
 def _head_tags(page: PageView, needle: str) -> list[dict[str, str]]:
     """Attributes of the <meta>/<link> tags in <head> that contain ``needle`` (a regex read)."""
     head = page.head_text
@@ -137,9 +151,7 @@ def _head_tags(page: PageView, needle: str) -> list[dict[str, str]]:
         start = head.rfind("<", 0, pos)
         end = head.find(">", pos)
         if start != -1 and end != -1 and head[start + 1 : start + 5].lower() in ("meta", "link"):
-            attrs = _tag_attrs(head[start : end + 1])
-            attrs["<"] = head[start + 1 : start + 5].lower()
-            out.append(attrs)
+            out.append(_head_tag(head[start : end + 1]))
         pos = head.find(needle, end if end != -1 else pos + 1)
     return out
 
