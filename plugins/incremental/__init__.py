@@ -286,6 +286,9 @@ class _ContentRef:
         self.content = content
 
 
+_WRAPPER_DERIVED = {"settings", "_slug", "name", "slug"}
+
+
 def _signer() -> Signer:
     signer = Signer()
     refs: dict[int, object] = {}
@@ -307,7 +310,9 @@ def _signer() -> Signer:
         URLWrapper,
         lambda w, depth: {
             "@slug": w.slug,  # computed on first use: read it so it is always the same
-            **{k: v for k, v in vars(w).items() if k not in ("settings", "_slug")},
+            # Pelican's as_dict() copies name and slug into the object when its URL is
+            # first computed: leave them out, or the digest depends on what ran before
+            **{k: v for k, v in vars(w).items() if k not in _WRAPPER_DERIVED},
         },
     )
     return signer

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import itertools
+import pickle
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 Digest = bytes
 
-_PLAIN = {str, int, float, bool, type(None)}  # reprs that are exact and stable
+_INLINE = {str, int, float, bool, type(None), bytes, list, tuple, dict}
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _unique = itertools.count()
 
@@ -38,6 +40,27 @@ def digest_text(text: str) -> Digest:
     return digest_bytes(text.encode("utf-8", "surrogatepass"))
 
 
+class _Flattener(pickle.Pickler):
+    """Pickles plain data as is and replaces every other object by its digest.
+
+    Dicts keep their insertion order: the same code fills them in the same order, and a
+    different order only costs a page rendered again, never a stale one."""
+
+    def __init__(self, file, signer: Signer, depth: int) -> None:
+        super().__init__(file, protocol=5)
+        # no memo: equal values must give equal bytes whether or not they are one object
+        # (a post read afresh shares strings that one from the cache does not)
+        self.fast = True
+        self.signer = signer
+        self.depth = depth
+
+    def persistent_id(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind in _INLINE or isinstance(obj, (str, int, float)):
+            return None
+        return self.signer.sign(obj, self.depth + 1)
+
+
 class Signer:
     """Digests values; remembers the digest of every object it saw during one build.
 
@@ -50,6 +73,7 @@ class Signer:
         self.max_depth = max_depth
         # id(obj) -> (obj, digest); the object is kept so its id cannot be reused
         self._memo: dict[int, tuple[Any, Digest]] = {}
+        self._busy: set[int] = set()  # objects being signed (to cut reference cycles)
         self._handlers: list[tuple[type | tuple[type, ...], Callable[[Any, int], Any]]] = []
         self._excluded_attrs: set[str] = set()
         self.opaque: set[str] = set()  # type names that fell back to a one-build digest
@@ -63,83 +87,52 @@ class Signer:
         self._excluded_attrs.update(names)
 
     def sign(self, value: Any, depth: int = 0) -> Digest:
+        if value is None or isinstance(value, (str, bool, int, float, bytes)):
+            return hashlib.blake2b(self._flat(value, depth), digest_size=16).digest()
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
             return memo[1]
-        h = hashlib.blake2b(digest_size=16)
-        self._feed(h, value, depth)
-        result = h.digest()
-        if not isinstance(value, (str, int, float, bool, type(None))):
-            self._memo[id(value)] = (value, result)
+        if id(value) in self._busy or depth > self.max_depth:
+            return self._opaque(value)  # a reference cycle: never equal to last build's
+        self._busy.add(id(value))
+        try:
+            if type(value) in (list, tuple, dict):
+                result = hashlib.blake2b(self._flat(value, depth), digest_size=16).digest()
+            else:
+                result = self._sign_object(value, depth)
+        finally:
+            self._busy.discard(id(value))
+        self._memo[id(value)] = (value, result)
         return result
 
-    def _feed(self, h, value: Any, depth: int) -> None:
-        """Add ``value`` to the hash ``h``: containers inline, objects as their digest."""
-        if isinstance(value, str):  # Markup too: templates see the same text
-            data = value.encode("utf-8", "surrogatepass")
-            h.update(b"s%d:" % len(data))
-            h.update(data)
-        elif value is None or isinstance(value, (bool, int, float)):
-            h.update(f"{type(value).__name__}:{value!r};".encode())
-        elif isinstance(value, bytes):
-            h.update(b"b%d:" % len(value))
-            h.update(value)
-        elif depth > self.max_depth:
-            h.update(self._opaque(value))
-        elif type(value) in (list, tuple) or _is_plain_iterable(value):
-            items = list(value)
-            h.update(b"[%d:" % len(items))
-            plain = [item for item in items if type(item) in _PLAIN]
-            if len(plain) == len(items):  # one repr in C instead of one call per item
-                h.update(repr(items).encode("utf-8", "surrogatepass"))
-                return
-            for item in items:
-                self._feed(h, item, depth + 1)
-        elif type(value) is dict or (isinstance(value, Mapping) and not self._handled(value)):
-            items = list(value.items())
-            if all(isinstance(k, str) for k, _ in items):
-                items.sort(key=lambda kv: kv[0])
-            else:
-                items.sort(key=lambda kv: self.sign(kv[0], depth + 1))
-            h.update(b"{%d:" % len(items))
-            plain = [(k, v) for k, v in items if type(k) is str and type(v) in _PLAIN]
-            h.update(repr(plain).encode("utf-8", "surrogatepass"))
-            for key, item in items:
-                if type(key) is str and type(item) in _PLAIN:
-                    continue
-                self._feed(h, key, depth + 1)
-                self._feed(h, item, depth + 1)
-        elif isinstance(value, (set, frozenset)):
-            digests = sorted(self.sign(v, depth + 1) for v in value)
-            h.update(b"<%d:" % len(digests))
-            for digest in digests:
-                h.update(digest)
-        else:
-            memo = self._memo.get(id(value))
-            if memo is not None and memo[0] is value:
-                h.update(memo[1])
-                return
-            digest = self._sign_object(value, depth)
-            self._memo[id(value)] = (value, digest)
-            h.update(digest)
-
-    def _handled(self, value: Any) -> bool:
-        return any(isinstance(value, kind) for kind, _ in self._handlers)
+    def _flat(self, value: Any, depth: int) -> bytes:
+        """``value`` as bytes: plain data by pickle (in C), every other object by its digest."""
+        buffer = io.BytesIO()
+        try:
+            _Flattener(buffer, self, depth).dump(value)
+        except (RecursionError, ValueError):  # a list that contains itself
+            return self._opaque(value)
+        return buffer.getvalue()
 
     def _sign_object(self, value: Any, depth: int) -> Digest:
         h = hashlib.blake2b(digest_size=16)
         h.update(type(value).__qualname__.encode() + b"=")
         for kind, view in self._handlers:
             if isinstance(value, kind):
-                self._feed(h, view(value, depth), depth + 1)
+                h.update(self._flat(view(value, depth), depth + 1))
                 return h.digest()
         if isinstance(value, (dt.datetime, dt.date, dt.time)):
             h.update(f"{value.isoformat()}:{value!r}".encode())
             return h.digest()
-        if isinstance(value, (list, tuple, Mapping)):  # subclasses of containers
-            self._feed(
-                h, list(value.items()) if isinstance(value, Mapping) else list(value), depth + 1
-            )
+        if isinstance(value, (set, frozenset)):
+            for digest in sorted(self.sign(v, depth + 1) for v in value):
+                h.update(digest)
+            return h.digest()
+        if isinstance(value, Mapping):
+            h.update(self._flat(dict(value), depth + 1))
+            return h.digest()
+        if isinstance(value, (list, tuple)) or _is_plain_iterable(value):
+            h.update(self._flat(list(value), depth + 1))
             return h.digest()
         if callable(value) and hasattr(value, "__qualname__"):
             # functions and classes: their code is part of the build's global key
@@ -148,7 +141,7 @@ class Signer:
         fields = _fields_of(value)
         if fields is not None:
             kept = {k: v for k, v in fields.items() if k not in self._excluded_attrs}
-            self._feed(h, kept, depth + 1)
+            h.update(self._flat(kept, depth + 1))
             return h.digest()
         text = repr(value)
         if _ADDRESS.search(text):

@@ -36,6 +36,7 @@ def site(tmp_path: Path) -> TinySite:
             Date=f"{n:02d}/03/2024 08:00",
             Tags="an toàn giao thông" if n % 2 else "đăng kiểm",
             Unit="Thanh tra Sở" if n % 3 else "Văn phòng Sở",
+            Author=f"Biên tập viên {n % 2}",  # Pelican's author objects change once used
         )
     return site
 
