@@ -1,8 +1,9 @@
 """Finding things: the Pagefind search index and page, the HTML site map, robots.txt, 404.
 
 Search runs in the visitor's browser with no server: after the articles and pages
-are written, this plugin runs Pagefind once (the binary in the ``pagefind[extended]``
-wheel, no download) over the pages of the output folder plus a diacritic-free twin of
+are written, this plugin runs Pagefind (the binary in the ``pagefind[extended]``
+wheel, no download) once per bundle, one bundle per year of the posts plus one for the
+other pages, over the pages of the output folder plus a diacritic-free twin of
 each page (see ``folding.py`` and ``indexer.py``) so that "duong" finds "đường".
 Article and page templates mark what is indexed (``data-pagefind-body``) and the unit
 and category filters (``data-pagefind-filter``); ``theme/static/js/search.js`` queries
@@ -21,13 +22,15 @@ Settings (defaults in brackets):
   ROBOTS_SAVE_AS                           robots.txt, pointing at sitemap.xml ["robots.txt"]
   ROBOTS_DISALLOW                          paths crawlers skip [["/ban-nhap/", "/pagefind/"]]
   SEARCH_INDEX                             build the Pagefind index [True]
-  SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]
+  SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]:
+                                           one folder per bundle and bundles.json
   SEARCH_CACHE_PATH                        the fingerprint of the last index's inputs; relative
                                            to the folder that holds PATH; must be outside the
                                            output ["cache/search"]. When a build's pages and
-                                           twins are byte for byte those of the last build into
-                                           the same output, that build's bundle is reused
-                                           (hard links) instead of running Pagefind again.
+                                           twins of a bundle (a year) are byte for byte those
+                                           of the last build into the same output, that build's
+                                           bundle is reused (hard links) instead of running
+                                           Pagefind again.
 
 Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``.
 """
@@ -142,6 +145,17 @@ def records_for(articles, pages) -> list[FoldedRecord]:
     return out
 
 
+def bundle_groups(articles) -> dict[str, str]:
+    """Page URL → search bundle: each article's year. Pagefind indexes one bundle at a
+    time, so its memory follows the largest year, and an edited post re-indexes only its
+    year; the pages not listed here (fixed pages) share one more bundle."""
+    return {
+        "/" + article.url: f"{article.date.year:04d}"
+        for article in articles
+        if getattr(article, "date", None) is not None
+    }
+
+
 class SearchGenerator(Generator):
     """Writes the search page, the site map, the 404 page and robots.txt; then indexes."""
 
@@ -183,11 +197,13 @@ class SearchGenerator(Generator):
         )
         self._write(writer, "404", settings["NOT_FOUND_SAVE_AS"], settings["NOT_FOUND_SAVE_AS"])
         self._write_robots()
+        articles = self.context.get("articles", [])
         _pending["records"] = (
-            records_for(self.context.get("articles", []), self.context.get("pages", []))
+            records_for(articles, self.context.get("pages", []))
             if settings["SEARCH_INDEX"]
             else None
         )
+        _pending["groups"] = bundle_groups(articles) if settings["SEARCH_INDEX"] else None
 
 
 #: The folded records of the build in progress, indexed at ``before_publish``.
@@ -196,6 +212,7 @@ _pending: dict = {}
 
 def index_site(sender, output_path: str, settings) -> None:
     records = _pending.pop("records", None)
+    groups = _pending.pop("groups", None)
     if records is None:
         return
     started = time.monotonic()
@@ -205,6 +222,7 @@ def index_site(sender, output_path: str, settings) -> None:
             records,
             settings["SEARCH_BUNDLE_DIR"],
             settings.get("DEFAULT_LANG", "vi"),
+            groups=groups,
             cache_dir=cache_path(settings),
             # the live output (build_guard swaps the staging folder in after this signal)
             previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),
@@ -212,11 +230,16 @@ def index_site(sender, output_path: str, settings) -> None:
     except SearchIndexError as exc:
         fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
     logger.info(
-        "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %.1f giây%s.",
+        "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %d gói, %.1f giây%s.",
         report.pages,
         report.records,
+        len(report.bundles),
         time.monotonic() - started,
-        " (không đổi: dùng lại chỉ mục của bản dựng trước)" if report.reused else "",
+        " (không đổi: dùng lại chỉ mục của bản dựng trước)"
+        if report.reused
+        else f" (lập lại: {', '.join(report.indexed)}; các gói khác dùng lại)"
+        if len(report.indexed) < len(report.bundles)
+        else "",
     )
     if not report.stable:
         logger.warning(

@@ -1,21 +1,24 @@
 """Run Pagefind (the binary shipped by the ``pagefind[extended]`` wheel) over a built site.
 
-One run of the Pagefind command-line binary indexes everything: no service, no round
-trip per record. The steps:
+The index is split into bundles (one per year of the posts, one for the other pages;
+the caller names each page's bundle), each written by its own run of the Pagefind
+command-line binary, one run after the other: Pagefind holds one bundle in memory, not
+the whole site. The steps:
 
-1. find the pages Pagefind indexes (those whose HTML has ``data-pagefind-body``) and
-   hash them;
-2. write each folded twin (``folding.FoldedRecord``) as a small HTML page; its path
-   gives Pagefind the twin's URL: ``2023/09/slug/#khong-dau/index.html`` is indexed as
-   ``/2023/09/slug/#khong-dau/``, which the search page strips at ``#``;
-3. the fingerprint of the index's inputs: every page's path and bytes, every twin's,
-   the Pagefind binary and version, the options. If it equals the one recorded for the
-   last build into the same output, and that output's bundle still has the bytes
-   recorded then, the bundle is hard-linked (or copied) from there: nothing to index;
-4. otherwise hard-link the pages and the twins into a temporary folder inside the
+1. find the pages Pagefind indexes (those whose HTML has ``data-pagefind-body``), hash
+   them and put each in its bundle;
+2. write each folded twin (``folding.FoldedRecord``) as a small HTML page, in its page's
+   bundle; its path gives Pagefind the twin's URL: ``2023/09/slug/#khong-dau/index.html``
+   is indexed as ``/2023/09/slug/#khong-dau/``, which the search page strips at ``#``;
+3. each bundle's fingerprint: its name, its pages' paths and bytes, its twins', the
+   Pagefind binary and version, the options. If it equals the one recorded for the
+   last build into the same output, and that output's copy of the bundle still has the
+   bytes recorded then, the bundle is hard-linked (or copied) from there;
+4. otherwise hard-link the bundle's pages and twins into a temporary folder inside the
    staging folder (nothing else: Pagefind reads only what it indexes, and the twins
-   never reach the published site), run Pagefind once on it, make the bundle's file
-   names stable (``bundle.normalize``) and record the fingerprint and the bundle.
+   never reach the published site), run Pagefind on it, make the bundle's file names
+   stable (``bundle.normalize``) and record its fingerprint and files;
+5. write ``bundles.json``, the sorted list of bundles that the search page loads.
 """
 
 from __future__ import annotations
@@ -24,10 +27,11 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,9 +40,15 @@ from .folding import FoldedRecord
 
 #: Change when the twins' HTML, the fingerprint or the normalisation changes: the
 #: bundles recorded before are then never reused.
-FORMAT = "search-index-2"
+FORMAT = "search-index-3"
 BODY_MARK = b"data-pagefind-body"
 TWIN_PAGE = "index.html"
+#: The bundle of pages that ``groups`` does not name (fixed pages, undated ones).
+OTHER_BUNDLE = "khac"
+#: What a bundle's folder may be called (a year, OTHER_BUNDLE).
+BUNDLE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: In the bundle folder: the list of bundles, read by the search page.
+MANIFEST = "bundles.json"
 
 
 class SearchIndexError(RuntimeError):
@@ -49,8 +59,10 @@ class SearchIndexError(RuntimeError):
 class IndexReport:
     pages: int  # HTML pages Pagefind indexed (those with data-pagefind-body)
     records: int  # folded records added
-    reused: bool = False  # the previous build's bundle was reused: Pagefind did not run
-    stable: bool = True  # the bundle's file names were made stable (bundle.normalize)
+    reused: bool = False  # every bundle of the previous build was reused: Pagefind did not run
+    stable: bool = True  # the bundles' file names were made stable (bundle.normalize)
+    bundles: tuple[str, ...] = ()  # the bundles written (folder names)
+    indexed: tuple[str, ...] = ()  # those that Pagefind indexed (the others were reused)
 
 
 def pagefind_binary() -> Path:
@@ -202,44 +214,86 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
     return True
 
 
+def page_url(rel: str) -> str:
+    """The URL Pagefind gives a page of the site: ``a/b/index.html`` → ``/a/b/``."""
+    if rel == TWIN_PAGE or rel.endswith("/" + TWIN_PAGE):
+        return "/" + rel[: -len(TWIN_PAGE)]
+    return "/" + rel
+
+
+def _run_pagefind(binary: Path, root: Path, target: Path, options: Sequence[str]) -> None:
+    command = [str(binary), "--site", str(root), "--output-path", str(target), *options]
+    try:
+        done = subprocess.run(
+            [*command, "--quiet"],
+            cwd=root,  # no pagefind.yml/toml/json from the caller's folder
+            env=_environment(),
+            capture_output=True,
+            text=True,
+            timeout=3600,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise SearchIndexError(f"{type(exc).__name__}: {exc}") from exc
+    if done.returncode != 0:
+        message = (done.stderr.strip() or done.stdout.strip()).splitlines()[-20:]
+        raise SearchIndexError(f"exit {done.returncode}: " + " | ".join(message))
+
+
 def build_index(
     site: str | Path,
     records: Sequence[FoldedRecord],
     bundle_dir: str = "pagefind",
     language: str = "vi",
     *,
+    groups: Mapping[str, str] | None = None,
     cache_dir: str | Path | None = None,
     previous_output: str | Path | None = None,
 ) -> IndexReport:
     """Index every page of ``site`` that has ``data-pagefind-body`` plus ``records``.
 
-    Writes the search bundle to ``site/bundle_dir``. With ``cache_dir``, the fingerprint
-    of the inputs and the bundle's digests are kept there, and a later build whose inputs
-    are the same reuses ``previous_output/bundle_dir`` (the live site, before the swap)
-    instead of running Pagefind. Raises SearchIndexError with Pagefind's own message
-    when it fails.
+    ``groups`` maps a page's URL (``/2023/09/slug/``) to the name of its bundle (the
+    post's year); a twin goes with its page (its URL up to ``#``), and a page or twin
+    not in ``groups`` goes to :data:`OTHER_BUNDLE`. Each bundle is written by its own
+    run of Pagefind to ``site/bundle_dir/<name>/``, and ``site/bundle_dir/bundles.json``
+    lists them for the search page. With ``cache_dir``, each bundle's fingerprint and
+    digests are kept there, and a bundle whose inputs are the same as in the last
+    build reuses ``previous_output/bundle_dir/<name>`` (the live site, before the
+    swap) instead of running Pagefind. Raises SearchIndexError with Pagefind's own
+    message when it fails.
     """
     site = Path(site).resolve()
     target = site / bundle_dir
+    groups = groups or {}
+    for name in {*groups.values(), OTHER_BUNDLE}:
+        if not BUNDLE_NAME.fullmatch(name):
+            raise SearchIndexError(f"tên gói chỉ mục không hợp lệ: {name!r}")
     binary = pagefind_binary()
     options = ["--force-language", language]
     pages = indexed_pages(site, skip=[bundle_dir])
     twins: dict[str, str] = {}
+    owner: dict[str, str] = {}  # page or twin path → bundle name
+    for rel in pages:
+        owner[rel] = groups.get(page_url(rel), OTHER_BUNDLE)
     for record in records:
         path = twin_path(record)
         if path in twins or path in pages:
             raise SearchIndexError(f"hai bản ghi tìm kiếm cùng địa chỉ {record.url!r}")
         twins[path] = twin_html(record, language)
+        owner[path] = groups.get(record.url.split("#", 1)[0], OTHER_BUNDLE)
 
-    digest = hashlib.sha256()
+    common = hashlib.sha256()
     for part in (FORMAT, str(binary), pagefind_version(binary), bundle_dir, *options):
-        digest.update(part.encode() + b"\0")
+        common.update(part.encode() + b"\0")
+    digests: dict[str, hashlib._Hash] = {}
+    for name in sorted(set(owner.values())):
+        digests[name] = common.copy()
+        digests[name].update(f"bundle\0{name}\0".encode())
     for rel, sha in pages.items():
-        digest.update(f"page\0{rel}\0{sha}\0".encode())
+        digests[owner[rel]].update(f"page\0{rel}\0{sha}\0".encode())
     for rel in sorted(twins):
         sha = hashlib.sha256(twins[rel].encode("utf-8")).hexdigest()
-        digest.update(f"twin\0{rel}\0{sha}\0".encode())
-    fingerprint = digest.hexdigest()
+        digests[owner[rel]].update(f"twin\0{rel}\0{sha}\0".encode())
+    fingerprints = {name: digest.hexdigest() for name, digest in digests.items()}
 
     # The bundle folder belongs to this plugin: whatever is there (a copy of the last
     # build's, hard links) is replaced, never written through.
@@ -247,54 +301,70 @@ def build_index(
         shutil.rmtree(target)
     elif target.exists() or target.is_symlink():
         target.unlink()
+    target.mkdir(parents=True)
     cache_file = None
+    old_bundles: dict = {}
     previous = None
     if cache_dir is not None and previous_output is not None:
         cache_file = _cache_file(Path(cache_dir), Path(previous_output))
         previous = Path(previous_output) / bundle_dir
-        if _reuse(_read_record(cache_file), fingerprint, previous, target):
-            return IndexReport(pages=len(pages), records=len(records), reused=True)
+        old = _read_record(cache_file)
+        if old and old.get("format") == FORMAT and isinstance(old.get("bundles"), dict):
+            old_bundles = old["bundles"]
 
-    root = Path(tempfile.mkdtemp(prefix=".search-index-", dir=site))
-    try:
-        for rel in pages:
-            _link_or_copy(site / rel, root / rel)
-        for rel, text in twins.items():
-            path = root / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        command = [str(binary), "--site", str(root), "--output-path", str(target), *options]
+    written: dict[str, dict] = {}
+    indexed: list[str] = []
+    stable = True
+    for name, fingerprint in fingerprints.items():
+        out = target / name
+        entry = old_bundles.get(name)
+        if previous is not None and _reuse(
+            entry if isinstance(entry, dict) else None, fingerprint, previous / name, out
+        ):
+            written[name] = entry
+            stable = stable and not entry.get("unstable")
+            continue
+        # One run per bundle, one after the other: Pagefind holds one bundle in memory.
+        root = Path(tempfile.mkdtemp(prefix=".search-index-", dir=site))
         try:
-            done = subprocess.run(
-                [*command, "--quiet"],
-                cwd=root,  # no pagefind.yml/toml/json from the caller's folder
-                env=_environment(),
-                capture_output=True,
-                text=True,
-                timeout=3600,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            raise SearchIndexError(f"{type(exc).__name__}: {exc}") from exc
-        if done.returncode != 0:
-            message = (done.stderr.strip() or done.stdout.strip()).splitlines()[-20:]
-            raise SearchIndexError(f"exit {done.returncode}: " + " | ".join(message))
-    finally:
-        shutil.rmtree(root, ignore_errors=True)
-    stable = bundle_files.normalize(target)
+            for rel in pages:
+                if owner[rel] == name:
+                    _link_or_copy(site / rel, root / rel)
+            for rel, text in twins.items():
+                if owner[rel] == name:
+                    path = root / rel
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text, encoding="utf-8")
+            _run_pagefind(binary, root, out, options)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        indexed.append(name)
+        normalized = bundle_files.normalize(out)
+        stable = stable and normalized
+        written[name] = {"fingerprint": fingerprint, "bundle": _file_digests(out)}
+        if not normalized:  # names vary: reuse still works, but say why builds differ
+            written[name]["unstable"] = True
+
+    manifest = {"bundles": sorted(written)}
+    (target / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
 
     if cache_file is not None:
         cache_file.parent.mkdir(parents=True, exist_ok=True)
         record = {
             "format": FORMAT,
-            "fingerprint": fingerprint,
             "output": str(Path(previous_output).resolve()),
-            "bundle": _file_digests(target),
+            "bundles": written,
         }
-        if not stable:  # names vary: reuse still works, but say why builds differ
-            record["unstable"] = True
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(record, handle, indent=0, sort_keys=True)
         os.replace(tmp, cache_file)
         _prune(cache_file.parent, keep=cache_file)
-    return IndexReport(pages=len(pages), records=len(records), stable=stable)
+    return IndexReport(
+        pages=len(pages),
+        records=len(records),
+        reused=not indexed,
+        stable=stable,
+        bundles=tuple(sorted(written)),
+        indexed=tuple(indexed),
+    )

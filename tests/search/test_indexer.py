@@ -1,4 +1,5 @@
-"""Indexing with one Pagefind run: twins as pages, stable bundles, reuse of an unchanged index.
+"""Indexing: one Pagefind run per bundle (a year of posts, the other pages), twins as pages,
+stable bundles, reuse of every unchanged bundle.
 
 Pure calls of ``build_index`` on small folders (no Pelican), then real builds.
 """
@@ -18,15 +19,21 @@ from plugins.search.folding import folded_record
 from plugins.search.indexer import build_index, indexed_pages, twin_path
 
 UNITS = [f"don-vi-{i}" for i in range(12)]  # many values: a random order shows at once
+YEARS = ["2021", "2022", "2023"]
+
+
+def post_url(i: int) -> str:
+    return f"/{YEARS[i % 3]}/09/bai-{i}/"
 
 
 def make_site(base: Path, words: dict[int, str] | None = None) -> tuple[Path, list]:
-    """Twelve article pages (filters unit, category, version) and their folded twins."""
+    """Twelve article pages over three years (filters unit, category, version), one fixed
+    page, and their folded twins."""
     site = base / "site"
     records = []
     for i, unit in enumerate(UNITS):
         text = (words or {}).get(i, f"Đường tỉnh {500 + i} được bảo dưỡng")
-        page = site / f"2023/09/bai-{i}/index.html"
+        page = site / post_url(i).strip("/") / "index.html"
         page.parent.mkdir(parents=True)
         page.write_text(
             '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>t</title></head>'
@@ -39,7 +46,7 @@ def make_site(base: Path, words: dict[int, str] | None = None) -> tuple[Path, li
         )
         records.append(
             folded_record(
-                url=f"/2023/09/bai-{i}/#khong-dau",
+                url=post_url(i) + "#khong-dau",
                 title=f"Bài {i} & “ngoặc”",
                 summary_html=f"<p>Tóm tắt {i}, có dấu phẩy: a, b</p>",
                 content_html=f"<p>{text}</p>",
@@ -47,8 +54,33 @@ def make_site(base: Path, words: dict[int, str] | None = None) -> tuple[Path, li
                 filters={"version": ["folded"], "unit": [unit], "category": [f"muc-{i % 5}"]},
             )
         )
+    fixed = site / "gioi-thieu/index.html"
+    fixed.parent.mkdir(parents=True)
+    fixed.write_text(
+        '<html lang="vi"><body><article data-pagefind-body><h1>Giới thiệu</h1>'
+        '<div data-pagefind-filter="version:exact"></div><p>Sở Giao thông</p></article>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    records.append(
+        folded_record(
+            url="/gioi-thieu/#khong-dau",
+            title="Giới thiệu",
+            content_html="<p>Sở Giao thông</p>",
+            filters={"version": ["folded"]},
+        )
+    )
     (site / "index.html").write_text("<html><body>Trang chủ, không có trong chỉ mục</body></html>")
     return site, records
+
+
+#: Page URL → bundle, as plugins/search gives it (the post's year; fixed pages: none).
+GROUPS = {post_url(i): YEARS[i % 3] for i in range(len(UNITS))}
+BUNDLES = [*YEARS, "khac"]
+
+
+def index(site, records, **kwargs):
+    return build_index(site, records, groups=GROUPS, **kwargs)
 
 
 def bundle_bytes(folder: Path) -> dict[str, bytes]:
@@ -60,25 +92,38 @@ def bundle_bytes(folder: Path) -> dict[str, bytes]:
 
 
 def fragments(folder: Path) -> dict[str, dict]:
+    """URL → fragment, over every bundle of ``folder`` (the bundle folder)."""
     out = {}
-    for path in (folder / "fragment").iterdir():
+    for path in folder.glob("*/fragment/*"):
         data = json.loads(gzip.decompress(path.read_bytes())[len(bundle.SIGNATURE) :])
         out[data["url"]] = data
     return out
 
 
-def test_one_run_indexes_pages_and_twins_and_leaves_no_twin_in_the_site(tmp_path):
+def page_count(bundle_folder: Path) -> int:
+    entry = json.loads((bundle_folder / "pagefind-entry.json").read_text())
+    return entry["languages"]["vi"]["page_count"]
+
+
+def test_one_run_per_bundle_indexes_pages_and_twins_and_leaves_no_twin_in_the_site(tmp_path):
     site, records = make_site(tmp_path)
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
-    report = build_index(site, records)
-    assert (report.pages, report.records, report.reused, report.stable) == (12, 12, False, True)
-    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
-    assert entry["languages"]["vi"]["page_count"] == 24
-    # Nothing but the bundle was added: the twins and the folder Pagefind read are gone.
+    report = index(site, records)
+    assert (report.pages, report.records, report.reused, report.stable) == (13, 13, False, True)
+    assert list(report.bundles) == list(report.indexed) == BUNDLES
+    target = site / "pagefind"
+    assert json.loads((target / "bundles.json").read_text()) == {"bundles": BUNDLES}
+    assert sorted(p.name for p in target.iterdir() if p.is_dir()) == BUNDLES
+    # Each year's bundle has its four posts and their twins; the fixed page has its own.
+    assert [page_count(target / name) for name in BUNDLES] == [8, 8, 8, 2]
+    for name in BUNDLES:
+        assert (target / name / "pagefind.js").is_file()
+    # Nothing but the bundles was added: the twins and the folders Pagefind read are gone.
     after = sorted(p.relative_to(site) for p in site.rglob("*") if "pagefind" not in p.parts)
     assert after == before
-    found = fragments(site / "pagefind")
-    twin = found["/2023/09/bai-3/#khong-dau/"]  # search.js strips everything from "#"
+    found = fragments(target)
+    assert len(found) == 26
+    twin = found["/2021/09/bai-3/#khong-dau/"]  # search.js strips everything from "#"
     assert twin["meta"] == {
         "title": "Bài 3 & “ngoặc”",
         "summary": "Tóm tắt 3, có dấu phẩy: a, b",
@@ -87,29 +132,36 @@ def test_one_run_indexes_pages_and_twins_and_leaves_no_twin_in_the_site(tmp_path
     }
     assert twin["filters"] == {"version": ["folded"], "unit": ["don-vi-3"], "category": ["muc-3"]}
     assert "duong tinh 503 duoc bao duong" in twin["content"]
-    real = found["/2023/09/bai-3/"]
+    real = found["/2021/09/bai-3/"]
     assert real["filters"]["version"] == ["exact"] and "Đường tỉnh 503" in real["content"]
     assert "Menu" not in real["content"]
+
+
+def test_without_groups_everything_is_one_bundle(tmp_path):
+    site, records = make_site(tmp_path)
+    report = build_index(site, records)
+    assert report.bundles == ("khac",)
+    assert page_count(site / "pagefind/khac") == 26
 
 
 def test_two_runs_on_the_same_input_give_byte_identical_bundles(tmp_path):
     runs = []
     for n in range(3):  # other folders each time: the absolute path must not matter
         site, records = make_site(tmp_path / f"run{n}")
-        build_index(site, records)
+        index(site, records)
         runs.append(bundle_bytes(site / "pagefind"))
     assert runs[0] == runs[1] == runs[2]
-    assert any(name.startswith("filter/") for name in runs[0])
+    assert any(name.startswith("2022/filter/") for name in runs[0])
 
 
 def test_normalize_sorts_filter_values_and_keeps_every_page(tmp_path):
     site, records = make_site(tmp_path)
-    build_index(site, records)
-    target = site / "pagefind"
+    index(site, records)
+    target = site / "pagefind/2022"
     for path in (target / "filter").iterdir():
         _name, values = bundle.read_file(path)
         assert [v[0] for v in values] == sorted(v[0] for v in values)
-        assert sum(len(v[1]) for v in values) == 24  # every page has one value per filter
+        assert sum(len(v[1]) for v in values) == 8  # every page has one value per filter
     meta_hash = json.loads((target / "pagefind-entry.json").read_text())["languages"]["vi"]["hash"]
     meta = bundle.read_file(target / f"pagefind.{meta_hash}.pf_meta")
     assert [f[0] for f in meta[3]] == ["category", "unit", "version"]
@@ -131,7 +183,7 @@ def test_normalize_leaves_an_unknown_layout_alone(tmp_path):
 def build_and_publish(base: Path, output: Path, cache: Path, words=None):
     """One build: index a fresh staging copy, then swap it in as build_guard does."""
     site, records = make_site(base, words)
-    report = build_index(site, records, cache_dir=cache, previous_output=output)
+    report = index(site, records, cache_dir=cache, previous_output=output)
     staged = bundle_bytes(site / "pagefind")
     if output.exists():
         shutil.rmtree(output)
@@ -139,18 +191,26 @@ def build_and_publish(base: Path, output: Path, cache: Path, words=None):
     return report, staged
 
 
-def test_unchanged_inputs_reuse_the_live_bundle_and_a_changed_post_is_indexed_again(tmp_path):
+def inodes(folder: Path) -> dict[str, int]:
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_ino
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_unchanged_inputs_reuse_the_live_bundles_and_a_changed_post_is_indexed_again(tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache"
     first, bundle1 = build_and_publish(tmp_path / "b1", output, cache)
     assert not first.reused
     assert len(list(cache.glob("index-*.json"))) == 1
 
-    # Same pages, same twins: the live bundle is linked into the new staging folder.
+    # Same pages, same twins: every live bundle is linked into the new staging folder.
     site, records = make_site(tmp_path / "b2")
-    second = build_index(site, records, cache_dir=cache, previous_output=output)
-    assert second.reused
+    second = index(site, records, cache_dir=cache, previous_output=output)
+    assert second.reused and second.indexed == ()
     assert bundle_bytes(site / "pagefind") == bundle1
-    entry = "pagefind/pagefind-entry.json"
+    entry = "pagefind/2022/pagefind-entry.json"
     assert (site / entry).stat().st_ino == (output / entry).stat().st_ino  # hard link
 
     # One post's text changes: Pagefind runs again and finds the new word, never stale.
@@ -160,27 +220,69 @@ def test_unchanged_inputs_reuse_the_live_bundle_and_a_changed_post_is_indexed_ag
     assert not edited.reused
     assert bundle3 != bundle1
     found = fragments(output / "pagefind")
-    assert "Cầu Bến Mới thông xe" in found["/2023/09/bai-4/"]["content"]
-    assert "cau ben moi thong xe" in found["/2023/09/bai-4/#khong-dau/"]["content"]
+    assert "Cầu Bến Mới thông xe" in found["/2022/09/bai-4/"]["content"]
+    assert "cau ben moi thong xe" in found["/2022/09/bai-4/#khong-dau/"]["content"]
 
 
-def test_only_a_twin_changes_the_index_is_built_again(tmp_path):
+def test_editing_one_post_reindexes_only_its_years_bundle(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    live_bytes, live_inodes = bundle_bytes(output / "pagefind"), inodes(output / "pagefind")
+
+    site, records = make_site(tmp_path / "b2", words={4: "Cầu Bến Mới thông xe"})  # 2022
+    report = index(site, records, cache_dir=cache, previous_output=output)
+    assert report.indexed == ("2022",) and list(report.bundles) == BUNDLES
+    staged_bytes, staged_inodes = bundle_bytes(site / "pagefind"), inodes(site / "pagefind")
+    for rel, ino in staged_inodes.items():
+        name = rel.split("/", 1)[0]
+        if name in ("2021", "2023", "khac"):  # the same files: hard links to the live ones
+            assert ino == live_inodes[rel] and staged_bytes[rel] == live_bytes[rel], rel
+        elif name == "2022":
+            assert ino not in live_inodes.values(), rel
+    assert {r.split("/", 1)[0] for r in staged_bytes} == {*BUNDLES, "bundles.json"}
+    assert {r for r in staged_bytes if not r.startswith("2022/")} == {
+        r for r in live_bytes if not r.startswith("2022/")
+    }
+    assert any(staged_bytes.get(r) != b for r, b in live_bytes.items() if r.startswith("2022/"))
+    assert (
+        "cau ben moi thong xe"
+        in fragments(site / "pagefind")["/2022/09/bai-4/#khong-dau/"]["content"]
+    )
+
+    # The same result as indexing everything from nothing, byte for byte.
+    fresh, fresh_records = make_site(tmp_path / "b3", words={4: "Cầu Bến Mới thông xe"})
+    index(fresh, fresh_records)
+    assert bundle_bytes(fresh / "pagefind") == staged_bytes
+
+
+def test_only_a_twin_changes_its_bundle_is_built_again(tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
     site, records = make_site(tmp_path / "b2")
     records[0] = folded_record(url=records[0].url, title="Tiêu đề khác", content_html="<p>x</p>")
-    assert not build_index(site, records, cache_dir=cache, previous_output=output).reused
+    report = index(site, records, cache_dir=cache, previous_output=output)
+    assert not report.reused and report.indexed == ("2021",)
 
 
 def test_a_live_bundle_that_changed_since_is_not_reused(tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
-    victim = next((output / "pagefind/fragment").iterdir())
+    victim = next((output / "pagefind/2023/fragment").iterdir())
     victim.write_bytes(b"changed by hand")
     site, records = make_site(tmp_path / "b2")
-    report = build_index(site, records, cache_dir=cache, previous_output=output)
-    assert not report.reused
-    assert (site / "pagefind/fragment" / victim.name).read_bytes() != b"changed by hand"
+    report = index(site, records, cache_dir=cache, previous_output=output)
+    assert report.indexed == ("2023",)
+    assert (site / "pagefind/2023/fragment" / victim.name).read_bytes() != b"changed by hand"
+
+
+def test_a_post_moved_to_another_year_reindexes_both_years(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    site, records = make_site(tmp_path / "b2")
+    groups = {**GROUPS, post_url(0): "2023"}  # same URL, another year's bundle
+    report = build_index(site, records, groups=groups, cache_dir=cache, previous_output=output)
+    assert report.indexed == ("2021", "2023")
+    assert page_count(site / "pagefind/2021") == 6 and page_count(site / "pagefind/2023") == 10
 
 
 def test_staged_bundle_linked_from_the_live_site_is_replaced_not_written_through(tmp_path):
@@ -192,8 +294,16 @@ def test_staged_bundle_linked_from_the_live_site_is_replaced_not_written_through
     for rel in live:
         (site / "pagefind" / rel).parent.mkdir(parents=True, exist_ok=True)
         os.link(output / "pagefind" / rel, site / "pagefind" / rel)
-    assert not build_index(site, records, cache_dir=cache, previous_output=output).reused
+    assert index(site, records, cache_dir=cache, previous_output=output).indexed == ("2021",)
     assert bundle_bytes(output / "pagefind") == live
+
+
+def test_bundle_names_are_checked(tmp_path):
+    from plugins.search.indexer import SearchIndexError
+
+    site, records = make_site(tmp_path)
+    with pytest.raises(SearchIndexError):
+        build_index(site, records, groups={post_url(0): "../x"})
 
 
 def test_pages_are_found_by_their_body_mark_in_any_case(tmp_path):

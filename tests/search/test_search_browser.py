@@ -101,3 +101,48 @@ def test_browser_folding_matches_the_python_folding(page, portal_build, text):
     module = portal_build.url + "/theme/js/search.js"
     folded = page.evaluate("async ([url, text]) => (await import(url)).fold(text)", [module, text])
     assert folded == fold(unicodedata.normalize("NFC", text))
+
+
+@pytest.mark.parametrize(
+    "query, title",
+    [
+        ("Khắc+phục+hậu+quả+mưa+lũ", "Khẩn trương khắc phục hậu quả mưa lũ"),  # 2022's bundle
+        ("khac+phuc+hau+qua+mua+lu", "Khẩn trương khắc phục hậu quả mưa lũ"),
+        ("mạng+lưới+bến+xe+khách", "Đề xuất điều chỉnh mạng lưới bến xe khách"),  # 2026's
+        ("mang+luoi+ben+xe+khach", "Đề xuất điều chỉnh mạng lưới bến xe khách"),
+    ],
+)
+def test_posts_of_an_old_and_a_new_year_are_found_in_their_bundles(
+    page, portal_build, query, title
+):
+    bundles = page.request.get(portal_build.at("pagefind/bundles.json")).json()["bundles"]
+    assert {"2022", "2026"} <= set(bundles)
+    results = _search(page, portal_build, query)
+    assert any(r["title"].startswith(title) for r in results), results
+    assert page.console_errors == []
+
+
+def test_one_search_lists_posts_of_several_years_once_each(page, portal_build):
+    results = _search(page, portal_build, "duong")
+    hrefs = [r["href"].removeprefix(portal_build.url + "/") for r in results]
+    while not page.locator("#search-more").is_hidden():
+        page.locator("#search-more").click()
+        page.wait_for_timeout(200)
+        hrefs = page.eval_on_selector_all("#search-list .search-title a", "l => l.map(a => a.href)")
+        hrefs = [h.removeprefix(portal_build.url + "/") for h in hrefs]
+    assert len(hrefs) == len(set(hrefs))
+    assert len({h[:4] for h in hrefs if h[:2] == "20"}) >= 3  # posts of three years or more
+
+
+def _paths(portal_build, results) -> list[str]:
+    return [r["href"].removeprefix(portal_build.url + "/") for r in results]
+
+
+@pytest.mark.parametrize("param", [{"don-vi": "ban-bao-tri"}, {"chuyen-muc": "thong-bao"}])
+def test_filters_leave_out_the_bundle_of_pages_without_unit_or_category(page, portal_build, param):
+    # "gioi thieu" is in fixed pages (bundle "khac", no unit or category filter) and posts.
+    unfiltered = _paths(portal_build, _search(page, portal_build, "gioi+thieu"))
+    assert "gioi-thieu/" in unfiltered and any(p[:2] == "20" for p in unfiltered), unfiltered
+    results = _search(page, portal_build, "duong", **param)
+    paths = _paths(portal_build, results)
+    assert paths and all(p[:2] == "20" for p in paths), paths

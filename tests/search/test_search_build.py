@@ -3,15 +3,24 @@
 import json
 
 
-def test_every_article_and_page_is_indexed_twice(portal_build):
+def _page_count(folder) -> int:
+    return json.loads((folder / "pagefind-entry.json").read_text())["languages"]["vi"]["page_count"]
+
+
+def test_every_article_and_page_is_indexed_twice_in_one_bundle_per_year(portal_build):
     out = portal_build.output
-    entry = json.loads((out / "pagefind/pagefind-entry.json").read_text())
-    articles = list(out.glob("20*/*/*/index.html"))
+    names = json.loads((out / "pagefind/bundles.json").read_text())["bundles"]
+    years = sorted({p.parent.parent.parent.name for p in out.glob("20*/*/*/index.html")})
+    assert len(years) > 1 and names == [*years, "khac"]
     from tests.conftest import ROOT
 
+    for year in years:  # each year: its articles and their twins
+        assert _page_count(out / "pagefind" / year) == 2 * len(
+            list(out.glob(f"{year}/*/*/index.html"))
+        )
+        assert (out / "pagefind" / year / "pagefind.js").is_file()
     pages = list((ROOT / "content/pages").glob("*.md"))  # every page is published
-    assert entry["languages"]["vi"]["page_count"] == 2 * (len(articles) + len(pages))
-    assert (out / "pagefind/pagefind.js").is_file()
+    assert _page_count(out / "pagefind/khac") == 2 * len(pages)
     # Only articles and pages are indexed; drafts and lists are not.
     assert "data-pagefind-body" in (out / "2023/09/hop-giao-ban-thang-9/index.html").read_text()
     assert "data-pagefind-body" not in (out / "index.html").read_text()

@@ -1,5 +1,6 @@
-"""Real builds: identical builds give identical search bundles; an unchanged index is reused,
-a changed post is indexed again; SEARCH_CACHE_PATH is checked at start-up."""
+"""Real builds: identical builds give identical search bundles; an unchanged bundle is reused,
+a changed post's year is indexed again and the other years are not; SEARCH_CACHE_PATH is
+checked at start-up."""
 
 from __future__ import annotations
 
@@ -8,12 +9,12 @@ import json
 
 from plugins.search import bundle
 
-ENTRY = "pagefind/pagefind-entry.json"
+ENTRY = "pagefind/2023/pagefind-entry.json"  # the year of cau-moi and duong-tinh
 
 
-def _inode(output) -> int:
+def _inode(output, entry: str = ENTRY) -> int:
     """Pagefind writes new files; a reused bundle is hard-linked from the last output."""
-    return (output / ENTRY).stat().st_ino
+    return (output / entry).stat().st_ino
 
 
 def _bundle(output):
@@ -27,7 +28,7 @@ def _bundle(output):
 
 def _indexed_text(output) -> str:
     texts = []
-    for path in (output / "pagefind/fragment").iterdir():
+    for path in (output / "pagefind").glob("*/fragment/*"):
         data = json.loads(gzip.decompress(path.read_bytes())[len(bundle.SIGNATURE) :])
         texts.append(data["url"] + " " + data["content"])
     return "\n".join(texts)
@@ -39,6 +40,7 @@ def _two_posts(tiny_site, body: str = "Cầu mới thông xe.") -> None:
     tiny_site.post(
         "cau-moi", title="Cầu Bến Mới", body=body, Unit="Thanh tra Sở", Date="13/09/2023 08:00"
     )
+    tiny_site.post("nam-cu", title="Bến phà cũ", body="Bến phà ngừng.", Date="02/03/2021 08:00")
 
 
 def test_rebuilds_reuse_an_unchanged_index_and_reindex_a_changed_post(tiny_site):
@@ -54,10 +56,13 @@ def test_rebuilds_reuse_an_unchanged_index_and_reindex_a_changed_post(tiny_site)
     assert _inode(tiny_site.output) == inode1  # reused: Pagefind did not run
     assert _bundle(tiny_site.output) == bundle1
 
+    old_year = "pagefind/2021/pagefind-entry.json"
+    inode_old_year = _inode(tiny_site.output, old_year)
     _two_posts(tiny_site, body="Cầu mới thông xe hôm qua, xe tải nhẹ.")
     third = tiny_site.build()
     assert third.returncode == 0, third.log
     assert _inode(tiny_site.output) != inode1  # indexed again
+    assert _inode(tiny_site.output, old_year) == inode_old_year  # another year: reused
     text = _indexed_text(tiny_site.output)
     assert "xe tải nhẹ" in text and "xe tai nhe" in text  # the page and its twin
     assert _bundle(tiny_site.output) != bundle1

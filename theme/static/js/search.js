@@ -1,4 +1,4 @@
-/* Search page: queries the Pagefind bundle built by plugins/search.
+/* Search page: queries the Pagefind bundles built by plugins/search (merged into one).
    Diacritic-insensitive: the query is sent as typed, then folded (marks removed, đ → d)
    against the folded twins of every page; exact matches are listed first. */
 const box = document.getElementById("search-results");
@@ -116,6 +116,24 @@ async function run(pagefind, query, filters) {
   await showMore();
 }
 
+/**
+ * The index is split into several Pagefind bundles (one per year of the posts, one for
+ * the other pages), listed in bundles.json. The first is loaded; the others are merged
+ * into it, so one search covers them all and filters apply in each.
+ */
+async function loadBundles(base) {
+  const response = await fetch(base + "bundles.json");
+  if (!response.ok) throw new Error(`bundles.json: ${response.status}`);
+  const names = (await response.json()).bundles;
+  if (!names.length) throw new Error("no search bundle");
+  const pagefind = await import(base + names[0] + "/pagefind.js");
+  await pagefind.options({ baseUrl: "/" });
+  for (const name of names.slice(1)) {
+    await pagefind.mergeIndex(base + name + "/", { baseUrl: "/" });
+  }
+  return pagefind;
+}
+
 async function start() {
   if (!box || !form) return;
   const params = new URLSearchParams(window.location.search);
@@ -130,8 +148,7 @@ async function start() {
   if (category) filters.category = category;
   let pagefind;
   try {
-    pagefind = await import(box.dataset.bundle + "pagefind.js");
-    await pagefind.options({ baseUrl: "/" });
+    pagefind = await loadBundles(box.dataset.bundle);
   } catch (error) {
     status.textContent = message("error");
     box.dataset.state = "error";
