@@ -153,21 +153,25 @@ def run(
             plan.setdefault(kind, []).append((rule, fn))
 
     findings: list[Finding] = []
-    for rule, fn in plan.get("site", []):
-        findings += fn(site, rule)
-    published = [d for d in site.docs if d.status != "draft"]
-    for doc in published:
-        for rule, fn in plan.get("doc", []):
-            findings += fn(doc, site, rule)
+
+    def metadata() -> None:
+        for rule, fn in plan.get("site", []):
+            findings.extend(fn(site, rule))
+        published = [d for d in site.docs if d.status != "draft"]
+        for doc in published:
+            for rule, fn in plan.get("doc", []):
+                findings.extend(fn(doc, site, rule))
 
     result = Result(rules, [])
     if output_path and os.path.isdir(output_path):
         out = Output()
         count = workers if workers and workers > 0 else (os.cpu_count() or 1)
-        findings += _scan_output(site, output_path, plan, out, result, cache, count)
+        # the metadata checks run here while the pool's processes check the pages
+        findings += _scan_output(site, output_path, plan, out, result, cache, count, metadata)
         for rule, fn in plan.get("output", []):
             findings += fn(out, site, rule)
     else:
+        metadata()
         result.notes.append("Không có thư mục xuất bản: chỉ kiểm tra siêu dữ liệu.")
 
     result.findings = _aggregate(_apply_waivers(findings, site), rules)
@@ -233,7 +237,10 @@ def _scan_output(
     result: Result,
     cache: PageCache | None = None,
     workers: int = 1,
+    meanwhile: Any = None,
 ) -> list[Finding]:
+    """Findings of every output file, in path order; ``meanwhile()`` is called once the
+    pool (if any) has started, before this process's own pages."""
     cfg = site.config
     by_save_as = {d.save_as: d for d in site.docs if d.save_as}
     drafts = {d.save_as for d in site.docs if d.status == "draft"}
@@ -259,12 +266,13 @@ def _scan_output(
 
     checked: list[_Checked | None] = [None] * len(pages)
     pool = _Pool(check, shared, workers) if workers > 1 and len(shared) >= POOL_MIN_PAGES else None
-    mine = set(shared[0 :: pool.size]) if pool else None  # this process's share of the pool's
     pooled = set(shared) if pool else set()
-    # this process: the pages the pool does not take (home, fixed pages, site map), its
-    # share of the others, then every other file, while the pool's processes run
+    if meanwhile is not None:
+        meanwhile()
+    # this process, while the pool's run: the pages they do not take (home, fixed pages,
+    # site map; all of them without a pool), then every other file
     for index in range(len(pages)):
-        if index not in pooled or index in mine:
+        if index not in pooled:
             checked[index] = check(index)
     findings_by_file: dict[str, list[Finding]] = {}
     for rel in paths:
@@ -311,8 +319,8 @@ def _scan_output(
 
 
 class _Pool:
-    """Forked processes that each check every ``size``-th page of ``indices`` (this
-    process checks the first share itself) and send back what each page gave.
+    """``size`` forked processes that each check every ``size``-th page of ``indices``
+    and send back what each page gave (this process meanwhile does the rest).
 
     Forked, so they share the site in memory without copying it; the results come back
     through a pipe, pickled. A process that fails reports nothing: its pages are then
@@ -322,7 +330,7 @@ class _Pool:
     def __init__(self, check: Any, indices: list[int], size: int) -> None:
         self.size = size
         self.children: list[tuple[int, int]] = []
-        for share in range(1, size):
+        for share in range(size):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: check, report, leave without any exit handler
