@@ -213,7 +213,9 @@ def _render_to_file(template, localcontext, path: str, open_file=None) -> set[st
     return recorded
 
 
-class _Capture(logging.Handler):
+class LogCapture(logging.Handler):
+    """Warnings and errors logged while reading or rendering, to replay in the build."""
+
     def __init__(self) -> None:
         super().__init__(level=logging.WARNING)
         self.lines: list[tuple[str, int, str]] = []
@@ -233,7 +235,7 @@ def _render_in_workers(jobs: list[_Job], workers: int) -> list[set[str]]:
             os.close(read_end)
             status = 0
             root = logging.getLogger()
-            capture = _Capture()
+            capture = LogCapture()
             for handler in list(root.handlers):
                 root.removeHandler(handler)
             root.addHandler(capture)
