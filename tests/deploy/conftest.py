@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+FIXED_MTIME = 1_726_000_000  # 10/09/2024
 
 
 def make_site(folder: Path, marker: str, extra: dict[str, str] | None = None) -> Path:
@@ -19,6 +22,10 @@ def make_site(folder: Path, marker: str, extra: dict[str, str] | None = None) ->
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+        # one fixed time, as an incremental build keeps an unchanged page's file: rsync's
+        # --link-dest links a file only when its time matches too, and two sites written
+        # a second apart would otherwise make the "unchanged file is linked" tests flaky
+        os.utime(path, (FIXED_MTIME, FIXED_MTIME))
     return folder
 
 
