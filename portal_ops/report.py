@@ -123,7 +123,7 @@ def build_summary(
         rows.append(("Bài viết", f"{stats.articles} (bản nháp: {stats.drafts})"))
         rows.append(("Trang tĩnh", str(stats.pages)))
     if changes is not None and ok:
-        rows.append(("Trang HTML đã ghi", str(changes.html_pages)))
+        rows.append(("Số trang HTML", str(changes.html_pages)))  # in the site, written or kept
         rows.append(
             (
                 "Tệp",
