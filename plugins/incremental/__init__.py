@@ -34,7 +34,7 @@ from plugins.portal_core.signals import published
 from plugins.scheduling.core import current_time
 
 from . import state as build_state
-from .reading import cache_readers, close_read_cache
+from .reading import cache_readers, close_read_cache, remember_file_digests
 from .session import (
     CODE_FOLDERS,
     ROOT,
@@ -94,9 +94,11 @@ def inputs_digest(settings) -> str:
         if key.isupper() and key not in VOLATILE_SETTINGS:
             h.update(key.encode() + signer.sign(settings[key]))
     content = Path(settings["PATH"])
+    file_digests = {}
     for path in sorted(p for p in content.rglob("*") if p.is_file()):
-        h.update(str(path.relative_to(content)).encode() + b"\0")
-        h.update(digest_bytes(path.read_bytes()))
+        file_digests[os.path.abspath(path)] = digest = digest_bytes(path.read_bytes())
+        h.update(str(path.relative_to(content)).encode() + b"\0" + digest)
+    remember_file_digests(file_digests)  # the reader cache keys posts by the same digests
     theme = Path(settings.get("THEME") or "")
     if theme.is_dir():
         h.update(files_digest([theme]).encode())

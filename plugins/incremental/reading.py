@@ -30,8 +30,12 @@ logger = logging.getLogger(__name__)
 
 
 class _State:
-    cache: ReadCache | None = None
-    key: bytes = b""
+    def __init__(self) -> None:
+        self.cache: ReadCache | None = None
+        self.key = b""
+        # source path -> digest of its bytes, from the no-change check that already read
+        # every content file at start-up (so each file is hashed once per build, not twice)
+        self.file_digests: dict[str, bytes] = {}
 
 
 _state = _State()
@@ -64,12 +68,14 @@ def _cached_read(self, source_path: str):
     """The reader's ``read`` through the cache (see ``readcache``)."""
     settings = self.settings
     cache = _cache_for(settings)
-    try:
-        data = Path(source_path).read_bytes()
-    except OSError:
-        return self._uncached_read(source_path)
+    file_digest = _state.file_digests.get(os.path.abspath(source_path))
+    if file_digest is None:
+        try:
+            file_digest = digest_bytes(Path(source_path).read_bytes())
+        except OSError:
+            return self._uncached_read(source_path)
     relative = os.path.relpath(source_path, settings["PATH"])
-    key = digest_bytes(_state.key, relative.encode(), data).hex()
+    key = digest_bytes(_state.key, relative.encode(), file_digest).hex()
     if settings["INCREMENTAL_BUILD"]:
         hit = cache.get(key)
         if hit is not None:
@@ -93,6 +99,11 @@ def _cached_read(self, source_path: str):
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         logger.debug("incremental: %s not cached (%s)", relative, exc)
     return content, metadata
+
+
+def remember_file_digests(digests: dict[str, bytes]) -> None:
+    """Digests of the content files' bytes, keyed by absolute path, for this build."""
+    _state.file_digests = digests
 
 
 def cache_readers(readers) -> None:

@@ -46,6 +46,9 @@ class IncrementalWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
+        wanted = int(self.settings.get("INCREMENTAL_RENDER_WORKERS", 0) or 0)
+        self.workers = wanted if wanted > 0 else (os.cpu_count() or 1)
+        self._jobs: list[_Job] = []  # pages to render at ``flush`` when workers > 1
         IncrementalWriter.instances.append(self)
 
     def write_file(
@@ -146,16 +149,6 @@ class IncrementalWriter(Writer):
             session.record(name, template, localcontext, recorded, path)
         signals.content_written.send(path, context=localcontext)
 
-    @property
-    def workers(self) -> int:
-        if self._workers is None:
-            wanted = int(self.settings.get("INCREMENTAL_RENDER_WORKERS", 0) or 0)
-            self._workers = wanted if wanted > 0 else (os.cpu_count() or 1)
-            self._jobs: list[_Job] = []
-        return self._workers
-
-    _workers: int | None = None
-
     def _open_w_check(self, path: str, override: bool) -> None:
         """Pelican's rules for a file written twice, applied before the deferred write."""
         if path in self._overridden_files:
@@ -173,8 +166,7 @@ class IncrementalWriter(Writer):
     def flush(self) -> None:
         """Render the deferred pages: the work split over forked processes, one per core,
         which share the whole site in memory; what each page read comes back to this one."""
-        jobs = getattr(self, "_jobs", [])
-        self._jobs = []
+        jobs, self._jobs = self._jobs, []
         if not jobs:
             return
         workers = min(self.workers, max(1, len(jobs) // 20))
