@@ -46,6 +46,7 @@ from .session import (
     make_signer,
 )
 from .signature import digest_bytes
+from .templates import TemplateCache
 from .writer import IncrementalWriter
 
 logger = logging.getLogger(__name__)
@@ -205,6 +206,12 @@ def fix_sitemap_clock(generators) -> None:
         sitemap.generator.now = max(dates)
 
 
+def cache_templates(generator) -> None:
+    """Load the theme's compiled templates from the last build (a --full build compiles)."""
+    if generator.settings.get("INCREMENTAL_BUILD") and getattr(generator, "env", None):
+        generator.env.bytecode_cache = TemplateCache(cache_dir(generator.settings) / "templates")
+
+
 def render_deferred(pelican) -> None:
     """Pages queued for rendering on every core; before pelican-sitemap lists them."""
     writers, IncrementalWriter.instances = IncrementalWriter.instances, []
@@ -218,6 +225,7 @@ def register() -> None:
     signals.finalized.connect(render_deferred)
     signals.get_writer.connect(get_writer)
     signals.readers_init.connect(cache_readers)
+    signals.generator_init.connect(cache_templates)
     signals.article_generator_pretaxonomy.connect(note_next_due)
     signals.page_generator_finalized.connect(close_read_cache)
     published.connect(save_state)

@@ -24,6 +24,7 @@ from typing import Any
 Digest = bytes
 
 _INLINE = {str, int, float, bool, type(None), bytes, list, tuple, dict}
+_SCALAR_TAGS = {str: b"s", int: b"i", float: b"f", bool: b"b", bytes: b"y", type(None): b"n"}
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _unique = itertools.count()
 
@@ -77,6 +78,7 @@ class Signer:
         self._handlers: list[tuple[type | tuple[type, ...], Callable[[Any, int], Any]]] = []
         self._excluded_attrs: set[str] = set()
         self.opaque: set[str] = set()  # type names that fell back to a one-build digest
+        self._flatteners: dict[int, tuple[_Flattener, io.BytesIO]] = {}
 
     def register(self, kind: type | tuple[type, ...], view: Callable[[Any, int], Any]) -> None:
         """Digest objects of ``kind`` as ``view(obj, depth)`` (any signable value)."""
@@ -87,7 +89,14 @@ class Signer:
         self._excluded_attrs.update(names)
 
     def sign(self, value: Any, depth: int = 0) -> Digest:
-        if value is None or isinstance(value, (str, bool, int, float, bytes)):
+        tag = _SCALAR_TAGS.get(type(value))
+        if tag is not None:  # the commonest values, without a pickler
+            if tag == b"s":
+                data = value.encode("utf-8", "surrogatepass")
+            else:
+                data = value if tag == b"y" else repr(value).encode()
+            return hashlib.blake2b(tag + data, digest_size=16).digest()
+        if isinstance(value, (str, bool, int, float, bytes)):  # subclasses: Markup, say
             return hashlib.blake2b(self._flat(value, depth), digest_size=16).digest()
         memo = self._memo.get(id(value))
         if memo is not None and memo[0] is value:
@@ -107,12 +116,23 @@ class Signer:
 
     def _flat(self, value: Any, depth: int) -> bytes:
         """``value`` as bytes: plain data by pickle (in C), every other object by its digest."""
-        buffer = io.BytesIO()
+        # one pickler per depth, reused: nested calls are always one level deeper
+        idle = self._flatteners.get(depth)
+        if idle is None:
+            buffer = io.BytesIO()
+            flattener = _Flattener(buffer, self, depth)
+        else:
+            del self._flatteners[depth]
+            flattener, buffer = idle
+            buffer.seek(0)
+            buffer.truncate()
         try:
-            _Flattener(buffer, self, depth).dump(value)
+            flattener.dump(value)
         except (RecursionError, ValueError):  # a list that contains itself
             return self._opaque(value)
-        return buffer.getvalue()
+        data = buffer.getvalue()
+        self._flatteners[depth] = (flattener, buffer)
+        return data
 
     def _sign_object(self, value: Any, depth: int) -> Digest:
         h = hashlib.blake2b(digest_size=16)

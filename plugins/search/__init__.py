@@ -24,7 +24,8 @@ Settings (defaults in brackets):
   SEARCH_INDEX                             build the Pagefind index [True]
   SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]:
                                            one folder per bundle and bundles.json
-  SEARCH_CACHE_PATH                        the fingerprint of the last index's inputs; relative
+  SEARCH_CACHE_PATH                        the fingerprint of the last index's inputs and the
+                                           folded twins of earlier builds; relative
                                            to the folder that holds PATH; must be outside the
                                            output ["cache/search"]. When a build's pages and
                                            twins of a bundle (a year) are byte for byte those
@@ -37,16 +38,22 @@ Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import time
+import unicodedata
+from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from plugins.build_guard import fail
+from plugins.portal_core.diskmemo import DiskMemo
 from plugins.portal_core.signals import before_publish, plan_outputs
 
+from . import folding
 from .folding import FoldedRecord, folded_record, plain_text
 from .indexer import SearchIndexError, build_index
 
@@ -106,8 +113,13 @@ def check_settings(pelican) -> None:
 FOLDED_SUFFIX = "#khong-dau"
 
 
-def records_for(articles, pages) -> list[FoldedRecord]:
-    """The folded twin of every published article and page, with its filters."""
+def records_for(articles, pages, memo: DiskMemo | None = None) -> list[FoldedRecord]:
+    """The folded twin of every published article and page, with its filters.
+
+    With a ``memo`` (see :func:`folded_memo`), a twin whose inputs are those of an
+    earlier build is taken from it instead of being folded again.
+    """
+    fold_one = folded_record if memo is None else _memoized(memo)
     out = []
     for article in articles:
         unit = getattr(article, "unit", None)
@@ -118,7 +130,7 @@ def records_for(articles, pages) -> list[FoldedRecord]:
         if category is not None:
             filters["category"] = [category.slug]
         out.append(
-            folded_record(
+            fold_one(
                 url="/" + article.url + FOLDED_SUFFIX,
                 title=article.title,
                 summary_html=getattr(article, "summary", "") or "",
@@ -130,7 +142,7 @@ def records_for(articles, pages) -> list[FoldedRecord]:
     for page in pages:
         summary = plain_text(getattr(page, "summary", "") or page.content)
         out.append(
-            folded_record(
+            fold_one(
                 url="/" + page.url + FOLDED_SUFFIX,
                 title=page.title,
                 content_html=page.content,
@@ -143,6 +155,35 @@ def records_for(articles, pages) -> list[FoldedRecord]:
             )
         )
     return out
+
+
+#: What a folded twin depends on besides its inputs: the folding code and Unicode's tables.
+_FOLDING_KEY = hashlib.blake2b(
+    Path(folding.__file__).read_bytes() + unicodedata.unidata_version.encode(), digest_size=16
+).digest()
+
+
+def folded_memo(settings) -> DiskMemo:
+    """Folded twins of earlier builds: folding every post again is most of the search
+    plugin's own work in a build where one post changed."""
+    return DiskMemo(Path(cache_path(settings)) / "folded.sqlite3")
+
+
+def _memoized(memo: DiskMemo):
+    def fold_one(**fields) -> FoldedRecord:
+        key = hashlib.blake2b(_FOLDING_KEY, digest_size=16)
+        for name in sorted(fields):
+            value = fields[name]
+            text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            key.update(f"{name}\0{len(text)}\0{text}\0".encode("utf-8", "surrogatepass"))
+        digest = key.hexdigest()
+        record = memo.get(digest)
+        if not isinstance(record, FoldedRecord):
+            record = folded_record(**fields)
+            memo.put(digest, record)
+        return record
+
+    return fold_one
 
 
 def bundle_groups(articles) -> dict[str, str]:
@@ -198,11 +239,16 @@ class SearchGenerator(Generator):
         self._write(writer, "404", settings["NOT_FOUND_SAVE_AS"], settings["NOT_FOUND_SAVE_AS"])
         self._write_robots()
         articles = self.context.get("articles", [])
-        _pending["records"] = (
-            records_for(articles, self.context.get("pages", []))
-            if settings["SEARCH_INDEX"]
-            else None
-        )
+        _pending["records"] = None
+        pages = self.context.get("pages", [])
+        if settings["SEARCH_INDEX"] and settings.get("INCREMENTAL_BUILD", True):
+            memo = folded_memo(settings)
+            try:
+                _pending["records"] = records_for(articles, pages, memo)
+            finally:
+                memo.close()
+        elif settings["SEARCH_INDEX"]:  # a --full build folds every twin afresh
+            _pending["records"] = records_for(articles, pages)
         _pending["groups"] = bundle_groups(articles) if settings["SEARCH_INDEX"] else None
 
 

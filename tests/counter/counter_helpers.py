@@ -4,6 +4,7 @@ them live in conftest.py."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import os
 import shutil
@@ -29,6 +30,16 @@ BROWSER_UA = (
 ADMIN_TOKEN = "test-admin-token-0123456789"
 ARTICLES = [f"/tin-tuc/bai-viet-{i}.html" for i in range(400)]
 REDIS_MISSING = "redis-server binary not found (CI installs it with: apt-get install redis-server)"
+
+
+def run_async(coro):
+    """asyncio.run() in a thread of its own.
+
+    Playwright's sync API leaves an event loop marked as running in the main thread for the
+    rest of the session, so a plain asyncio.run() there fails when the browser tests ran first.
+    """
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 def free_port() -> int:

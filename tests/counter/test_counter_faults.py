@@ -10,7 +10,16 @@ import time
 
 import httpx
 import pytest
-from counter_helpers import ADMIN_TOKEN, ARTICLES, RedisServer, flush, hit, stored_counts, ua
+from counter_helpers import (
+    ADMIN_TOKEN,
+    ARTICLES,
+    RedisServer,
+    flush,
+    hit,
+    run_async,
+    stored_counts,
+    ua,
+)
 
 CLIENTS, HITS = 16, 30
 FAST = {"COUNTER_RATE_PER_SEC": "100000", "COUNTER_RATE_BURST": "100000"}
@@ -50,9 +59,9 @@ async def _load(url: str, per_client: int, stop_on_error=False, results=None) ->
 def test_concurrent_hits_are_counted_exactly(store_env, service_process):
     env = {**store_env, **FAST}
     svc = service_process(env)
-    results = asyncio.run(_load(svc.url, HITS))
+    results = run_async(_load(svc.url, HITS))
     # each client also reloads its first page: not another view
-    again = asyncio.run(_load(svc.url, 1))
+    again = run_async(_load(svc.url, 1))
     assert {code for code, _ in results + again} == {200}
     accepted = sum(1 for _, counted in results + again if counted)
     assert accepted == CLIENTS * HITS
@@ -76,7 +85,7 @@ def test_sigterm_under_load_loses_nothing(store_env, service_process):
         svc.proc.send_signal(signal.SIGTERM)  # mid-load: 16 requests in flight
         return await load
 
-    results = asyncio.run(scenario())
+    results = run_async(scenario())
     assert svc.graceful(svc.proc.wait(20))
     accepted = sum(1 for _, counted in results if counted)
     assert accepted >= 400  # the load really ran when the signal arrived
@@ -87,11 +96,11 @@ def test_sigterm_under_load_loses_nothing(store_env, service_process):
 def test_kill_9_loses_at_most_the_unflushed_batch(store_env, service_process):
     env = {**store_env, **FAST, "COUNTER_FLUSH_INTERVAL": "30"}
     svc = service_process(env)
-    asyncio.run(_load(svc.url, 5))  # 80 views, pending (the flush interval is 30 s)
+    run_async(_load(svc.url, 5))  # 80 views, pending (the flush interval is 30 s)
     # the snapshot export flushes first
     auth = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     assert httpx.get(svc.url + "/api/v1/snapshot", headers=auth).status_code == 200
-    asyncio.run(_load(svc.url, 10))  # 80 more views, still in memory
+    run_async(_load(svc.url, 10))  # 80 more views, still in memory
     svc.proc.send_signal(signal.SIGKILL)
     svc.proc.wait(10)
     views, _, _ = stored_counts(env)

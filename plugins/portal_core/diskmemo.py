@@ -1,0 +1,103 @@
+"""Results of pure, costly steps kept on disk between builds, keyed by a digest of their inputs.
+
+A build does the same work for every post although few posts changed: reading Markdown,
+sanitising HTML, folding text for search. Each of those steps keys its result by a
+digest of everything it depends on (the caller's job) and finds it here next time.
+Entries live in one SQLite file per step; an entry unused for ``max_age`` seconds is
+dropped, so the file follows the site. Objects shared by the whole build (the
+settings, say) can be stored as references and joined to this build's own on the way
+back.
+
+Pure: no Pelican imports.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+#: entries unused for this long are dropped
+MAX_AGE_SECONDS = 30 * 24 * 3600
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, shared: dict[int, str]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = shared
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return self.shared.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, shared: dict[str, Any]) -> None:
+        super().__init__(file)
+        self.shared = shared
+
+    def persistent_load(self, pid: str) -> Any:
+        return self.shared[pid]
+
+
+class DiskMemo:
+    """``get(key)`` / ``put(key, value)``; ``close()`` commits and drops old entries.
+
+    ``get`` returns None for a missing key and for an entry that no longer unpickles
+    (written by other code): the caller computes the value again.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        shared: dict[str, Any] | None = None,
+        max_age: float = MAX_AGE_SECONDS,
+        table: str = "memo",
+    ) -> None:
+        if not table.isidentifier():
+            raise ValueError(f"table name {table!r}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.shared_by_name = dict(shared or {})
+        self.shared_by_id = {id(obj): name for name, obj in self.shared_by_name.items()}
+        self.max_age = max_age
+        self.db = sqlite3.connect(str(path), timeout=60)
+        self.table = table
+        self.db.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, used REAL, value BLOB)"
+        )
+        self.now = time.time()
+        self.hits: list[str] = []
+        self.stats = {"hits": 0, "misses": 0}
+
+    def get(self, key: str) -> Any | None:
+        row = self.db.execute(f"SELECT value FROM {self.table} WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            self.stats["misses"] += 1
+            return None
+        try:
+            value = _Unpickler(io.BytesIO(row[0]), self.shared_by_name).load()
+        except Exception:  # written by other code: computed again
+            self.stats["misses"] += 1
+            return None
+        self.stats["hits"] += 1
+        self.hits.append(key)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        buffer = io.BytesIO()
+        _Pickler(buffer, self.shared_by_id).dump(value)
+        self.db.execute(
+            f"INSERT OR REPLACE INTO {self.table} (key, used, value) VALUES (?, ?, ?)",
+            (key, self.now, buffer.getvalue()),
+        )
+
+    def close(self) -> None:
+        self.db.executemany(
+            f"UPDATE {self.table} SET used = ? WHERE key = ?", [(self.now, k) for k in self.hits]
+        )
+        self.db.execute(f"DELETE FROM {self.table} WHERE used < ?", (self.now - self.max_age,))
+        self.db.commit()
+        self.db.close()

@@ -1,0 +1,52 @@
+"""The on-disk memo that carries costly results between builds (pure code, a real SQLite file)."""
+
+import sqlite3
+import time
+
+from plugins.portal_core.diskmemo import DiskMemo
+
+
+def test_a_value_put_in_one_build_is_found_in_the_next(tmp_path):
+    memo = DiskMemo(tmp_path / "m.sqlite3")
+    assert memo.get("k") is None
+    memo.put("k", {"html": "<p>Đường tỉnh 512</p>", "n": [1, 2]})
+    memo.close()
+    again = DiskMemo(tmp_path / "m.sqlite3")
+    assert again.get("k") == {"html": "<p>Đường tỉnh 512</p>", "n": [1, 2]}
+    assert again.get("other") is None
+    assert again.stats == {"hits": 1, "misses": 1}
+    again.close()
+
+
+def test_shared_objects_are_stored_by_reference_and_joined_to_this_builds(tmp_path):
+    settings = {"SITEURL": "https://a.example"}
+    memo = DiskMemo(tmp_path / "m.sqlite3", {"settings": settings})
+    memo.put("k", ("x", settings))
+    memo.close()
+    now = {"SITEURL": "https://b.example"}
+    value = DiskMemo(tmp_path / "m.sqlite3", {"settings": now}).get("k")
+    assert value[1] is now
+
+
+def test_an_entry_that_no_longer_unpickles_is_a_miss(tmp_path):
+    memo = DiskMemo(tmp_path / "m.sqlite3")
+    memo.put("k", 1)
+    memo.close()
+    with sqlite3.connect(tmp_path / "m.sqlite3") as db:
+        db.execute("UPDATE memo SET value = ? WHERE key = 'k'", (b"not a pickle",))
+    again = DiskMemo(tmp_path / "m.sqlite3")
+    assert again.get("k") is None and again.stats["misses"] == 1
+
+
+def test_entries_unused_for_longer_than_max_age_are_dropped_used_ones_kept(tmp_path):
+    memo = DiskMemo(tmp_path / "m.sqlite3", max_age=100)
+    memo.put("used", 1)
+    memo.put("unused", 2)
+    memo.close()
+    later = DiskMemo(tmp_path / "m.sqlite3", max_age=100)
+    later.now = time.time() + 150  # the next build, long after
+    assert later.get("used") == 1
+    later.close()
+    last = DiskMemo(tmp_path / "m.sqlite3", max_age=100)
+    assert last.get("used") == 1
+    assert last.get("unused") is None
