@@ -34,6 +34,7 @@ from plugins.portal_core.signals import published
 from plugins.scheduling.core import current_time
 
 from . import state as build_state
+from .filedigests import FileDigests
 from .reading import cache_readers, close_read_cache, remember_file_digests
 from .session import (
     CODE_FOLDERS,
@@ -96,9 +97,13 @@ def inputs_digest(settings) -> str:
             h.update(key.encode() + signer.sign(settings[key]))
     content = Path(settings["PATH"])
     file_digests = {}
+    known = FileDigests(
+        cache_dir(settings) / "file-digests.json", digest_bytes, settings["INCREMENTAL_BUILD"]
+    )
     for path in sorted(p for p in content.rglob("*") if p.is_file()):
-        file_digests[os.path.abspath(path)] = digest = digest_bytes(path.read_bytes())
+        file_digests[os.path.abspath(path)] = digest = known.digest(os.path.abspath(path))
         h.update(str(path.relative_to(content)).encode() + b"\0" + digest)
+    known.save()
     remember_file_digests(file_digests)  # the reader cache keys posts by the same digests
     theme = Path(settings.get("THEME") or "")
     if theme.is_dir():

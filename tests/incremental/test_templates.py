@@ -16,8 +16,8 @@ def test_the_second_environment_loads_the_compiled_template_and_renders_the_same
     assert list((tmp_path / "c").glob("*.jinja"))
     second_env = _env(tmp_path, tmp_path / "c")
     compiled = []
-    second_env.compile = lambda *a, **k: compiled.append(a) or jinja2.Environment.compile(
-        second_env, *a, **k
+    second_env.compile = lambda *a, **k: (
+        compiled.append(a) or jinja2.Environment.compile(second_env, *a, **k)
     )
     assert second_env.get_template("page.html").render(x="Sở") == first
     assert compiled == []  # loaded from the cache, not compiled
