@@ -13,6 +13,9 @@ from itertools import groupby
 from operator import attrgetter
 from typing import Any
 
+import pelican.contents as pelican_contents
+import pelican.urlwrappers as pelican_urlwrappers
+import pelican.utils as pelican_utils
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
 from pelican.writers import FileOverwriteFailedError
@@ -294,8 +297,29 @@ def _expand_settings(self, key, klass=None):
     return pattern.format(**{name: _OWN_VALUES[name](self) for name in fields})
 
 
+# -- 3. slugs computed once per distinct name --------------------------------------------
+
+_SLUGIFY = pelican_utils.slugify
+_slugs: dict[tuple, str] = {}
+
+
+def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):  # changed: memo
+    """Pelican's slugify, once per distinct input: every post's tags, category and unit
+    objects compute their slug again (unidecode and a dozen regular expressions each)."""
+    try:
+        key = (value, tuple(map(tuple, regex_subs)), preserve_case, use_unicode)
+        found = _slugs.get(key)
+    except TypeError:  # an input that cannot be a key: Pelican's own
+        return _SLUGIFY(value, regex_subs, preserve_case, use_unicode)
+    if found is None:
+        found = _slugs[key] = _SLUGIFY(value, regex_subs, preserve_case, use_unicode)
+    return found
+
+
 def install() -> None:
     """Put the linear versions in place of Pelican's (idempotent)."""
+    pelican_contents.slugify = slugify
+    pelican_urlwrappers.slugify = slugify
     ArticlesGenerator.generate_tags = generate_tags
     ArticlesGenerator.generate_categories = generate_categories
     ArticlesGenerator.generate_authors = generate_authors
@@ -308,3 +332,4 @@ def uninstall() -> None:
     for name, method in ORIGINAL.items():
         owner = Content if name == "_expand_settings" else ArticlesGenerator
         setattr(owner, name, method)
+    pelican_contents.slugify = pelican_urlwrappers.slugify = _SLUGIFY

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from plugins import speedups
+from plugins.speedups import patches
 from plugins.speedups.patches import in_order_of, pattern_fields
 from tests.conftest import ROOT
 
@@ -201,3 +202,15 @@ def test_build_with_speedups_is_byte_identical(tiny_site):
     assert before.keys() == after.keys()
     stamped = {Path("sitemap.xml"), Path("counter-paths.json")}  # build time inside
     assert [name for name in before if name not in stamped and before[name] != after[name]] == []
+
+
+def test_slugify_memo_gives_pelicans_slugs():
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import slugify as pelican_slugify
+
+    subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"]
+    names = ["Thanh tra Sở", "Đường tỉnh 512", "<b>Cầu</b> Bến Mới", "Quốc lộ 1A", "ĐƯỜNG"]
+    for name in names * 2:  # the second time from the memo
+        for options in [{}, {"preserve_case": True}, {"use_unicode": True}]:
+            assert patches.slugify(name, subs, **options) == pelican_slugify(name, subs, **options)
+    assert patches.slugify("Sở", [["ở", "o"]]) == pelican_slugify("Sở", [["ở", "o"]])
