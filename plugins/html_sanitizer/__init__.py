@@ -1,4 +1,9 @@
-"""Sanitises the HTML of every post and page body and summary; warns naming the file."""
+"""Sanitises the HTML of every post and page body and summary; warns naming the file.
+
+It runs on what the reader returns (every reader's ``read`` is wrapped), so the
+incremental plugin's reader cache, wrapped around it, keeps sanitised results and the
+warnings with them: a post is sanitised once per version of its file, not every build.
+"""
 
 from __future__ import annotations
 
@@ -6,33 +11,43 @@ import logging
 
 from pelican import signals
 
+from plugins.portal_core.readers import wrap_read
+
 from .sanitize import sanitize
 
 logger = logging.getLogger(__name__)
 
 
-def clean_content(instance) -> None:
-    source = getattr(instance, "source_file", None) or getattr(instance, "source_path", "?")
+def clean_read(content: str, metadata: dict, source: str) -> tuple[str, dict]:
+    """The reader's body and summary without unsafe HTML; a warning says what went."""
     removed: list[str] = []
-    if getattr(instance, "_content", None):
-        instance._content, found = sanitize(instance._content)
+    if content:
+        content, found = sanitize(content)
         removed += found
-    summary = instance.metadata.get("summary")
+    summary = metadata.get("summary")
     if summary:
-        cleaned, found = sanitize(summary)
-        instance.metadata["summary"] = cleaned
-        if hasattr(instance, "_summary"):
-            instance._summary = cleaned
+        metadata["summary"], found = sanitize(summary)
         removed += [f for f in found if f not in removed]
     if removed:
         logger.warning(
             "%s: đã loại bỏ mã HTML không an toàn hoặc không được phép: %s. "
             "Hãy xóa đoạn mã này khỏi bài (cổng không cho phép script, thuộc tính on…, "
             "liên kết javascript:, iframe).",
-            source,
+            metadata.get("source_file") or source,
             ", ".join(removed),
         )
+    return content, metadata
+
+
+def _sanitized_read(self, source_path: str):
+    content, metadata = self._unsanitized_read(source_path)
+    return clean_read(content, metadata, source_path)
+
+
+def sanitize_readers(readers) -> None:
+    """After the plugins before this one chose their readers (front_matter's)."""
+    wrap_read(readers, "_portal_sanitized", "_unsanitized_read", _sanitized_read)
 
 
 def register() -> None:
-    signals.content_object_init.connect(clean_content)
+    signals.readers_init.connect(sanitize_readers)

@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 
 from plugins.portal_core import problems
+from plugins.portal_core.readers import wrap_read
 
 from .readcache import ReadCache, ReadResult
 from .session import (
@@ -108,19 +109,7 @@ def remember_file_digests(digests: dict[str, bytes]) -> None:
 
 def cache_readers(readers) -> None:
     """Put the cache in front of every reader class (after the plugins chose theirs)."""
-    for extension, reader_class in list(readers.reader_classes.items()):
-        if reader_class is None or getattr(reader_class, "_portal_cached", False):
-            continue
-        readers.reader_classes[extension] = type(
-            reader_class.__name__,
-            (reader_class,),
-            {
-                "_portal_cached": True,
-                "_uncached_read": reader_class.read,
-                "read": _cached_read,
-                "__module__": reader_class.__module__,
-            },
-        )
+    wrap_read(readers, "_portal_cached", "_uncached_read", _cached_read)
 
 
 def close_read_cache(generator) -> None:

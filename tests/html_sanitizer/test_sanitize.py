@@ -37,3 +37,15 @@ def test_build_strips_raw_html_and_warns_naming_the_file(tiny_site):
     html = result.page("2023/09/bai-co-ma/")
     assert "alert" not in html and "javascript:" not in html and "Trước" in html
     assert "content/posts/raw.md" in result.log and "WARNING" in result.log
+
+
+def test_a_cached_read_is_still_sanitised_and_still_warns(tiny_site):
+    tiny_site.post("raw", title="Bài có mã", body='<p>Trước</p>\n\n<p onclick="x()">Sau</p>\n')
+    first = tiny_site.build()
+    assert first.returncode == 0, first.log
+    tiny_site.post("other", title="Bài khác")  # something changed: the build runs
+    again = tiny_site.build()
+    assert again.returncode == 0, again.log
+    assert "1 dùng lại" in again.log  # raw.md came from the reader cache
+    assert "content/posts/raw.md" in again.log and "onclick" in again.log
+    assert "onclick" not in again.page("2023/09/bai-co-ma/")
