@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -273,6 +274,18 @@ def test_a_live_bundle_that_changed_since_is_not_reused(tmp_path):
     report = index(site, records, cache_dir=cache, previous_output=output)
     assert report.indexed == ("2023",)
     assert (site / "pagefind/2023/fragment" / victim.name).read_bytes() != b"changed by hand"
+
+
+def test_a_live_bundle_file_rewritten_with_the_same_size_is_not_reused(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    victim = next((output / "pagefind/2023/fragment").iterdir())
+    before = victim.stat()
+    time.sleep(0.01)  # a later write: the file's time moves on
+    victim.write_bytes(b"x" * before.st_size)
+    site, records = make_site(tmp_path / "b2")
+    report = index(site, records, cache_dir=cache, previous_output=output)
+    assert report.indexed == ("2023",)
 
 
 def test_a_post_moved_to_another_year_reindexes_both_years(tmp_path):
