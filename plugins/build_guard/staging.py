@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
 
 STAGING_PREFIX = ".building-"
 OLD_PREFIX = ".replaced-"
+TRASH_PREFIX = ".removing-"
 
 
 def staging_dir_for(output: str | Path) -> Path:
@@ -17,14 +19,15 @@ def staging_dir_for(output: str | Path) -> Path:
 
 
 def remove_stale(output: str | Path) -> None:
-    """Staging folders left by builds that were killed."""
+    """Staging folders left by builds that were killed, and replaced outputs whose removal
+    was cut short or is still running (a build right after another): moved out of the way
+    at once, deleted in the background."""
     output = Path(output).resolve()
     if not output.parent.is_dir():
         return
-    for leftover in output.parent.glob(f".{output.name}{STAGING_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    for leftover in output.parent.glob(f".{output.name}{OLD_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for prefix in (STAGING_PREFIX, OLD_PREFIX, TRASH_PREFIX):
+        for leftover in output.parent.glob(f".{output.name}{prefix}*"):
+            remove_in_background(leftover, output)
 
 
 def prepare(output: str | Path) -> Path:
@@ -55,15 +58,22 @@ def publish(staging: str | Path, output: str | Path, retention: list[str] | None
         if old.exists():
             old.rename(output)
         raise
-    remove_in_background(old)
+    remove_in_background(old, output)
 
 
-def remove_in_background(folder: Path) -> None:
+def remove_in_background(folder: Path, output: Path) -> None:
     """Delete the replaced output without making the build wait for it.
 
     On a large site this is tens of thousands of unlinks; the new site is already live.
-    A removal cut short is finished by the next build (``remove_stale``).
+    The folder is first renamed (instantly) to a name no build uses; a removal cut short
+    is finished by the next build (``remove_stale``).
     """
+    trash = folder.parent / f".{output.name}{TRASH_PREFIX}{secrets.token_hex(6)}"
+    try:
+        folder.rename(trash)
+        folder = trash
+    except OSError:
+        pass  # removed in place
     try:
         subprocess.Popen(
             ["rm", "-rf", "--", str(folder)],

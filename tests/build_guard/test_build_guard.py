@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+import time
 
 from tests.conftest import ROOT
 
@@ -134,3 +135,21 @@ def test_before_publish_sees_the_whole_site_and_can_stop_the_publish(tiny_site):
     assert result.returncode == 1
     assert "content/posts/b.md: checked" in result.log
     assert _snapshot(tiny_site.output) == before
+
+
+def test_leftovers_are_moved_aside_at_once_and_deleted_in_the_background(tmp_path):
+    from plugins.build_guard import staging
+
+    output = tmp_path / "output"
+    output.mkdir()
+    for prefix in (staging.STAGING_PREFIX, staging.OLD_PREFIX, staging.TRASH_PREFIX):
+        leftover = tmp_path / f".output{prefix}123"
+        (leftover / "2023/09/bai").mkdir(parents=True)
+        (leftover / "2023/09/bai/index.html").write_text("cũ", encoding="utf-8")
+    staging.remove_stale(output)
+    names = [p.name for p in tmp_path.iterdir()]
+    assert not [n for n in names if n.endswith("123")]  # no build waits for the removal
+    deadline = time.monotonic() + 20
+    while [p for p in tmp_path.iterdir() if p.name != "output"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [p.name for p in tmp_path.iterdir()] == ["output"]
