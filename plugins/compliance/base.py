@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -74,6 +75,7 @@ def local_url(href: str, page_url: str, siteurl: str) -> str | None:
     return path
 
 
+@functools.lru_cache(maxsize=4096)  # the site's own URL and template scripts, on every page
 def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
@@ -102,7 +104,7 @@ class PageView:
     decode_error: bool = False
     memos: dict[Any, Any] = field(default_factory=dict)  # shared by the pages of one run
 
-    @property
+    @cached_property
     def url(self) -> str:
         return output_url(self.rel)
 

@@ -11,6 +11,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from html import escape, unescape
 from typing import Any
 
@@ -91,6 +92,22 @@ def _tag_re(tags: tuple[str, ...]) -> re.Pattern[str]:
 def _has_tag(text: str, *tags: str) -> bool:
     """Whether the source may hold one of these elements (a cheap test before parsing)."""
     return _tag_re(tags).search(text) is not None
+
+
+_CONTENT_TAGS = ("a", "audio", "blockquote", "font", "table", "video")
+_CONTENT_TAG_RE = re.compile(
+    r"<(?=[abftv])(?:" + "|".join(f"({tag})" for tag in _CONTENT_TAGS) + r")[\s/>]", re.I
+)
+
+
+def _content_has(page: PageView, *tags: str) -> bool:
+    """``_has_tag(page.content_text, *tags)`` for the content rules' tags, from one pass
+    over the editor's text (at most one of them matches at a '<')."""
+    found = page.__dict__.get("_content_tags")
+    if found is None:
+        matches = _CONTENT_TAG_RE.finditer(page.content_text)
+        found = page.__dict__["_content_tags"] = {_CONTENT_TAGS[m.lastindex - 1] for m in matches}
+    return any(tag in found for tag in tags)
 
 
 # -- every page: the template ------------------------------------------------------------
@@ -316,21 +333,60 @@ def _script_host(tag: str) -> str:
     return host_of(src if "//" in src[:8] else "")
 
 
+_MARKUP_RE = re.compile(r"<(?:script|form|FORM|Form|iframe)")
+
+
+@dataclass(slots=True)
+class _Markup:
+    """What one pass over a page finds: the ``<script`` and ``<form`` start tags, and which
+    of the strings of ``_MARKUP_RE`` (less the "<") occur."""
+
+    scripts: list[str]
+    forms: list[str]
+    names: set[str]
+
+
+def _markup_in(text: str) -> _Markup:
+    """One search for all the strings of ``_MARKUP_RE`` (none of them can start inside
+    another, so every occurrence of each is found), instead of one per string."""
+    scripts, forms, names = [], [], set()
+    resume = 0  # a "<script" inside the previous script's start tag is skipped
+    for match in _MARKUP_RE.finditer(text):
+        pos, name = match.start(), match.group()[1:]
+        names.add(name)
+        if name == "script" and pos >= resume:
+            end = text.find(">", pos)
+            scripts.append(text[pos : end + 1])
+            resume = end if end != -1 else pos + 7
+        elif name == "form":
+            tag = _FORM_RE.match(text, pos)
+            if tag:
+                forms.append(tag.group())
+    return _Markup(scripts, forms, names)
+
+
+def _markup(page: PageView) -> _Markup:
+    """``_markup_in`` of the page's text, once per page."""
+    cached = page.__dict__.get("_markup")
+    if cached is None:
+        cached = page.__dict__["_markup"] = _markup_in(page.text)
+    return cached
+
+
+def _has_markup(page: PageView, name: str) -> bool:
+    """Whether the page's text holds "<" + ``name`` (a string of ``_MARKUP_RE``)."""
+    return name in _markup(page).names
+
+
 def _external_scripts(page: PageView, own: str) -> list[tuple[str, str]]:
     """(host, <script> tag) for scripts loaded from another host."""
     cached = page.__dict__.get("_external_scripts")
     if cached is None:
-        cached = []
-        text = page.text
-        pos = text.find("<script")
-        while pos != -1:
-            end = text.find(">", pos)
-            tag = text[pos : end + 1]
+        cached = page.__dict__["_external_scripts"] = []
+        for tag in _markup(page).scripts:
             host = page.memo(("script-host", tag), lambda tag=tag: _script_host(tag))
             if host and host != own:
                 cached.append((host, tag))
-            pos = text.find("<script", end if end != -1 else pos + 7)
-        page.__dict__["_external_scripts"] = cached
     return cached
 
 
@@ -343,7 +399,7 @@ def script_integrity(page: PageView, site: Site, rule: Rule) -> Iterator[Finding
 
 @check("page")
 def prechecked_consent(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if "checked" not in page.text or "<form" not in page.text:
+    if "checked" not in page.text or not _has_markup(page, "form"):
         return
     for form in page.tree.iter("form"):
         for box in form.iter("input"):
@@ -410,7 +466,7 @@ def source_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]
 def blockquote_cite(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     if not _is_content(page) or (page.doc and page.doc.source_name):
         return
-    if not _has_tag(page.content_text, "blockquote"):
+    if not _content_has(page, "blockquote"):
         return
     for quote in page.content_root.iter("blockquote"):
         if quote.get("cite"):
@@ -494,7 +550,7 @@ def img_alt(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def media_captions(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page) or not _has_tag(page.content_text, "video", "audio"):
+    if not _is_content(page) or not _content_has(page, "video", "audio"):
         return
     for media in page.content_root.iter("video", "audio"):
         tracks = [t for t in media.iter("track") if t.get("kind") in ("captions", "subtitles")]
@@ -528,7 +584,7 @@ def heading_order(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def link_text(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page) or not _has_tag(page.content_text, "a"):
+    if not _is_content(page) or not _content_has(page, "a"):
         return
     for a in page.content_root.iter("a"):
         if a.get("title") or a.get("aria-label"):
@@ -539,7 +595,7 @@ def link_text(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 
 def _tables(page: PageView) -> list[Any]:
-    if not _is_content(page) or not _has_tag(page.content_text, "table"):
+    if not _is_content(page) or not _content_has(page, "table"):
         return []
     return list(page.content_root.iter("table"))
 
@@ -569,7 +625,7 @@ def inline_colour(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     if not _is_content(page):
         return
     text = page.content_text
-    if "style" not in text and not _has_tag(text, "font"):
+    if "style" not in text and not _content_has(page, "font"):
         return
     root = page.content_root
     count = sum(1 for el in _STYLED(root) if _COLOUR_STYLE_RE.search(el.get("style") or ""))
@@ -618,28 +674,19 @@ def collect(page: PageView, out: Output, site: Site, merge: bool = True) -> list
 def page_notes(page: PageView, site: Site) -> list[list[str]]:
     """[kind, note] for what this page collects: a form, others' scripts, cookies, frames."""
     cfg = site.config
-    text = page.text
     notes: list[list[str]] = []
-    if "<form" in text:
+    if _has_markup(page, "form"):
         search = parse_selector(cfg.selectors["search_form"]).groups
-        for tag in _form_tags(text):
-            is_search = page.memo(
-                ("search-form", tag),
-                lambda tag=tag: any(
-                    steps[-1].matches(_Stub("form", _tag_attrs(tag))) for steps in search
-                ),
-            )
-            if not is_search:
-                notes.append(["form", f"biểu mẫu tại /{page.url}"])
-                break
+        if any(not _is_search(page, tag, search) for tag in _form_tags(page)):
+            notes.append(["form", f"biểu mẫu tại /{page.url}"])
     own = host_of(cfg.siteurl)
     for host, _tag in _external_scripts(page, own):
         notes.append(["script", f"mã JavaScript của {host}"])
-    if "cookie" in text and "<script" in text:
+    if "cookie" in page.text and _has_markup(page, "script"):
         for script in page.tree.iter("script"):
             if not script.get("src") and "cookie" in (script.text or "").lower():
                 notes.append(["cookie", f"cookie (mã tại /{page.url})"])
-    if "<iframe" in text:
+    if _has_markup(page, "iframe"):
         for frame in page.tree.iter("iframe"):
             host = host_of(frame.get("src") or "")
             if host and host != own:
@@ -647,18 +694,19 @@ def page_notes(page: PageView, site: Site) -> list[list[str]]:
     return notes
 
 
-def _form_tags(text: str) -> list[str]:
-    """The <form> start tags of a page (a string search unless upper-case tags are used)."""
-    if "<FORM" in text or "<Form" in text:
-        return _FORM_RE.findall(text)
-    tags = []
-    pos = text.find("<form")
-    while pos != -1:
-        match = _FORM_RE.match(text, pos)
-        if match:
-            tags.append(match.group())
-        pos = text.find("<form", pos + 5)
-    return tags
+def _is_search(page: PageView, tag: str, search: Any) -> bool:
+    """Whether a <form> start tag matches the theme's search form selector."""
+    return page.memo(
+        ("search-form", tag),
+        lambda: any(steps[-1].matches(_Stub("form", _tag_attrs(tag))) for steps in search),
+    )
+
+
+def _form_tags(page: PageView) -> list[str]:
+    """The <form> start tags of a page (from the "<form"s unless upper-case tags are used)."""
+    if _has_markup(page, "FORM") or _has_markup(page, "Form"):
+        return _FORM_RE.findall(page.text)
+    return _markup(page).forms
 
 
 def merge_notes(out: Output, notes: list[list[str]]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 
@@ -244,6 +245,7 @@ def access_to_information(site: Site, rule: Rule) -> Iterator[Finding]:
         yield site_finding(rule, f"trang /{target.url} chưa ghi thư điện tử tiếp nhận yêu cầu")
 
 
+@functools.lru_cache(maxsize=64)  # the site's URL, on every page
 def is_preview(siteurl: str) -> bool:
     host = (re.sub(r"^[a-z]+://", "", siteurl).split("/")[0].rsplit(":", 1)[0]).lower()
     return not host or host in PREVIEW_HOSTS or host.endswith((".local", ".localhost", ".test"))

@@ -208,8 +208,7 @@ def _check_page(
     """The page checks of one HTML file (or its cached findings); ``out`` gets what a home
     page, fixed page or site map tells about the site, not the notes (merged in order)."""
     cfg = site.config
-    with open(os.path.join(root, rel), "rb") as handle:
-        data = handle.read()
+    data = _read(os.path.join(root, rel))
     key = None
     # the home page, fixed pages and the site map also feed the site-wide checks
     if cache is not None and kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
@@ -227,6 +226,19 @@ def _check_page(
         page_findings += fn(page, site, rule)
     notes = checks_html.collect(page, out, site, merge=False)
     return _Checked(page_findings, notes, key)
+
+
+def _read(path: str) -> bytes:
+    """A file's bytes, with fewer system calls than ``open().read()`` (no buffer, no
+    terminal test): this runs for every HTML page."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
+        while chunks[-1]:
+            chunks.append(os.read(fd, 1 << 16))
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _scan_output(

@@ -42,6 +42,18 @@ class Compound:
     id: str = ""
     attrs: tuple[tuple[str, str | None, str], ...] = ()  # (name, op, value)
 
+    def __post_init__(self) -> None:  # hashed once: steps key every page's cuts and tag memos
+        object.__setattr__(self, "_hash", hash(self._fields()))
+
+    def __hash__(self) -> int:
+        return self._hash  # type: ignore[attr-defined,no-any-return]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:  # rebuilt, so rehashed, when loaded
+        return (Compound, self._fields())
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.combinator, self.tag, self.classes, self.id, self.attrs)
+
     def matches(self, el: Any) -> bool:
         if self.tag and self.tag != "*" and el.tag != self.tag:
             return False

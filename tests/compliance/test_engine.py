@@ -241,3 +241,35 @@ def test_a_failing_pool_process_leaves_its_pages_to_the_parent(tmp_path, monkeyp
     monkeypatch.setattr(checks_html, "page_notes", broken_in_children)
     result = engine.run(the_site, str(out), workers=2)
     assert json.dumps(_report_json(result, the_site)) == json.dumps(expected)
+
+
+def test_a_file_is_read_whole_whatever_its_size(tmp_path):
+    for size in (0, 1, 20_000, 200_000):
+        path = tmp_path / f"{size}.html"
+        data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+        path.write_bytes(data)
+        assert engine._read(str(path)) == data
+
+
+def test_the_cache_key_of_a_page_follows_every_field_of_its_post():
+    import dataclasses
+
+    from plugins.compliance.cache import _DOC_META, page_context
+
+    doc = post()
+    assert page_context("a/index.html", "article", doc) == page_context(
+        "a/index.html", "article", post()
+    )
+    assert page_context("a/index.html", "article", doc) != page_context(
+        "b/index.html", "article", doc
+    )
+    assert page_context("x/index.html", "listing", None) != page_context(
+        "x/index.html", "article", None
+    )
+    for name in _DOC_META:
+        value = getattr(doc, name)
+        other = {"x": 1} if isinstance(value, dict) else "khác" if value != "khác" else "x"
+        changed = dataclasses.replace(doc, **{name: other})
+        assert page_context("a/index.html", "article", changed) != page_context(
+            "a/index.html", "article", doc
+        ), name

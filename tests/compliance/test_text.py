@@ -210,3 +210,98 @@ def test_any_theme_selector_answers_like_the_parsed_page(selector, body, tools):
         for _ in range(2)
     )
     assert page.has("print") == bool(parsed.select("print", parsed.main_root))
+
+
+# -- one search instead of one per string: the same answers --------------------------------
+
+FRAGMENTS = [
+    "<p>x</p>",
+    "<script",
+    '<script src="https://cdn.example/a.js">',
+    '<script src="x<script y">',
+    "</script>",
+    "<form",
+    '<form role="search">',
+    "<formx>",
+    "<form\nmethod=post>",
+    "<FORM>",
+    "<Form action=x>",
+    "<fOrM>",
+    "<iframe src=//x>",
+    "<ifram",
+    ">",
+    "<",
+    " ",
+    "<a href=x>",
+    "<audio/>",
+    "<blockquote>",
+    "<BlockQuote\t",
+    "<font color=red>",
+    "<table>",
+    "<TABLE>",
+    "<tables>",
+    "<video>",
+    "<br>",
+    "\u212a",  # the Kelvin sign: equal to "k" when case is ignored
+    "\u0130",  # "İ": equal to "i" when case is ignored
+]
+
+
+def _random_pages(count: int) -> list[str]:
+    import random
+
+    rng = random.Random(43)
+    return [
+        "".join(rng.choice(FRAGMENTS) for _ in range(rng.randrange(0, 14))) for _ in range(count)
+    ]
+
+
+def _searches_per_string(text: str) -> tuple[list[str], list[str], set[str]]:
+    """What the notes and the script rule did before the single pass: one search each."""
+    from plugins.compliance.checks_html import _FORM_RE
+
+    scripts = []
+    pos = text.find("<script")
+    while pos != -1:
+        end = text.find(">", pos)
+        scripts.append(text[pos : end + 1])
+        pos = text.find("<script", end if end != -1 else pos + 7)
+    forms = []
+    pos = text.find("<form")
+    while pos != -1:
+        match = _FORM_RE.match(text, pos)
+        if match:
+            forms.append(match.group())
+        pos = text.find("<form", pos + 5)
+    names = {name for name in ("script", "form", "FORM", "Form", "iframe") if "<" + name in text}
+    return scripts, forms, names
+
+
+def test_one_pass_over_the_markup_finds_what_a_search_per_string_finds():
+    from plugins.compliance.checks_html import _markup_in
+
+    for text in [*FRAGMENTS, *_random_pages(3000)]:
+        found = _markup_in(text)
+        assert (found.scripts, found.forms, found.names) == _searches_per_string(text), text
+
+
+def test_one_pass_over_the_article_body_finds_each_tag_like_its_own_search():
+    from plugins.compliance.checks_html import _CONTENT_TAGS, _content_has, _has_tag
+
+    class Body:  # what _content_has reads of a page
+        def __init__(self, text: str) -> None:
+            self.content_text = text
+
+    for text in [*FRAGMENTS, *_random_pages(3000)]:
+        for tag in _CONTENT_TAGS:
+            assert _content_has(Body(text), tag) == _has_tag(text, tag), (text, tag)
+
+
+def test_a_selector_step_keeps_its_hash_when_copied_or_sent_to_another_process():
+    import copy
+    import pickle
+
+    step = parse_selector("form[role=search].box").groups[0][0]
+    for other in (copy.deepcopy(step), pickle.loads(pickle.dumps(step))):
+        assert other == step and hash(other) == hash(step)
+        assert {step: 1}[other] == 1
