@@ -6,11 +6,14 @@ import os
 import secrets
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 STAGING_PREFIX = ".building-"
 OLD_PREFIX = ".replaced-"
 TRASH_PREFIX = ".removing-"
+#: a folder being removed longer than this is taken as abandoned and removed again
+TRASH_GRACE_SECONDS = 600
 
 
 def staging_dir_for(output: str | Path) -> Path:
@@ -25,9 +28,35 @@ def remove_stale(output: str | Path) -> None:
     output = Path(output).resolve()
     if not output.parent.is_dir():
         return
-    for prefix in (STAGING_PREFIX, OLD_PREFIX, TRASH_PREFIX):
+    for prefix in (STAGING_PREFIX, OLD_PREFIX):
         for leftover in output.parent.glob(f".{output.name}{prefix}*"):
+            if not _running(leftover.name.rsplit("-", 1)[-1]):  # another build's: not ours
+                remove_in_background(leftover, output)
+    now = time.time()
+    for leftover in output.parent.glob(f".{output.name}{TRASH_PREFIX}*"):
+        try:
+            recent = now - leftover.lstat().st_ctime < TRASH_GRACE_SECONDS
+        except OSError:
+            continue
+        if not recent:  # its removal was cut short (a recent one is still running)
             remove_in_background(leftover, output)
+
+
+def _running(pid_text: str) -> bool:
+    """Whether the build whose process id ends a leftover's name is still running."""
+    try:
+        pid = int(pid_text)
+    except ValueError:
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def prepare(output: str | Path) -> Path:
@@ -65,8 +94,8 @@ def remove_in_background(folder: Path, output: Path) -> None:
     """Delete the replaced output without making the build wait for it.
 
     On a large site this is tens of thousands of unlinks; the new site is already live.
-    The folder is first renamed (instantly) to a name no build uses; a removal cut short
-    is finished by the next build (``remove_stale``).
+    The folder is first renamed (instantly) to a name no build writes to; a removal cut
+    short is finished by a later build (``remove_stale``).
     """
     trash = folder.parent / f".{output.name}{TRASH_PREFIX}{secrets.token_hex(6)}"
     try:

@@ -11,6 +11,7 @@ import logging
 
 from pelican import signals
 
+from plugins.build_guard import fail
 from plugins.portal_core.readers import wrap_read
 
 from .sanitize import sanitize
@@ -49,5 +50,18 @@ def sanitize_readers(readers) -> None:
     wrap_read(readers, "_portal_sanitized", "_unsanitized_read", _sanitized_read)
 
 
+def check_readers(generator) -> None:
+    """A plugin listed after this one that replaces a reader would skip sanitising: stop."""
+    readers = getattr(generator, "readers", None)
+    for extension, reader_class in getattr(readers, "reader_classes", {}).items():
+        if reader_class is not None and not getattr(reader_class, "_portal_sanitized", False):
+            fail(
+                f"pelicanconf.py: PLUGINS lists a plugin that replaces the .{extension} reader "
+                "after plugins.html_sanitizer, so posts would not be sanitised. Move "
+                "plugins.html_sanitizer after it (after plugins.front_matter)."
+            )
+
+
 def register() -> None:
     signals.readers_init.connect(sanitize_readers)
+    signals.generator_init.connect(check_readers)

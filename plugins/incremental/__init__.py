@@ -47,7 +47,7 @@ from .session import (
     make_signer,
 )
 from .signature import digest_bytes
-from .templates import TemplateCache
+from .templates import TemplateCache, prune_templates
 from .writer import IncrementalWriter
 
 logger = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ def skip_unchanged_build(pelican) -> None:
     was built and no scheduled post has come due: the live output is already this build's."""
     settings = pelican.settings
     _build.inputs = inputs_digest(settings)
+    _build.code_key = ""
     if not settings["INCREMENTAL_BUILD"]:
         return
     output = Path(pelican.output_path)
@@ -163,6 +164,7 @@ class _Build:
     session: Session | None = None
     inputs: str = ""
     next_due: str = ""
+    code_key: str = ""
 
 
 _build = _Build()
@@ -214,7 +216,12 @@ def fix_sitemap_clock(generators) -> None:
 def cache_templates(generator) -> None:
     """Load the theme's compiled templates from the last build (a --full build compiles)."""
     if generator.settings.get("INCREMENTAL_BUILD") and getattr(generator, "env", None):
-        generator.env.bytecode_cache = TemplateCache(cache_dir(generator.settings) / "templates")
+        folder = cache_dir(generator.settings) / "templates"
+        if not _build.code_key:  # the filters' code: once per build, not per generator
+            _build.code_key = files_digest([ROOT / name for name in CODE_FOLDERS], (".py",))
+            _build.code_key += repr(sorted(library_versions().items()))
+            prune_templates(folder)
+        generator.env.bytecode_cache = TemplateCache(folder, _build.code_key)
 
 
 def render_deferred(pelican) -> None:

@@ -49,9 +49,13 @@ class FileDigests:
         status = os.stat(path)
         signature = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
         old = self.old.get(path)
-        if old is not None and old[:4] == signature:
-            digest = bytes.fromhex(old[4])
-        else:
+        digest = None
+        if isinstance(old, list) and len(old) == 5 and old[:4] == signature:
+            try:
+                digest = bytes.fromhex(old[4])
+            except (TypeError, ValueError):  # a damaged record: read the file
+                digest = None
+        if digest is None:
             with open(path, "rb") as handle:
                 digest = self.digest_bytes(handle.read())
             self.read += 1

@@ -13,6 +13,7 @@ Pure: no Pelican imports.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import pickle
 import sqlite3
@@ -63,17 +64,30 @@ class DiskMemo:
         self.shared_by_name = dict(shared or {})
         self.shared_by_id = {id(obj): name for name, obj in self.shared_by_name.items()}
         self.max_age = max_age
-        self.db = sqlite3.connect(str(path), timeout=60)
         self.table = table
-        self.db.execute(
-            f"CREATE TABLE IF NOT EXISTS {table} (key TEXT PRIMARY KEY, used REAL, value BLOB)"
-        )
+        try:
+            self.db = self._open()
+        except sqlite3.DatabaseError:  # not a database any more: a cache, so start afresh
+            path.unlink(missing_ok=True)
+            self.db = self._open()
         self.now = time.time()
         self.hits: list[str] = []
         self.stats = {"hits": 0, "misses": 0}
 
+    def _open(self) -> sqlite3.Connection:
+        db = sqlite3.connect(str(self.path), timeout=60)
+        db.execute(
+            f"CREATE TABLE IF NOT EXISTS {self.table} (key TEXT PRIMARY KEY, used REAL, value BLOB)"
+        )
+        return db
+
     def get(self, key: str) -> Any | None:
-        row = self.db.execute(f"SELECT value FROM {self.table} WHERE key = ?", (key,)).fetchone()
+        try:
+            row = self.db.execute(
+                f"SELECT value FROM {self.table} WHERE key = ?", (key,)
+            ).fetchone()
+        except sqlite3.DatabaseError:  # damaged: computed again
+            row = None
         if row is None:
             self.stats["misses"] += 1
             return None
@@ -89,15 +103,21 @@ class DiskMemo:
     def put(self, key: str, value: Any) -> None:
         buffer = io.BytesIO()
         _Pickler(buffer, self.shared_by_id).dump(value)
-        self.db.execute(
-            f"INSERT OR REPLACE INTO {self.table} (key, used, value) VALUES (?, ?, ?)",
-            (key, self.now, buffer.getvalue()),
-        )
+        with contextlib.suppress(sqlite3.DatabaseError):  # damaged: not kept, the build goes on
+            self.db.execute(
+                f"INSERT OR REPLACE INTO {self.table} (key, used, value) VALUES (?, ?, ?)",
+                (key, self.now, buffer.getvalue()),
+            )
 
     def close(self) -> None:
-        self.db.executemany(
-            f"UPDATE {self.table} SET used = ? WHERE key = ?", [(self.now, k) for k in self.hits]
-        )
-        self.db.execute(f"DELETE FROM {self.table} WHERE used < ?", (self.now - self.max_age,))
-        self.db.commit()
-        self.db.close()
+        try:
+            self.db.executemany(
+                f"UPDATE {self.table} SET used = ? WHERE key = ?",
+                [(self.now, k) for k in self.hits],
+            )
+            self.db.execute(f"DELETE FROM {self.table} WHERE used < ?", (self.now - self.max_age,))
+            self.db.commit()
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            self.db.close()

@@ -33,7 +33,10 @@ class Item:
 
 
 def score(a: Item, b: Item) -> int:
-    """Shared tags weigh most, then the same unit, then the same category."""
+    """Shared tags weigh most, then the same unit, then the same category.
+
+    The definition: :func:`related` inlines it in its inner loop, and
+    tests/related_posts checks that the two rank alike."""
     value = TAG_WEIGHT * len(a.tags & b.tags)
     if a.unit and a.unit == b.unit:
         value += UNIT_WEIGHT

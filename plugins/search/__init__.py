@@ -42,6 +42,7 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import time
 import unicodedata
 from pathlib import Path
@@ -157,9 +158,13 @@ def records_for(articles, pages, memo: DiskMemo | None = None) -> list[FoldedRec
     return out
 
 
-#: What a folded twin depends on besides its inputs: the folding code and Unicode's tables.
+#: What a folded twin depends on besides its inputs: the folding code, Unicode's tables and
+#: Python's (html.parser and html.unescape).
 _FOLDING_KEY = hashlib.blake2b(
-    Path(folding.__file__).read_bytes() + unicodedata.unidata_version.encode(), digest_size=16
+    Path(folding.__file__).read_bytes()
+    + unicodedata.unidata_version.encode()
+    + sys.version.encode(),
+    digest_size=16,
 ).digest()
 
 
@@ -174,7 +179,10 @@ def _memoized(memo: DiskMemo):
         key = hashlib.blake2b(_FOLDING_KEY, digest_size=16)
         for name in sorted(fields):
             value = fields[name]
-            text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+            if isinstance(value, str):
+                text = "s" + value
+            else:
+                text = "j" + json.dumps(value, sort_keys=True)
             key.update(f"{name}\0{len(text)}\0{text}\0".encode("utf-8", "surrogatepass"))
         digest = key.hexdigest()
         record = memo.get(digest)

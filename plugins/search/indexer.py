@@ -40,7 +40,7 @@ from .folding import FoldedRecord
 
 #: Change when the twins' HTML, the fingerprint or the normalisation changes: the
 #: bundles recorded before are then never reused.
-FORMAT = "search-index-3"
+FORMAT = "search-index-4"
 BODY_MARK = b"data-pagefind-body"
 TWIN_PAGE = "index.html"
 #: The bundle of pages that ``groups`` does not name (fixed pages, undated ones).
@@ -168,11 +168,12 @@ def _file_digests(folder: Path) -> dict[str, str]:
 
 
 def _file_stats(folder: Path, files: Sequence[str]) -> dict[str, list[int]]:
-    """Size and modification time of each file: a hard link keeps both, an edit does not."""
+    """Inode, size and modification time of each file: a hard link keeps all three; a file
+    replaced or edited changes one of them (unless its time is set back on purpose)."""
     stats = {}
     for rel in files:
         status = os.stat(os.path.join(folder, rel))
-        stats[rel] = [status.st_size, status.st_mtime_ns]
+        stats[rel] = [status.st_ino, status.st_size, status.st_mtime_ns]
     return stats
 
 
@@ -223,8 +224,8 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
         shutil.rmtree(target, ignore_errors=True)
         return False
     # Checked after linking (a link shares the bytes): a bundle changed since it was
-    # recorded, or a file added or removed, is never reused. Each file's size and time
-    # tell (recorded when it was written; reading back ~100 MB of bundles cost seconds).
+    # recorded, or a file added or removed, is never reused. Each file's inode, size and
+    # time tell (recorded when it was written; reading back ~100 MB of bundles cost seconds).
     stats = record.get("stats")
     if isinstance(stats, dict) and set(stats) == set(files):
         changed = _file_stats(target, sorted(files)) != stats

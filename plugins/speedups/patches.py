@@ -306,13 +306,14 @@ _slugs: dict[tuple, str] = {}
 def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):  # changed: memo
     """Pelican's slugify, once per distinct input: every post's tags, category and unit
     objects compute their slug again (unidecode and a dozen regular expressions each)."""
+    subs = tuple(tuple(pair) for pair in regex_subs)  # read once: it may be an iterator
     try:
-        key = (value, tuple(map(tuple, regex_subs)), preserve_case, use_unicode)
+        key = (value, subs, preserve_case, use_unicode)
         found = _slugs.get(key)
     except TypeError:  # an input that cannot be a key: Pelican's own
-        return _SLUGIFY(value, regex_subs, preserve_case, use_unicode)
+        return _SLUGIFY(value, subs, preserve_case, use_unicode)
     if found is None:
-        found = _slugs[key] = _SLUGIFY(value, regex_subs, preserve_case, use_unicode)
+        found = _slugs[key] = _SLUGIFY(value, subs, preserve_case, use_unicode)
     return found
 
 

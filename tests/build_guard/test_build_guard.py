@@ -2,6 +2,7 @@
 
 import hashlib
 import shutil
+import subprocess
 import time
 
 from tests.conftest import ROOT
@@ -137,19 +138,38 @@ def test_before_publish_sees_the_whole_site_and_can_stop_the_publish(tiny_site):
     assert _snapshot(tiny_site.output) == before
 
 
-def test_leftovers_are_moved_aside_at_once_and_deleted_in_the_background(tmp_path):
+def test_leftovers_are_moved_aside_at_once_and_deleted_in_the_background(tmp_path, monkeypatch):
     from plugins.build_guard import staging
 
+    monkeypatch.setattr(staging, "TRASH_GRACE_SECONDS", 0)
+    dead = subprocess.Popen(["true"])
+    dead.wait()
     output = tmp_path / "output"
     output.mkdir()
     for prefix in (staging.STAGING_PREFIX, staging.OLD_PREFIX, staging.TRASH_PREFIX):
-        leftover = tmp_path / f".output{prefix}123"
+        leftover = tmp_path / f".output{prefix}{dead.pid}"
         (leftover / "2023/09/bai").mkdir(parents=True)
         (leftover / "2023/09/bai/index.html").write_text("cũ", encoding="utf-8")
     staging.remove_stale(output)
     names = [p.name for p in tmp_path.iterdir()]
-    assert not [n for n in names if n.endswith("123")]  # no build waits for the removal
+    assert not [n for n in names if n.endswith(str(dead.pid))]  # no build waits for it
     deadline = time.monotonic() + 20
     while [p for p in tmp_path.iterdir() if p.name != "output"] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [p.name for p in tmp_path.iterdir()] == ["output"]
+
+
+def test_a_running_builds_staging_folder_is_left_alone(tmp_path):
+    from plugins.build_guard import staging
+
+    other = subprocess.Popen(["sleep", "30"])
+    try:
+        output = tmp_path / "output"
+        output.mkdir()
+        theirs = tmp_path / f".output{staging.STAGING_PREFIX}{other.pid}"
+        theirs.mkdir()
+        staging.remove_stale(output)
+        assert theirs.is_dir()
+    finally:
+        other.kill()
+        other.wait()

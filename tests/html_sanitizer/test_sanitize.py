@@ -49,3 +49,16 @@ def test_a_cached_read_is_still_sanitised_and_still_warns(tiny_site):
     assert "1 dùng lại" in again.log  # raw.md came from the reader cache
     assert "content/posts/raw.md" in again.log and "onclick" in again.log
     assert "onclick" not in again.page("2023/09/bai-co-ma/")
+
+
+def test_a_plugin_that_replaces_the_reader_after_the_sanitiser_stops_the_build(tiny_site):
+    tiny_site.settings(
+        """
+        PLUGINS = [p for p in PLUGINS if p != "plugins.html_sanitizer"]
+        PLUGINS.insert(PLUGINS.index("plugins.front_matter"), "plugins.html_sanitizer")
+        """
+    )
+    tiny_site.post("raw", title="Bài có mã", body='<p onclick="x()">Sau</p>\n')
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert "plugins.html_sanitizer" in result.log and "front_matter" in result.log

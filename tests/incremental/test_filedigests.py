@@ -1,5 +1,6 @@
 """Content digests reused by file status (pure code, real files and their times)."""
 
+import json
 import os
 
 import pytest
@@ -64,3 +65,18 @@ def test_a_full_build_trusts_nothing(tmp_path, no_racy_window):
     full = _digests(tmp_path, trust=False)
     full.digest(str(post))
     assert full.read == 1
+
+
+@pytest.mark.parametrize("entry", [7, [1, 2], [0, 0, 0, 0, "not hex"], None])
+def test_a_damaged_record_means_reading_the_file_not_a_crash(tmp_path, no_racy_window, entry):
+    post = tmp_path / "bai.md"
+    post.write_text("x", encoding="utf-8")
+    status = post.stat()
+    if isinstance(entry, list) and len(entry) == 5:
+        entry[:4] = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+    (tmp_path / "record.json").write_text(
+        json.dumps({"format": 1, "files": {str(post): entry}}), encoding="utf-8"
+    )
+    digests = _digests(tmp_path)
+    assert digests.digest(str(post)) == digest_bytes(b"x")
+    assert digests.read == 1

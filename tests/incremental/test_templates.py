@@ -33,3 +33,18 @@ def test_other_syntax_options_never_load_code_compiled_for_the_first(tmp_path):
         jinja2.Environment(extensions=["jinja2.ext.i18n"])
     )
     assert environment_key(jinja2.Environment()) == environment_key(jinja2.Environment())
+
+
+def test_a_filter_that_starts_taking_the_context_changes_the_key():
+    def shout(value):
+        return str(value).upper()
+
+    @jinja2.pass_context
+    def shout_with_context(context, value):
+        return str(value).upper()
+
+    plain, with_context = jinja2.Environment(), jinja2.Environment()
+    plain.filters["shout"] = shout
+    with_context.filters["shout"] = shout_with_context
+    assert environment_key(plain) != environment_key(with_context)
+    assert environment_key(plain, "code A") != environment_key(plain, "code B")

@@ -50,3 +50,12 @@ def test_entries_unused_for_longer_than_max_age_are_dropped_used_ones_kept(tmp_p
     last = DiskMemo(tmp_path / "m.sqlite3", max_age=100)
     assert last.get("used") == 1
     assert last.get("unused") is None
+
+
+def test_a_damaged_file_is_replaced_not_a_crash(tmp_path):
+    (tmp_path / "m.sqlite3").write_bytes(b"this is not a database" * 100)
+    memo = DiskMemo(tmp_path / "m.sqlite3")
+    assert memo.get("k") is None
+    memo.put("k", 1)
+    memo.close()
+    assert DiskMemo(tmp_path / "m.sqlite3").get("k") == 1

@@ -214,3 +214,19 @@ def test_slugify_memo_gives_pelicans_slugs():
         for options in [{}, {"preserve_case": True}, {"use_unicode": True}]:
             assert patches.slugify(name, subs, **options) == pelican_slugify(name, subs, **options)
     assert patches.slugify("Sở", [["ở", "o"]]) == pelican_slugify("Sở", [["ở", "o"]])
+
+
+def test_slugify_memo_is_installed_and_reads_an_iterator_of_substitutions_once():
+    import pelican.contents
+    import pelican.urlwrappers
+    from pelican.utils import slugify as pelican_slugify
+
+    speedups.patches.install()
+    try:
+        assert pelican.contents.slugify is patches.slugify
+        assert pelican.urlwrappers.slugify is patches.slugify
+        subs = [("đ", "d"), (" ", "-")]
+        assert patches.slugify("Đường Đá", iter(subs)) == pelican_slugify("Đường Đá", subs)
+    finally:
+        speedups.patches.uninstall()
+    assert pelican.contents.slugify is pelican_slugify
