@@ -37,11 +37,10 @@ from . import state as build_state
 from .filedigests import FileDigests
 from .reading import cache_readers, close_read_cache, remember_file_digests
 from .session import (
-    CODE_FOLDERS,
-    ROOT,
     VOLATILE_SETTINGS,
     Session,
     cache_dir,
+    code_digest,
     files_digest,
     library_versions,
     make_signer,
@@ -108,7 +107,7 @@ def inputs_digest(settings) -> str:
     theme = Path(settings.get("THEME") or "")
     if theme.is_dir():
         h.update(files_digest([theme]).encode())
-    h.update(files_digest([ROOT / name for name in CODE_FOLDERS], (".py",)).encode())
+    h.update(code_digest().encode())
     h.update(repr(sorted(library_versions().items())).encode())
     snapshot = Path(str(settings.get("COUNTER_SNAPSHOT") or ""))
     if snapshot.is_file():
@@ -127,7 +126,6 @@ def skip_unchanged_build(pelican) -> None:
     was built and no scheduled post has come due: the live output is already this build's."""
     settings = pelican.settings
     _build.inputs = inputs_digest(settings)
-    _build.code_key = ""
     if not settings["INCREMENTAL_BUILD"]:
         return
     output = Path(pelican.output_path)
@@ -164,7 +162,6 @@ class _Build:
     session: Session | None = None
     inputs: str = ""
     next_due: str = ""
-    code_key: str = ""
 
 
 _build = _Build()
@@ -185,6 +182,7 @@ def save_state(sender, output_path: str, settings) -> None:
     session.new.output = str(Path(output_path).resolve())
     build_state.save(session.state_path, session.new)
     build_state.prune(session.state_path.parent)
+    prune_templates(cache_dir(settings) / "templates")
     session.save_explanation()
     print(f"Dựng tăng dần: {session.summary()}.", flush=True)
     if session.signer.opaque:
@@ -216,12 +214,9 @@ def fix_sitemap_clock(generators) -> None:
 def cache_templates(generator) -> None:
     """Load the theme's compiled templates from the last build (a --full build compiles)."""
     if generator.settings.get("INCREMENTAL_BUILD") and getattr(generator, "env", None):
+        code = code_digest() + repr(sorted(library_versions().items()))  # the filters' code
         folder = cache_dir(generator.settings) / "templates"
-        if not _build.code_key:  # the filters' code: once per build, not per generator
-            _build.code_key = files_digest([ROOT / name for name in CODE_FOLDERS], (".py",))
-            _build.code_key += repr(sorted(library_versions().items()))
-            prune_templates(folder)
-        generator.env.bytecode_cache = TemplateCache(folder, _build.code_key)
+        generator.env.bytecode_cache = TemplateCache(folder, code)
 
 
 def render_deferred(pelican) -> None:

@@ -16,11 +16,9 @@ from plugins.portal_core.readers import wrap_read
 
 from .readcache import ReadCache, ReadResult
 from .session import (
-    CODE_FOLDERS,
-    ROOT,
     VOLATILE_SETTINGS,
     cache_dir,
-    files_digest,
+    code_digest,
     library_versions,
     make_signer,
 )
@@ -50,7 +48,7 @@ def _read_key(settings) -> bytes:
         for key in sorted(settings)
         if key.isupper() and key not in VOLATILE_SETTINGS
     ]
-    parts.append("code=" + files_digest([ROOT / name for name in CODE_FOLDERS], (".py",)))
+    parts.append("code=" + code_digest())
     content = Path(settings["PATH"])
     registries = [p for p in sorted(content.glob("*.yml")) if p.is_file()]
     parts += [f"{p.name}={digest_bytes(p.read_bytes()).hex()}" for p in registries]

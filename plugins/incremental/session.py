@@ -6,6 +6,7 @@ library versions) and of the values of the context names the page read last time
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -28,7 +29,6 @@ CODE_FOLDERS = ("plugins", "counter")
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "babel", "nh3", "pillow")
 ROOT = Path(__file__).resolve().parent.parent.parent
 _MISSING = object()
-_MISSING = object()
 
 
 def cache_dir(settings) -> Path:
@@ -49,6 +49,14 @@ def files_digest(folders: list[Path], suffixes: tuple[str, ...] | None = None) -
     return h.hexdigest()
 
 
+@functools.cache
+def code_digest() -> str:
+    """The plugins' and the counter's Python code, hashed once per process: the code
+    running is the code that was imported (an edit takes effect in the next process)."""
+    return files_digest([ROOT / name for name in CODE_FOLDERS], (".py",))
+
+
+@functools.cache
 def library_versions() -> dict[str, str]:
     versions = {}
     for library in LIBRARIES:
@@ -109,7 +117,7 @@ class Session:
         theme = Path(self.settings.get("THEME") or "")
         if theme.is_dir():
             parts["theme"] = files_digest([theme / "templates", theme / "translations"])
-        parts["code"] = files_digest([ROOT / name for name in CODE_FOLDERS], (".py",))
+        parts["code"] = code_digest()
         parts.update({f"library {n}": v for n, v in library_versions().items()})
         return parts
 
