@@ -1,7 +1,7 @@
 """What the compliance checks add to a build: the same synthetic site built with and without.
 
     python -m bench.compliance_cost --posts 1000 [--posts 10000] [--repeat 2]
-        [--search] [--keep DIR] [--profile]
+        [--search] [--keep DIR] [--profile] [--incremental] [--edit]
 
 For each size it writes a deterministic corpus (``bench.corpus``: Vietnamese-like posts,
 the real registries and pages; with ``--keep DIR`` it goes to ``DIR/<posts>/`` and is
@@ -15,6 +15,10 @@ reused by the next run), then builds it, each build its own subprocess, interlea
 * ``base-inc`` / ``warm-inc``  (with ``--incremental``) rebuilds with nothing changed and
             ``INCREMENTAL_BUILD = True`` (pages hard-linked from the last build), without and
             with the checks (warm cache); each after an untimed build that fills its record
+* ``base-edit`` / ``warm-edit``  (with ``--edit``) the same incremental rebuilds after one
+            post was edited (a paragraph added; the post is restored afterwards): what the
+            checks add to an editor's rebuild. The warm-edit report is compared with the
+            report of a build of the same content without ``COMPLIANCE_CACHE_PATH``.
 
 Every build uses ``SEARCH_INDEX = False`` unless ``--search`` is given: the budget (+10% at
 10,000 posts, wall and CPU) is judged against the build *without* Pagefind, the fastest the
@@ -40,6 +44,9 @@ table and discussion in docs/compliance.md, "Cost"):
       cold  wall 189.2 s  CPU 194.7 s  (+18.5% wall, +5.8% CPU; checks report 20.5 s)
       warm  wall 189.2 s  CPU 181.9 s  (+18.5% wall, noise CPU; checks report 7.4 s;
                                          16940/16952 pages from cache)
+    --posts 1000 --repeat 1 --edit (23/11/2026, loaded; with the post memo)
+      base-edit CPU 4.6 s; warm-edit CPU 5.4-5.7 s (+0.8-1.1 s; before the memo +1.3 s);
+      edited report == uncached report: True
     warm report == cold report: True at both sizes. Measured inside one cold build the
     checks cost +13 % (1,000) and +16 % (10,000) of the rest of the build's CPU: the
     budget (cold +10%) is not met.
@@ -63,14 +70,20 @@ from bench.corpus import write_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 0.10
-VARIANTS = ("base", "cold", "warm", "base-inc", "warm-inc")
+VARIANTS = ("base", "cold", "warm", "base-inc", "warm-inc", "base-edit", "warm-edit")
 _CACHE_LINE = re.compile(r"(\d+)/(\d+) trang HTML lấy từ bộ nhớ đệm")
 
 
 def _settings(
-    base: Path, content: Path, with_checks: bool, search: bool, incremental: bool = False
+    base: Path,
+    content: Path,
+    with_checks: bool,
+    search: bool,
+    incremental: bool = False,
+    uncached: bool = False,
 ) -> Path:
     name = ("with" if with_checks else "without") + ("-inc" if incremental else "")
+    name += "-uncached" if uncached else ""
     path = base / f"{name}.py"
     lines = [
         "import sys",
@@ -92,6 +105,11 @@ def _settings(
             f"COMPLIANCE_REPORT_DIR = {str(base / 'reports')!r}",
             f"COMPLIANCE_CACHE_PATH = {str(base / 'cache' / 'compliance')!r}",
             "COMPLIANCE_FAIL_ON_ERROR = False",
+        ]
+    if uncached:
+        lines += [
+            "COMPLIANCE_CACHE_PATH = None",
+            f"COMPLIANCE_REPORT_DIR = {str(base / 'reports-uncached')!r}",
         ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -153,7 +171,12 @@ def _comparable(report: dict) -> dict:
 
 
 def measure(
-    posts: int, repeat: int, base: Path, search: bool, incremental: bool = False
+    posts: int,
+    repeat: int,
+    base: Path,
+    search: bool,
+    incremental: bool = False,
+    edit: bool = False,
 ) -> dict[str, float]:
     content = corpus(base, posts)
     without = _settings(base, content, with_checks=False, search=search)
@@ -163,9 +186,10 @@ def measure(
     cache = base / "cache" / "compliance"
     reports = base / "reports" / "bao-cao.json"
     times: dict[str, list[tuple[float, float]]] = {v: [] for v in VARIANTS}
-    checks: dict[str, list[float]] = {"cold": [], "warm": [], "warm-inc": []}
+    checks: dict[str, list[float]] = {"cold": [], "warm": [], "warm-inc": [], "warm-edit": []}
     hits: dict[str, str] = {}
     same = True
+    edit_same: list[bool] = []  # the edited rebuild's report == a build's without the cache
     for _ in range(repeat):
         wall, cpu, _out = _build(content, without, base / "out-without")
         times["base"].append((wall, cpu))
@@ -181,22 +205,30 @@ def measure(
         match = _CACHE_LINE.search(out)
         hits["warm"] = f"{match.group(1)}/{match.group(2)}" if match else "?"
         same = same and _comparable(cold_report) == _comparable(warm_report)
-        if not incremental:
+        if not (incremental or edit):
             continue
         # incremental rebuilds: a first build fills their own record, the second is timed
         _build(content, without_inc, base / "out-without-inc")
-        times["base-inc"].append(_build(content, without_inc, base / "out-without-inc")[:2])
         _build(content, with_inc, base / "out-with-inc")
-        wall, cpu, out = _build(content, with_inc, base / "out-with-inc")
-        times["warm-inc"].append((wall, cpu))
-        checks["warm-inc"].append(json.loads(reports.read_text("utf-8"))["summary"]["seconds"])
+        if incremental:
+            times["base-inc"].append(_build(content, without_inc, base / "out-without-inc")[:2])
+            wall, cpu, out = _build(content, with_inc, base / "out-with-inc")
+            times["warm-inc"].append((wall, cpu))
+            checks["warm-inc"].append(json.loads(reports.read_text("utf-8"))["summary"]["seconds"])
+        if edit:
+            edit_same.append(_edit_rebuild(content, base, search, times, checks))
     row: dict = {"posts": posts, "pages": cold_report["summary"]["pages"], "search": search}
     for variant in VARIANTS:
         if not times[variant]:
             continue
         row[variant] = min(t[0] for t in times[variant])
         row[f"cpu_{variant}"] = min(t[1] for t in times[variant])
-    for variant, against in (("cold", "base"), ("warm", "base"), ("warm-inc", "base-inc")):
+    for variant, against in (
+        ("cold", "base"),
+        ("warm", "base"),
+        ("warm-inc", "base-inc"),
+        ("warm-edit", "base-edit"),
+    ):
         if not checks[variant]:
             continue
         row[f"ratio_{variant}"] = row[variant] / row[against]
@@ -204,7 +236,48 @@ def measure(
         row[f"checks_{variant}"] = min(checks[variant])
     row["warm_hits"] = hits.get("warm", "?")
     row["same_report"] = same
+    if edit_same:
+        row["same_edit_report"] = all(edit_same)
     return row
+
+
+def _edit_rebuild(
+    content: Path,
+    base: Path,
+    search: bool,
+    times: dict[str, list[tuple[float, float]]],
+    checks: dict[str, list[float]],
+) -> bool:
+    """One post edited, then timed incremental rebuilds without and with the checks; the
+    post and the list of published posts are restored after (else the next cold build
+    would report the post as changed without a new Modified: TT24-9). True if the report
+    equals a build's without the cache."""
+    without_inc = _settings(base, content, with_checks=False, search=search, incremental=True)
+    with_inc = _settings(base, content, with_checks=True, search=search, incremental=True)
+    uncached = _settings(base, content, with_checks=True, search=search, uncached=True)
+    posts = sorted((content / "posts").rglob("*.md"))
+    target = posts[len(posts) // 2]
+    original = target.read_bytes()
+    reports = base / "reports"
+    published = (reports / "xuat-ban-truoc.json").read_bytes()
+    (base / "reports-uncached").mkdir(exist_ok=True)
+    try:
+        target.write_bytes(
+            original.rstrip(b"\n") + f"\n\nĐoạn thêm lúc {time.time():.0f}.\n".encode()
+        )
+        times["base-edit"].append(_build(content, without_inc, base / "out-without-inc")[:2])
+        # the build without the cache starts from the same list of published posts
+        shutil.copy(reports / "xuat-ban-truoc.json", base / "reports-uncached")
+        wall, cpu, _out = _build(content, with_inc, base / "out-with-inc")
+        times["warm-edit"].append((wall, cpu))
+        edited = json.loads((reports / "bao-cao.json").read_text("utf-8"))
+        checks["warm-edit"].append(edited["summary"]["seconds"])
+        _build(content, uncached, base / "out-uncached")
+        fresh = json.loads((base / "reports-uncached" / "bao-cao.json").read_text("utf-8"))
+        return _comparable(edited) == _comparable(fresh)
+    finally:
+        target.write_bytes(original)
+        (reports / "xuat-ban-truoc.json").write_bytes(published)
 
 
 def profile(posts: int, base: Path, search: bool) -> None:
@@ -234,6 +307,9 @@ def main() -> None:
     parser.add_argument(
         "--incremental", action="store_true", help="also time no-change incremental rebuilds"
     )
+    parser.add_argument(
+        "--edit", action="store_true", help="also time incremental rebuilds after a one-post edit"
+    )
     args = parser.parse_args()
     sizes = args.posts or [1000]
     for posts in sizes:
@@ -243,7 +319,7 @@ def main() -> None:
             if args.profile:
                 profile(posts, base, args.search)
                 continue
-            row = measure(posts, args.repeat, base, args.search, args.incremental)
+            row = measure(posts, args.repeat, base, args.search, args.incremental, args.edit)
         print(
             f"{row['posts']:>6} posts, {row['pages']} HTML pages, "
             f"{'with' if row['search'] else 'no'} search, best of {args.repeat}:\n"
@@ -261,6 +337,16 @@ def main() -> None:
                 f"+{row['cpu_ratio_warm-inc'] - 1:.1%} CPU; "
                 f"checks report {row['checks_warm-inc']:.1f} s)\n"
                 if "warm-inc" in row
+                else ""
+            )
+            + (
+                f"  base-edit wall {row['base-edit']:7.1f} s  CPU {row['cpu_base-edit']:7.1f} s\n"
+                f"  warm-edit wall {row['warm-edit']:7.1f} s  CPU {row['cpu_warm-edit']:7.1f} s  "
+                f"(+{row['ratio_warm-edit'] - 1:.1%} wall, "
+                f"+{row['cpu_ratio_warm-edit'] - 1:.1%} CPU; "
+                f"checks report {row['checks_warm-edit']:.1f} s); edited report == uncached "
+                f"report: {row['same_edit_report']}\n"
+                if "warm-edit" in row
                 else ""
             )
             + f"  warm report == cold report: {row['same_report']}; budget +{BUDGET:.0%} "

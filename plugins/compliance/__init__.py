@@ -13,8 +13,9 @@ Settings (defaults in brackets; see docs/compliance.md):
   COMPLIANCE_REPORT_DIR       where bao-cao.json and bao-cao.html go; a relative path is
                               taken from the folder holding PATH, i.e. outside the web root
                               ["reports/compliance"]
-  COMPLIANCE_CACHE_PATH       findings of unchanged pages, kept between builds; relative
-                              like the report folder; None: no cache ["cache/compliance"]
+  COMPLIANCE_CACHE_PATH       findings of unchanged pages and posts, kept between builds;
+                              relative like the report folder; None: no cache
+                              ["cache/compliance"]
   COMPLIANCE_WORKERS          processes for the page checks of a site with ≥ 200 articles
                               and listings; 0: one per core; 1: this process only [0]
   COMPLIANCE_WAIVERS          {"RULE-ID": "written reason"} for the whole site [{}]
@@ -54,7 +55,7 @@ from plugins.portal_core.signals import before_publish
 
 from . import engine, manifest, report
 from .base import plain_text
-from .cache import PageCache, fingerprint
+from .cache import PageCache, PostMemo, fingerprint, post_fingerprint
 from .model import CategoryInfo, Doc, Site, UnitInfo
 from .settings import FIELDS, apply_defaults, build_config, cache_dir, report_dir, validate
 
@@ -94,6 +95,9 @@ def _text(value: Any) -> str:
     return str(getattr(value, "name", value)).strip()
 
 
+_FIELDS = frozenset(FIELDS)
+
+
 def doc_from(content: Any, kind: str) -> Doc:
     """A plain ``Doc`` from a Pelican Article or Page."""
     meta = content.metadata
@@ -119,7 +123,7 @@ def doc_from(content: Any, kind: str) -> Doc:
         status=getattr(content, "status", "published") or "published",
         image=str(meta.get("image") or ""),
         slug=getattr(content, "slug", "") or "",
-        fields={k: v for k, v in meta.items() if k in FIELDS},
+        fields={k: v for k, v in meta.items() if k in _FIELDS},
     )
 
 
@@ -141,25 +145,20 @@ def gather_content(generators) -> None:
     settings = generators[0].settings
     docs: list[Doc] = []
     categories: dict[str, CategoryInfo] = {}
-    for generator in generators:
-        for name in ("articles", "hidden_articles", "drafts"):
-            for article in getattr(generator, name, []):
-                docs.append(doc_from(article, "article"))
-        for name in ("pages", "hidden_pages", "draft_pages"):
-            for page in getattr(generator, name, []):
-                docs.append(doc_from(page, "page"))
-        for category, articles in getattr(generator, "categories", []) or []:
-            categories[category.slug] = CategoryInfo(
-                category.slug, category.name, category.url, len(articles)
-            )
-    config = build_config(settings)
-    _state.site = Site(
-        config,
-        docs,
-        categories,
-        _units(),
-        manifest.load(report_dir(settings)),
-    )
+    with engine.old_objects_frozen():
+        for generator in generators:
+            for name in ("articles", "hidden_articles", "drafts"):
+                for article in getattr(generator, name, []):
+                    docs.append(doc_from(article, "article"))
+            for name in ("pages", "hidden_pages", "draft_pages"):
+                for page in getattr(generator, name, []):
+                    docs.append(doc_from(page, "page"))
+            for category, articles in getattr(generator, "categories", []) or []:
+                categories[category.slug] = CategoryInfo(
+                    category.slug, category.name, category.url, len(articles)
+                )
+        previous = manifest.load(report_dir(settings))
+    _state.site = Site(build_config(settings), docs, categories, _units(), previous)
 
 
 def check_output(sender: Any = None, output_path: str = "", settings: Any = None, **_: Any) -> None:
@@ -171,22 +170,32 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
     output = output_path or getattr(sender, "output_path", "")
     site = _state.site
     rules = engine.rules_for(site.config.pack, site.config.level)
-    cache = PageCache(cache_dir(pelican_settings), fingerprint(site.config, [r.id for r in rules]))
-    result = engine.run(site, output, cache, pelican_settings.get("COMPLIANCE_WORKERS") or None)
-    cache.save()
-    folder = report_dir(pelican_settings)
-    json_path, html_path = report.write(result, site.config, folder)
-    previous = site.previous_manifest or {}
-    current = manifest.build(site.docs)
-    moved = set(site.config.moved_urls)
-    kept = {u: v for u, v in previous.items() if u not in current and u not in moved}
-    manifest.save(folder, {**kept, **current})
+    cache_folder = cache_dir(pelican_settings)
+    workers = pelican_settings.get("COMPLIANCE_WORKERS") or None
+    with engine.old_objects_frozen():
+        cache = PageCache(cache_folder, fingerprint(site.config, [r.id for r in rules]))
+        memo = (
+            PostMemo(cache_folder, post_fingerprint(site.config, rules)) if cache_folder else None
+        )
+        result = engine.run(site, output, cache, workers, memo)
+        cache.save()
+        if memo is not None:
+            memo.save()
+        folder = report_dir(pelican_settings)
+        json_path, html_path = report.write(result, site.config, folder)
+        previous = site.previous_manifest or {}
+        current = manifest.build(site.docs)
+        moved = set(site.config.moved_urls)
+        kept = {u: v for u, v in previous.items() if u not in current and u not in moved}
+        manifest.save(folder, {**kept, **current}, site.previous_manifest)
 
     lines = report.console_lines(result, site.config)
     summary = report.headline(result, site.config)
     where = f"Báo cáo: {html_path} (JSON: {json_path})"
     if cache.folder:
         where += f". {result.cached}/{result.pages} trang HTML lấy từ bộ nhớ đệm ({cache.folder})"
+    if memo is not None:
+        where += f"; {memo.hits}/{memo.hits + memo.misses} bài dùng lại kết quả kiểm tra lần trước"
     if result.errors and pelican_settings.get("COMPLIANCE_FAIL_ON_ERROR"):
         fail(
             f"Bản dựng dừng lại: {summary} Lỗi tuân thủ phải được sửa (hoặc miễn trừ có lý do) "

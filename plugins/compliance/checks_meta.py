@@ -380,7 +380,7 @@ def _doc_text(doc: Doc) -> str:
     return cached
 
 
-@check("doc")
+@check("doc", post_only=True)
 def legacy_encoding(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     found = detect_legacy_encoding(_doc_text(doc))
     if found:
@@ -389,7 +389,7 @@ def legacy_encoding(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         )
 
 
-@check("doc")
+@check("doc", post_only=True)
 def security_marks(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     marks = find_security_marks(_doc_text(doc))
     if marks:
@@ -400,13 +400,13 @@ def security_marks(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
             yield doc_finding(rule, doc, f"tên tệp “{value}” có dấu độ mật")
 
 
-@check("doc")
+@check("doc", post_only=True)
 def image_credit(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind == "article" and doc.source_name and doc.image and not doc.field("image_credit"):
         yield doc_finding(rule, doc, f"ảnh {doc.image}; bài lấy từ {doc.source_name}")
 
 
-@check("doc")
+@check("doc", post_only=True)
 def author_present(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind == "article" and not doc.author.strip():
         yield doc_finding(rule, doc, "thiếu trường Author")
@@ -418,7 +418,7 @@ def is_document(doc: Doc) -> bool:
     )
 
 
-@check("doc")
+@check("doc", post_only=True)
 def document_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind != "article" or not is_document(doc):
         return
@@ -442,7 +442,7 @@ def document_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         yield doc_finding(rule, doc, f"số ký hiệu “{number}” không đúng dạng, ví dụ 123/QĐ-SGTVT")
 
 
-@check("doc")
+@check("doc", post_only=True)
 def document_category(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if (
         doc.kind == "article"
@@ -452,7 +452,7 @@ def document_category(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         yield doc_finding(rule, doc, "không có Document_Type hay Document_Number")
 
 
-@check("doc")
+@check("doc", post_only=True)
 def project_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if not any(doc.field(name) is not None for name, _ in PROJECT_FIELDS):
         return
@@ -468,7 +468,7 @@ def project_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         )
 
 
-@check("doc")
+@check("doc", post_only=True)
 def consultation_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind != "article" or doc.category not in site.config.consultation_categories:
         return
@@ -483,7 +483,7 @@ def consultation_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         yield doc_finding(rule, doc, f"{email} không phải thư điện tử công vụ")
 
 
-@check("doc")
+@check("doc", post_only=True)
 def law_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind == "article" and doc.category in site.config.law_categories:
         missing = _missing(
@@ -497,7 +497,7 @@ def law_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
             yield doc_finding(rule, doc, "thiếu " + ", ".join(missing))
 
 
-@check("doc")
+@check("doc", post_only=True)
 def plan_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind == "article" and doc.category in site.config.plan_categories:
         missing = _missing(
@@ -528,7 +528,7 @@ def _late(
         )
 
 
-@check("doc")
+@check("doc", post_only=True)
 def deadline_law(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind == "article" and doc.category in site.config.law_categories:
         yield from _late(
@@ -543,7 +543,7 @@ def is_own_document(doc: Doc, site: Site) -> bool:
     return bool(issuer) and (issuer in agency or agency in issuer or issuer == short)
 
 
-@check("doc")
+@check("doc", post_only=True)
 def deadline_document(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind != "article" or not is_document(doc):
         return
@@ -552,7 +552,7 @@ def deadline_document(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     yield from _late(doc, site, rule, doc.field("document_issued"), limit, "văn bản ban hành")
 
 
-@check("doc")
+@check("doc", post_only=True)
 def deadline_plan(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind != "article":
         return
@@ -563,7 +563,7 @@ def deadline_plan(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     yield from _late(doc, site, rule, start, rule.params["limit"], "phê duyệt")
 
 
-@check("doc")
+@check("doc", post_only=True)
 def deadline_answer(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.field("question_date") is not None:
         yield from _late(
@@ -571,7 +571,7 @@ def deadline_answer(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         )
 
 
-@check("doc")
+@check("doc", post_only=True)
 def required_metadata(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind != "article":
         return
@@ -584,7 +584,7 @@ def required_metadata(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         yield doc_finding(rule, doc, "thiếu " + ", ".join(missing))
 
 
-@check("doc")
+@check("doc", post_only=True)
 def description_length(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     if doc.kind != "article":
         return
@@ -595,7 +595,7 @@ def description_length(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         yield doc_finding(rule, doc, f"Summary dài {size} ký tự")
 
 
-@check("doc")
+@check("doc")  # reads the previous build's manifest: runs on every build
 def modified_updated(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     previous = (site.previous_manifest or {}).get(doc.url)
     if not previous:

@@ -6,13 +6,24 @@ import hashlib
 import json
 import os
 
+from . import jsontext
 from .model import Doc
 
 MANIFEST_NAME = "xuat-ban-truoc.json"
 
 
+def content_digest(doc: Doc) -> str:
+    """SHA-1 of the title and body, computed once per post (the update rule, the
+    manifest and the post memo's key read it)."""
+    cached = doc.__dict__.get("_content_digest")
+    if cached is None:
+        text = doc.title + "\n" + doc.content
+        cached = doc.__dict__["_content_digest"] = hashlib.sha1(text.encode("utf-8")).hexdigest()
+    return cached
+
+
 def content_hash(doc: Doc) -> str:
-    return hashlib.sha1((doc.title + "\n" + doc.content).encode("utf-8")).hexdigest()[:16]
+    return content_digest(doc)[:16]
 
 
 def stamp(doc: Doc) -> str:
@@ -38,9 +49,17 @@ def load(folder: str) -> dict[str, dict[str, str]] | None:
     return data if isinstance(data, dict) else None
 
 
-def save(folder: str, manifest: dict[str, dict[str, str]]) -> None:
-    os.makedirs(folder, exist_ok=True)
+def save(
+    folder: str,
+    manifest: dict[str, dict[str, str]],
+    previous: dict[str, dict[str, str]] | None = None,
+) -> None:
+    """Write the manifest (the text ``json.dump(indent=0, sort_keys=True)`` writes),
+    unless it equals ``previous``, the one read from the file at the start."""
     path = os.path.join(folder, MANIFEST_NAME)
+    if previous is not None and manifest == previous and os.path.exists(path):
+        return
+    os.makedirs(folder, exist_ok=True)
     with open(path + ".tmp", "w", encoding="utf-8") as handle:
-        json.dump(manifest, handle, ensure_ascii=False, indent=0, sort_keys=True)
+        handle.write(jsontext.dumps(manifest, indent=0, sort_keys=True))
     os.replace(path + ".tmp", path)

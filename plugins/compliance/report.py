@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 from collections import defaultdict
 from html import escape
 from typing import Any
 
+from . import jsontext
 from .engine import Result
 from .model import ERROR, INFO, WARNING, Config, Finding
 from .rules import LEVEL_TITLES, PACK_TITLES
@@ -237,8 +237,7 @@ def write(result: Result, config: Config, folder: str) -> tuple[str, str]:
     json_path = os.path.join(folder, JSON_NAME)
     html_path = os.path.join(folder, HTML_NAME)
     with open(json_path, "w", encoding="utf-8") as handle:
-        json.dump(to_json(result, config), handle, ensure_ascii=False, indent=2)
-        handle.write("\n")
+        handle.write(jsontext.dumps(to_json(result, config), indent=2) + "\n")
     with open(html_path, "w", encoding="utf-8") as handle:
         handle.write(to_html(result, config))
     return json_path, html_path

@@ -220,10 +220,16 @@ def cache_templates(generator) -> None:
 
 
 def render_deferred(pelican) -> None:
-    """Pages queued for rendering on every core; before pelican-sitemap lists them."""
+    """Pages queued for rendering on every core, and unchanged pages linked; before
+    pelican-sitemap lists them and the checks read them."""
     writers, IncrementalWriter.instances = IncrementalWriter.instances, []
     for writer in writers:
         writer.flush()
+    if _build.session is not None:
+        try:
+            _build.session.linker.wait()  # the staging folder complete before it is read
+        except RuntimeError as error:
+            fail(str(error))
 
 
 def register() -> None:

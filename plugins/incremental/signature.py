@@ -23,8 +23,10 @@ from typing import Any
 
 Digest = bytes
 
-_INLINE = {str, int, float, bool, type(None), bytes, list, tuple, dict}
 _SCALAR_TAGS = {str: b"s", int: b"i", float: b"f", bool: b"b", bytes: b"y", type(None): b"n"}
+_PLAIN = frozenset(_SCALAR_TAGS)
+#: marks a member replaced by its digest before pickling (see ``Signer._shallow``)
+_DIGEST = "\x00digest"
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _unique = itertools.count()
 
@@ -41,8 +43,21 @@ def digest_text(text: str) -> Digest:
     return digest_bytes(text.encode("utf-8", "surrogatepass"))
 
 
+def _digest_of(digest: Digest) -> Digest:
+    """Stands in a flattened value for an object signed apart (never called: only named)."""
+    return digest
+
+
 class _Flattener(pickle.Pickler):
     """Pickles plain data as is and replaces every other object by its digest.
+
+    ``reducer_override`` rather than ``persistent_id``: the C pickler calls it only for
+    objects that are not exact ``str``, ``int``, ``float``, ``bytes``, ``list``, ``tuple``,
+    ``dict``, ``set`` or ``frozenset``, so a post's strings and numbers cost no call back
+    into Python (a page's key made ~3 million such calls per 10,000 posts). A set inside
+    a list or dict is therefore pickled in iteration order, which varies between
+    processes: its pages are rendered again each build, never served stale (a set signed
+    on its own is sorted, see ``Signer._sign_object``).
 
     Dicts keep their insertion order: the same code fills them in the same order, and a
     different order only costs a page rendered again, never a stale one."""
@@ -55,11 +70,10 @@ class _Flattener(pickle.Pickler):
         self.signer = signer
         self.depth = depth
 
-    def persistent_id(self, obj: Any) -> Any:
-        kind = type(obj)
-        if kind in _INLINE or isinstance(obj, (str, int, float)):
-            return None
-        return self.signer.sign(obj, self.depth + 1)
+    def reducer_override(self, obj: Any) -> Any:
+        if obj is _digest_of or isinstance(obj, (str, int, float, bytes)):
+            return NotImplemented  # Markup, IntEnum: pickled as they are, class included
+        return _digest_of, (self.signer.sign(obj, self.depth + 1),)
 
 
 class Signer:
@@ -106,13 +120,43 @@ class Signer:
         self._busy.add(id(value))
         try:
             if type(value) in (list, tuple, dict):
-                result = hashlib.blake2b(self._flat(value, depth), digest_size=16).digest()
+                flat = self._flat(self._shallow(value, depth), depth)
+                result = hashlib.blake2b(flat, digest_size=16).digest()
             else:
                 result = self._sign_object(value, depth)
         finally:
             self._busy.discard(id(value))
         self._memo[id(value)] = (value, result)
         return result
+
+    def _shallow(self, value: Any, depth: int) -> Any:
+        """A dict's values (or a list's items), and the items of the lists and tuples among
+        them, with every object that is not a plain scalar replaced by its digest.
+
+        The same information as letting the pickler meet them (``reducer_override``), but
+        each such object then costs the pickler a global lookup; a post's view holds
+        ~30 of them (dates, tags, unit, category, related posts)."""
+        kind = type(value)
+        if kind is dict:
+            return {key: self._member(member, depth) for key, member in value.items()}
+        if kind is list or kind is tuple:
+            return [self._member(member, depth) for member in value]
+        return value
+
+    def _member(self, value: Any, depth: int) -> Any:
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is list or kind is tuple:
+            if all(type(item) in _PLAIN for item in value):
+                return value
+            return kind(
+                item if type(item) in _PLAIN else (_DIGEST, self.sign(item, depth + 2))
+                for item in value
+            )
+        if kind is dict:
+            return value  # flattened by the pickler (its members at the next depth)
+        return (_DIGEST, self.sign(value, depth + 1))
 
     def _flat(self, value: Any, depth: int) -> bytes:
         """``value`` as bytes: plain data by pickle (in C), every other object by its digest."""
@@ -139,7 +183,7 @@ class Signer:
         h.update(type(value).__qualname__.encode() + b"=")
         for kind, view in self._handlers:
             if isinstance(value, kind):
-                h.update(self._flat(view(value, depth), depth + 1))
+                h.update(self._flat(self._shallow(view(value, depth), depth + 1), depth + 1))
                 return h.digest()
         if isinstance(value, (dt.datetime, dt.date, dt.time)):
             h.update(f"{value.isoformat()}:{value!r}".encode())
@@ -149,7 +193,7 @@ class Signer:
                 h.update(digest)
             return h.digest()
         if isinstance(value, Mapping):
-            h.update(self._flat(dict(value), depth + 1))
+            h.update(self._flat(self._shallow(dict(value), depth + 1), depth + 1))
             return h.digest()
         if isinstance(value, (list, tuple)) or _is_plain_iterable(value):
             h.update(self._flat(list(value), depth + 1))
@@ -161,7 +205,7 @@ class Signer:
         fields = _fields_of(value)
         if fields is not None:
             kept = {k: v for k, v in fields.items() if k not in self._excluded_attrs}
-            h.update(self._flat(kept, depth + 1))
+            h.update(self._flat(self._shallow(kept, depth + 1), depth + 1))
             return h.digest()
         text = repr(value)
         if _ADDRESS.search(text):

@@ -10,6 +10,7 @@ into the staging folder instead of being rendered again.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pickle
@@ -49,6 +50,9 @@ class IncrementalWriter(Writer):
         wanted = int(self.settings.get("INCREMENTAL_RENDER_WORKERS", 0) or 0)
         self.workers = wanted if wanted > 0 else (os.cpu_count() or 1)
         self._jobs: list[_Job] = []  # pages to render at ``flush`` when workers > 1
+        # pages to link or render, decided once their keys are computed on every core
+        self._pending: list[_Job] = []
+        self._pending_paths: set[str] = set()
         IncrementalWriter.instances.append(self)
 
     def write_file(
@@ -123,7 +127,15 @@ class IncrementalWriter(Writer):
             context["localsiteurl"] = localcontext["localsiteurl"]
         path = sanitised_join(self.output_path, name)
         session = self.session
+        if path in self._pending_paths:
+            self._decide()  # written again (override): the first write's fate first, in order
         fresh = path not in self._written_files and path not in self._overridden_files
+        if session is not None and fresh and self.workers > 1:
+            # linked or rendered later: the keys of every page computed on every core
+            self._open_w_check(path, override)
+            self._pending.append(_Job(template, localcontext, name, path))
+            self._pending_paths.add(path)
+            return
         if session is not None and fresh and session.reuse(name, template, localcontext, path):
             if override:
                 self._overridden_files.add(path)
@@ -132,6 +144,10 @@ class IncrementalWriter(Writer):
             signals.content_written.send(path, context=localcontext)
             return
 
+        if override and not fresh and session is not None:
+            # written a second time (override_output): never through a link to the live file
+            session.linker.wait()
+            _unshare(path)
         _track(template)
         if self.workers > 1:
             # rendered later, all at once, on every core (``flush``)
@@ -163,22 +179,50 @@ class IncrementalWriter(Writer):
             self._overridden_files.add(path)
         self._written_files.add(path)
 
+    def _decide(self) -> None:
+        """Link the pending pages whose inputs did not change; queue the others to render."""
+        jobs, self._pending = self._pending, []
+        self._pending_paths.clear()
+        if not jobs:
+            return
+        session = self.session
+        keys = _keys_in_workers(session, jobs, self.workers)
+        for job, key in zip(jobs, keys, strict=True):
+            if session.reuse(job.name, job.template, job.localcontext, job.path, key=key):
+                logger.debug('Unchanged, linked "%s"', job.path)
+                signals.content_written.send(job.path, context=job.localcontext)
+            else:
+                _track(job.template)
+                self._jobs.append(job)
+
     def flush(self) -> None:
         """Render the deferred pages: the work split over forked processes, one per core,
-        which share the whole site in memory; what each page read comes back to this one."""
+        which share the whole site in memory; what each page read (and its key) comes
+        back to this one."""
+        self._decide()
         jobs, self._jobs = self._jobs, []
         if not jobs:
             return
         workers = min(self.workers, max(1, len(jobs) // 20))
-        results = _render_in_workers(jobs, workers) if workers > 1 else None
+        session = self.session
+        explain = session is not None and session.explain is not None
+        results = _render_in_workers(jobs, workers, session) if workers > 1 else None
         for index, job in enumerate(jobs):
+            key = None
             if results is None:
                 names = _render_to_file(job.template, job.localcontext, job.path)
             else:
-                names = results[index]
+                names, key = results[index]
             logger.info('Writing "%s"', job.path)
-            if self.session is not None:
-                self.session.record(job.name, job.template, job.localcontext, names, job.path)
+            if session is not None:
+                session.record(
+                    job.name,
+                    job.template,
+                    job.localcontext,
+                    names,
+                    job.path,
+                    key=None if explain else key,
+                )
             signals.content_written.send(job.path, context=job.localcontext)
 
 
@@ -216,10 +260,14 @@ class LogCapture(logging.Handler):
         self.lines.append((record.name, record.levelno, record.getMessage()))
 
 
-def _render_in_workers(jobs: list[_Job], workers: int) -> list[set[str]]:
+def _render_in_workers(
+    jobs: list[_Job], workers: int, session=None
+) -> list[tuple[set[str], str | None]]:
     """Fork ``workers`` processes; each renders every ``workers``-th job and sends back the
-    names each page read and what it logged (warnings count in the parent's totals)."""
+    names each page read, the page's key over them (with a ``session``) and what it
+    logged (warnings count in the parent's totals)."""
     children = []
+    gc.freeze()  # the children's collector leaves the shared heap alone (no copy-on-write)
     for worker in range(workers):
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -231,13 +279,16 @@ def _render_in_workers(jobs: list[_Job], workers: int) -> list[set[str]]:
             for handler in list(root.handlers):
                 root.removeHandler(handler)
             root.addHandler(capture)
-            report: dict = {"names": {}, "error": None}
+            report: dict = {"names": {}, "keys": {}, "error": None}
             try:
                 for index in range(worker, len(jobs), workers):
                     job = jobs[index]
-                    report["names"][index] = sorted(
-                        _render_to_file(job.template, job.localcontext, job.path)
-                    )
+                    names = tuple(sorted(_render_to_file(job.template, job.localcontext, job.path)))
+                    report["names"][index] = names
+                    if session is not None:
+                        report["keys"][index] = session.page_key(
+                            job.template, job.localcontext, names
+                        )
             except BaseException as exc:  # reported by the parent, with the page's name
                 report["error"] = f"{jobs[index].name}: {type(exc).__name__}: {exc}"
                 status = 1
@@ -247,7 +298,8 @@ def _render_in_workers(jobs: list[_Job], workers: int) -> list[set[str]]:
             os._exit(status)
         os.close(write_end)
         children.append((pid, read_end))
-    results: list[set[str] | None] = [None] * len(jobs)
+    gc.unfreeze()
+    results: list[tuple[set[str], str | None] | None] = [None] * len(jobs)
     errors = []
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
@@ -264,11 +316,68 @@ def _render_in_workers(jobs: list[_Job], workers: int) -> list[set[str]]:
             logging.getLogger(name).log(level, "%s", text)
         if report["error"]:
             errors.append(report["error"])
+        keys = report.get("keys", {})
         for index, names in report["names"].items():
-            results[index] = set(names)
+            results[index] = (set(names), keys.get(index))
     if errors:
         raise RuntimeError("; ".join(errors))
     return results
+
+
+def _unshare(path: str) -> None:
+    try:
+        if os.stat(path).st_nlink > 1:
+            os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def _keys_in_workers(session, jobs: list[_Job], workers: int) -> list[str | None]:
+    """Each job's ``Session.key_for``; with ``workers`` > 1 (and enough jobs) forked
+    processes compute a share each while this one computes its own. A share whose
+    process fails is computed here: the keys are the same wherever they are computed."""
+
+    def key(index: int) -> str | None:
+        job = jobs[index]
+        return session.key_for(job.name, job.template, job.localcontext)
+
+    count = min(workers, max(1, len(jobs) // 200))
+    if count <= 1:
+        return [key(i) for i in range(len(jobs))]
+    children = []
+    gc.freeze()
+    for worker in range(1, count):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: its share of keys, then leave without exit handlers
+            os.close(read_end)
+            status = 0
+            try:
+                payload = pickle.dumps({i: key(i) for i in range(worker, len(jobs), count)})
+            except BaseException:  # the parent computes this share itself
+                payload, status = b"", 1
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(payload)
+            os._exit(status)
+        os.close(write_end)
+        children.append((worker, pid, read_end))
+    gc.unfreeze()
+    keys: list[str | None] = [None] * len(jobs)
+    for index in range(0, len(jobs), count):
+        keys[index] = key(index)
+    for worker, pid, read_end in children:
+        with os.fdopen(read_end, "rb") as pipe:
+            data = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        try:
+            share = pickle.loads(data) if status == 0 else None
+        except Exception:
+            share = None
+        if not isinstance(share, dict):
+            share = {i: key(i) for i in range(worker, len(jobs), count)}
+        for index, value in share.items():
+            keys[index] = value
+    return keys
 
 
 def _track(template) -> None:

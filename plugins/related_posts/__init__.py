@@ -9,17 +9,27 @@ Sets, after the articles are read:
 Settings (defaults in brackets):
   RELATED_POSTS_MAX      how many to show [5]
   RELATED_POSTS_WINDOW   date-neighbours looked at per tag, unit and category [25]
+  RELATED_POSTS_CACHE_PATH  the last build's lists, so a build re-ranks only the posts
+                         near a change; relative to the folder holding PATH
+                         ["cache/related"]; not read when INCREMENTAL_BUILD is False
 """
 
 from __future__ import annotations
+
+import os
+import pickle
+import tempfile
 
 from pelican import signals
 
 from plugins.build_guard import fail
 
-from .core import Item, related
+from .core import Item, Memo, update
 
 DEFAULTS = {"RELATED_POSTS_MAX": 5, "RELATED_POSTS_WINDOW": 25}
+CACHE_DEFAULT = "cache/related"
+#: the memo file's format; another one is ignored (everything ranked again)
+MEMO_FORMAT = "related-posts-1"
 
 
 def check_settings(pelican) -> None:
@@ -28,19 +38,70 @@ def check_settings(pelican) -> None:
         current = pelican.settings[key]
         if not isinstance(current, int) or isinstance(current, bool) or current < 0:
             fail(f"pelicanconf.py: {key} must be a whole number ≥ 0, not {current!r}.")
+    cache = pelican.settings.setdefault("RELATED_POSTS_CACHE_PATH", CACHE_DEFAULT)
+    if not isinstance(cache, (str, os.PathLike)) or not str(cache).strip():
+        fail(
+            "pelicanconf.py: RELATED_POSTS_CACHE_PATH must be a folder path, "
+            f'e.g. "{CACHE_DEFAULT}", not {cache!r}.'
+        )
 
 
-def _item(article, eligible: bool) -> Item:
+def memo_path(settings) -> str:
+    folder = str(settings.get("RELATED_POSTS_CACHE_PATH") or CACHE_DEFAULT)
+    if not os.path.isabs(folder):
+        site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
+        folder = os.path.join(site_root, folder)
+    return os.path.join(folder, "related.pickle")
+
+
+def load_memo(path: str) -> Memo | None:
+    """The last build's lists, or None when missing, damaged or of another format."""
+    try:
+        with open(path, "rb") as handle:
+            stored = pickle.load(handle)
+        if stored.get("format") != MEMO_FORMAT:
+            return None
+        items = [Item(k, t, u, c, frozenset(g), e) for k, t, u, c, g, e in stored["items"]]
+        return Memo(items, stored["limit"], stored["window"], stored["result"])
+    except Exception:  # any damage: rank everything, as a first build does
+        return None
+
+
+def save_memo(path: str, memo: Memo) -> None:
+    stored = {
+        "format": MEMO_FORMAT,
+        "items": [
+            (i.key, i.timestamp, i.unit, i.category, tuple(i.tags), i.eligible) for i in memo.items
+        ],
+        "limit": memo.limit,
+        "window": memo.window,
+        "result": memo.result,
+    }
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".related-")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, path)
+    except OSError:
+        pass  # only the next build's speed depends on it
+
+
+def _item(article, eligible: bool, key) -> Item:
     unit = getattr(article, "unit", None)
     category = getattr(article, "category", None)
     return Item(
-        key=id(article),
+        key=key(article),
         timestamp=article.date.timestamp(),
         unit=getattr(unit, "slug", "") or "",
         category=getattr(category, "slug", "") or "",
         tags=frozenset(tag.slug for tag in getattr(article, "tags", None) or []),
         eligible=eligible,
     )
+
+
+def _source_key(article) -> str:
+    return str(article.source_path)
 
 
 def _tie_order(article) -> tuple:
@@ -55,15 +116,23 @@ def attach(generator) -> None:
     published = sorted(generator.articles, key=_tie_order)
     drafts = sorted(getattr(generator, "drafts", []), key=_tie_order)
     posts = published + drafts
-    by_key = {id(article): article for article in posts}
-    items = [_item(a, True) for a in published] + [_item(a, False) for a in drafts]
-    chosen = related(
-        items,
-        limit=settings.get("RELATED_POSTS_MAX", DEFAULTS["RELATED_POSTS_MAX"]),
-        window=settings.get("RELATED_POSTS_WINDOW", DEFAULTS["RELATED_POSTS_WINDOW"]),
-    )
+    # posts are known by their file from build to build (the memo's keys)
+    key = _source_key
+    if len({_source_key(article) for article in posts}) != len(posts):
+        key = id  # two posts from one file (never in Pelican): no memo
+    by_key = {key(article): article for article in posts}
+    items = [_item(a, True, key) for a in published] + [_item(a, False, key) for a in drafts]
+    limit = settings.get("RELATED_POSTS_MAX", DEFAULTS["RELATED_POSTS_MAX"])
+    window = settings.get("RELATED_POSTS_WINDOW", DEFAULTS["RELATED_POSTS_WINDOW"])
+    # (no cache setting: attach() called without the plugin's start-up, as in a unit test)
+    keep = key is _source_key and bool(settings.get("RELATED_POSTS_CACHE_PATH"))
+    path = memo_path(settings)
+    previous = load_memo(path) if keep and settings.get("INCREMENTAL_BUILD", True) else None
+    chosen = update(previous, items, limit=limit, window=window)
+    if keep:
+        save_memo(path, Memo(items, limit, window, chosen))
     for article in posts:
-        article.related_posts = [by_key[key] for key in chosen[id(article)]]
+        article.related_posts = [by_key[other] for other in chosen[key(article)]]
     by_date = sorted(published, key=lambda a: (a.date, str(a.source_path)))
     for position, article in enumerate(by_date):
         article.older_post = by_date[position - 1] if position > 0 else None

@@ -31,6 +31,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,7 +41,7 @@ from .folding import FoldedRecord
 
 #: Change when the twins' HTML, the fingerprint or the normalisation changes: the
 #: bundles recorded before are then never reused.
-FORMAT = "search-index-4"
+FORMAT = "search-index-5"
 BODY_MARK = b"data-pagefind-body"
 TWIN_PAGE = "index.html"
 #: The bundle of pages that ``groups`` does not name (fixed pages, undated ones).
@@ -98,16 +99,26 @@ def pagefind_version(binary: Path) -> str:
     return done.stdout.strip()
 
 
-def indexed_pages(site: Path, skip: Sequence[str] = ()) -> dict[str, str]:
+def indexed_pages(
+    site: Path,
+    skip: Sequence[str] = (),
+    known: Mapping[str, list] | None = None,
+    seen: dict[str, list] | None = None,
+) -> dict[str, str]:
     """Relative path → SHA-256 of every HTML page of ``site`` that marks its body.
 
     The theme writes ``data-pagefind-body`` in lower case; a page that writes it in
     another case is found too (lower-casing costs only for pages without the mark).
-    Folders named in ``skip`` (the bundle) are not walked.
+    Folders named in ``skip`` (the bundle) are not walked. ``known`` (the last build's
+    ``seen``: path → [inode, size, mtime, digest or ""]) spares reading a page whose
+    inode, size and time are unchanged: an unchanged page is a hard link to the last
+    build's file. A page written in the last 2 seconds is always read again.
     """
     found: dict[str, str] = {}
-    skip_paths = {os.path.join(str(site), s) for s in skip}
-    stack = [str(site)]
+    root = str(site)
+    skip_paths = {os.path.join(root, s) for s in skip}
+    racy = time.time_ns() - 2_000_000_000
+    stack = [root]
     while stack:
         folder = stack.pop()
         with os.scandir(folder) as entries:
@@ -116,11 +127,21 @@ def indexed_pages(site: Path, skip: Sequence[str] = ()) -> dict[str, str]:
                     if entry.path not in skip_paths:
                         stack.append(entry.path)
                 elif entry.name.endswith(".html") and entry.is_file():
-                    with open(entry.path, "rb") as handle:
-                        data = handle.read()
-                    if BODY_MARK in data or BODY_MARK in data.lower():
-                        rel = os.path.relpath(entry.path, site).replace(os.sep, "/")
-                        found[rel] = hashlib.sha256(data).hexdigest()
+                    rel = entry.path[len(root) + 1 :].replace(os.sep, "/")
+                    status = entry.stat()
+                    stamp = [status.st_ino, status.st_size, status.st_mtime_ns]
+                    old = known.get(rel) if known else None
+                    if old and old[:3] == stamp and isinstance(old[3], str):
+                        digest = old[3]
+                    else:
+                        with open(entry.path, "rb") as handle:
+                            data = handle.read()
+                        marked = BODY_MARK in data or BODY_MARK in data.lower()
+                        digest = hashlib.sha256(data).hexdigest() if marked else ""
+                    if seen is not None and status.st_mtime_ns < racy:
+                        seen[rel] = [*stamp, digest]
+                    if digest:
+                        found[rel] = digest
     return dict(sorted(found.items()))
 
 
@@ -292,7 +313,16 @@ def build_index(
             raise SearchIndexError(f"tên gói chỉ mục không hợp lệ: {name!r}")
     binary = pagefind_binary()
     options = ["--force-language", language]
-    pages = indexed_pages(site, skip=[bundle_dir])
+    cache_file = None
+    old: dict | None = None
+    if cache_dir is not None and previous_output is not None:
+        cache_file = _cache_file(Path(cache_dir), Path(previous_output))
+        old = _read_record(cache_file)
+        if not old or old.get("format") != FORMAT:
+            old = None
+    known = old.get("pages") if old and isinstance(old.get("pages"), dict) else None
+    seen: dict[str, list] = {}
+    pages = indexed_pages(site, skip=[bundle_dir], known=known, seen=seen)
     twins: dict[str, str] = {}
     owner: dict[str, str] = {}  # page or twin path → bundle name
     for rel in pages:
@@ -325,14 +355,11 @@ def build_index(
     elif target.exists() or target.is_symlink():
         target.unlink()
     target.mkdir(parents=True)
-    cache_file = None
     old_bundles: dict = {}
     previous = None
-    if cache_dir is not None and previous_output is not None:
-        cache_file = _cache_file(Path(cache_dir), Path(previous_output))
+    if cache_file is not None:
         previous = Path(previous_output) / bundle_dir
-        old = _read_record(cache_file)
-        if old and old.get("format") == FORMAT and isinstance(old.get("bundles"), dict):
+        if old and isinstance(old.get("bundles"), dict):
             old_bundles = old["bundles"]
 
     written: dict[str, dict] = {}
@@ -382,6 +409,7 @@ def build_index(
             "format": FORMAT,
             "output": str(Path(previous_output).resolve()),
             "bundles": written,
+            "pages": seen,
         }
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import logging
+import os
 import re
 import string
 from collections import defaultdict
@@ -31,7 +32,9 @@ ORIGINAL = {
     "generate_authors": ArticlesGenerator.generate_authors,
     "_build_period_archives": ArticlesGenerator._build_period_archives,
     "_expand_settings": Content._expand_settings,
+    "get_relative_source_path": Content.get_relative_source_path,
 }
+_CONTENT_METHODS = ("_expand_settings", "get_relative_source_path")
 _URL_FORMAT = Content.__dict__["url_format"]
 
 
@@ -317,6 +320,28 @@ def slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):  # ch
     return found
 
 
+# -- 4. a post's path relative to the content folder, once per path ----------------------
+
+_relative_paths: dict[tuple[str, str, str], str] = {}
+
+
+def get_relative_source_path(self, source_path=None):  # changed: memo
+    """Pelican's answer, once per (content folder, path, working folder): it is asked
+    three times per post (two ``abspath`` and a ``relpath`` each time)."""
+    if not source_path:
+        source_path = self.source_path
+    if source_path is None:
+        return None
+    try:
+        key = (str(self.settings["PATH"]), os.fspath(source_path), os.getcwd())
+    except TypeError:  # not a path: Pelican's own
+        return ORIGINAL["get_relative_source_path"](self, source_path)
+    found = _relative_paths.get(key)
+    if found is None:
+        found = _relative_paths[key] = ORIGINAL["get_relative_source_path"](self, source_path)
+    return found
+
+
 def install() -> None:
     """Put the linear versions in place of Pelican's (idempotent)."""
     pelican_contents.slugify = slugify
@@ -326,11 +351,16 @@ def install() -> None:
     ArticlesGenerator.generate_authors = generate_authors
     ArticlesGenerator._build_period_archives = _build_period_archives
     Content._expand_settings = _expand_settings
+    Content.get_relative_source_path = get_relative_source_path
 
 
 def uninstall() -> None:
     """Pelican's own methods back (for tests that compare)."""
     for name, method in ORIGINAL.items():
-        owner = Content if name == "_expand_settings" else ArticlesGenerator
+        owner = (
+            Content
+            if name in ("_expand_settings", "get_relative_source_path")
+            else ArticlesGenerator
+        )
         setattr(owner, name, method)
     pelican_contents.slugify = pelican_urlwrappers.slugify = _SLUGIFY

@@ -30,7 +30,7 @@ from counter.snapshot import SnapshotError, read_snapshot, write_manifest
 from plugins.build_guard import fail
 from plugins.portal_core.signals import before_publish, plan_outputs
 
-from .core import CounterView, counter_view, page_paths
+from .core import CounterView, counter_view, html_files, page_paths
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def add_counter_context(generators) -> None:
 
 def write_manifest_and_widget(sender, output_path: str, settings) -> None:
     output = Path(output_path)
-    html = [str(p.relative_to(output).as_posix()) for p in output.rglob("*.html")]
+    html = html_files(output_path)
     write_manifest(page_paths(output_path, html), output / settings["COUNTER_MANIFEST_SAVE_AS"])
     if settings["COUNTER_ENDPOINT"]:
         target = output / settings["COUNTER_WIDGET_SAVE_AS"]

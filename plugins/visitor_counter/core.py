@@ -8,6 +8,7 @@ without JavaScript, or with the service down, still sees figures and their date.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -55,10 +56,24 @@ def page_paths(output: str, html_files: Iterable[str]) -> list[str]:
     """URL paths of built HTML files (``a/index.html`` → ``/a/``), for the manifest."""
     paths = []
     for name in html_files:
-        rel = PurePosixPath(name)
-        if rel.name == "index.html":
-            parent = str(rel.parent)
-            paths.append("/" if parent == "." else f"/{parent}/")
+        rel = str(PurePosixPath(name)) if "//" in name or name.startswith("./") else name
+        if rel == "index.html":
+            paths.append("/")
+        elif rel.endswith("/index.html"):
+            paths.append(f"/{rel[: -len('index.html')]}")
         else:
             paths.append(f"/{rel}")
     return sorted(set(paths))
+
+
+def html_files(output: str) -> list[str]:
+    """Every ``.html`` file under ``output``, relative, with ``/`` (os.walk and string
+    slicing: pathlib's rglob and relative_to took seconds for 17,000 pages)."""
+    root = os.path.abspath(output)
+    found = []
+    for folder, _dirs, names in os.walk(root):
+        prefix = folder[len(root) + 1 :].replace(os.sep, "/")
+        for name in names:
+            if name.endswith(".html"):
+                found.append(f"{prefix}/{name}" if prefix else name)
+    return found

@@ -159,7 +159,8 @@ def test_the_cache_gives_the_report_a_build_without_it_gives(tiny_site):
         return result
 
     first = build("")
-    assert (tiny_site.base / "cache/compliance/trang.json").exists()
+    assert (tiny_site.base / "cache/compliance/trang.pickle").exists()
+    assert (tiny_site.base / "cache/compliance/bai.pickle").exists()
     # both runs start from the same list of what was published (TT24-9 reads it)
     (tiny_site.base / "uncached").mkdir()
     shutil.copy(
@@ -177,6 +178,8 @@ def test_the_cache_gives_the_report_a_build_without_it_gives(tiny_site):
     warm = build("")
     hits = re.search(r"(\d+)/(\d+) trang HTML lấy từ bộ nhớ đệm", warm.stdout)
     assert hits and 0 < int(hits.group(1)) < int(hits.group(2))
+    posts = re.search(r"(\d+)/(\d+) bài dùng lại kết quả kiểm tra", warm.stdout)
+    assert posts and 0 < int(posts.group(1)) < int(posts.group(2))  # b was edited
     with_cache = _report(tiny_site.base)
     rules = {f["rule"] for f in with_cache["findings"]}
     assert {"D43-5.3.quote", "D43-5.2"} <= rules
@@ -192,3 +195,62 @@ def test_the_cache_gives_the_report_a_build_without_it_gives(tiny_site):
     build(waiver, uncached)
     without = json.loads((tiny_site.base / "uncached/bao-cao.json").read_text(encoding="utf-8"))
     assert _comparable(_report(tiny_site.base)) == _comparable(without)
+
+
+def test_a_rebuild_served_from_the_memo_reports_what_a_build_without_it_reports(tiny_site):
+    """Posts' findings come from the memo on a rebuild: a new holiday, another day, a new
+    post with the same title and an edited post must still give the uncached report."""
+    law = {
+        "Category": "Phổ biến giáo dục pháp luật",
+        "Author": "Nguyễn Văn A",
+        "Related_Doc_Number": "36/2024/QH15",
+        # 16 working days before the post's date (12/09/2023): one more than allowed
+        "Related_Doc_Date": "17/08/2023",
+    }
+    tiny_site.post("luat", title="Luật mới", **law)
+    tiny_site.post("a", title="Bài a", Author="Nguyễn Văn A", body="Nội dung MẬT.")
+    common = PLUGIN + "SEARCH_INDEX = False\n"
+    uncached_dir = tiny_site.base / "uncached"
+    uncached_dir.mkdir()
+    manifest = tiny_site.base / "reports/compliance/xuat-ban-truoc.json"
+
+    def pair(extra: str) -> dict:
+        """A build with the caches, then one without from the same previous manifest."""
+        if manifest.exists():
+            shutil.copy(manifest, uncached_dir / manifest.name)
+        for settings in (
+            common + extra,
+            common
+            + extra
+            + f"COMPLIANCE_CACHE_PATH = None\nCOMPLIANCE_REPORT_DIR = {str(uncached_dir)!r}\n",
+        ):
+            tiny_site.settings(settings)
+            result = tiny_site.build()
+            assert result.returncode == 0, result.log
+        cached = _report(tiny_site.base)
+        without = json.loads((uncached_dir / "bao-cao.json").read_text(encoding="utf-8"))
+        assert _comparable(cached) == _comparable(without)
+        return cached
+
+    def found(data) -> set[tuple[str, str]]:
+        return {(f["rule"], f["target"].rsplit("/", 1)[-1]) for f in data["findings"]}
+
+    first = pair("COMPLIANCE_TODAY = '2023-09-20'\n")
+    assert (tiny_site.base / "cache/compliance/bai.pickle").exists()
+    assert {("D43-17.1.b", "luat.md"), ("D43-5.2", "a.md")} <= found(first)
+    holiday = (
+        "from plugins.compliance.holidays import DEFAULT_HOLIDAYS\n"
+        "COMPLIANCE_HOLIDAYS = [*DEFAULT_HOLIDAYS, '2023-08-21']\n"
+    )
+    later = pair(holiday + "COMPLIANCE_TODAY = '2023-09-20'\n")
+    assert ("D43-17.1.b", "luat.md") not in found(later)
+    # another day: the freshness rule changes, the posts' findings come from the memo
+    assert "D43-17.1.a" not in {f["rule"] for f in later["findings"]}
+    aged = pair(holiday + "COMPLIANCE_TODAY = '2023-12-20'\n")
+    assert "D43-17.1.a" in {f["rule"] for f in aged["findings"]}
+    # a second post with the same title, and the first one edited
+    tiny_site.post("b", title="Bài a", Slug="bai-a-lan-hai", Author="Nguyễn Văn A")
+    tiny_site.post("a", title="Bài a", Author="", body="Nội dung đã sửa.")
+    edited = pair(holiday + "COMPLIANCE_TODAY = '2023-12-20'\n")
+    assert ("D43-5.2", "a.md") not in found(edited)
+    assert ("D43-5.3", "a.md") in found(edited)

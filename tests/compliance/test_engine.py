@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from plugins.compliance import engine, report
 from plugins.compliance.model import ERROR, INFO
 from plugins.compliance.rules import PACKS, rules_for
@@ -160,10 +162,11 @@ def test_a_cache_from_other_settings_or_a_damaged_one_is_not_used(tmp_path):
     assert fingerprint(config(waivers={"D43-5.3": "lý do đủ dài"}), ids) == fingerprint(
         config(), ids
     )  # waivers are applied after the checks: they do not empty the cache
-    (tmp_path / "cache" / "trang.json").write_text("{not json", encoding="utf-8")
-    damaged = PageCache(folder, fingerprint(the_site.config, ids))
-    assert damaged.old == {}
-    assert engine.run(the_site, str(out), damaged).cached == 0
+    for garbage in (b"{not a pickle", (tmp_path / "cache" / "trang.pickle").read_bytes()[:-9]):
+        (tmp_path / "cache" / "trang.pickle").write_bytes(garbage)
+        damaged = PageCache(folder, fingerprint(the_site.config, ids))
+        assert damaged.old == {}
+        assert engine.run(the_site, str(out), damaged).cached == 0
 
 
 def _varied_site(tmp: Path, count: int):
@@ -273,3 +276,52 @@ def test_the_cache_key_of_a_page_follows_every_field_of_its_post():
         assert page_context("a/index.html", "article", changed) != page_context(
             "a/index.html", "article", doc
         ), name
+
+
+def test_the_output_walk_lists_what_os_walk_lists_in_the_same_order(tmp_path):
+    import os
+
+    root = tmp_path / "out"
+    for rel in ("index.html", "b/index.html", "a/z.css", "a/b/c.html", "a-b/x", "A/y", "ä/ü"):
+        _write(root, rel, "x")
+    (root / "empty").mkdir()
+    (root / "link-to-folder").symlink_to(root / "a", target_is_directory=True)
+    (root / "link-to-file").symlink_to(root / "index.html")
+    (root / "broken-link").symlink_to(root / "missing")
+
+    def os_walk(top: str) -> list[str]:
+        found = []
+        for folder, dirs, files in os.walk(top):
+            dirs.sort()
+            rel = folder[len(top) :].lstrip(os.sep).replace(os.sep, "/")
+            found += [(rel + "/" if rel else "") + name for name in sorted(files)]
+        return found
+
+    walked = list(engine._walk(str(root)))
+    assert walked == os_walk(str(root))
+    assert "link-to-file" in walked and "broken-link" in walked
+    assert not [p for p in walked if p.startswith("link-to-folder")]
+    assert list(engine._walk(str(root) + "/")) == walked
+    assert list(engine._walk(str(tmp_path / "missing"))) == []
+
+
+def test_the_heap_is_frozen_only_while_the_checks_run():
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with engine.old_objects_frozen():
+        assert gc.get_freeze_count() > 0
+        young = [[]]  # allocated meanwhile: collected as usual
+        assert gc.is_tracked(young)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError), engine.old_objects_frozen():
+        raise RuntimeError("a check failed")
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # frozen by someone else: left as it is
+    try:
+        frozen = gc.get_freeze_count()
+        with engine.old_objects_frozen():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()

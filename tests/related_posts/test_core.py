@@ -3,7 +3,7 @@
 import random
 
 from plugins.related_posts import core
-from plugins.related_posts.core import Item, related
+from plugins.related_posts.core import Item, Memo, related, update
 
 
 def _item(key, day, unit="u", category="c", tags=(), eligible=True):
@@ -77,6 +77,7 @@ def _reference_related(items, limit, window):
                 -core.score(item, items[o]),
                 abs(items[o].timestamp - item.timestamp),
                 -items[o].timestamp,
+                o,
             ),
         )
         result[item.key] = [items[o].key for o in ranked[:limit]]
@@ -125,3 +126,60 @@ def test_posts_with_the_same_date_get_the_same_neighbours_whatever_the_reading_o
             }
         )
     assert results[0] == results[1] == results[2]
+
+
+def _random_post(rng: random.Random, key: str, day: int) -> Item:
+    return _item(
+        key,
+        day,
+        unit=rng.choice(["u1", "u2", "u3", ""]),
+        category=rng.choice(["c1", "c2", ""]),
+        tags=set(rng.sample(["a", "b", "c", "d", "e", "f"], rng.randint(0, 3))),
+        eligible=rng.random() > 0.05,
+    )
+
+
+def _ordered(items: list[Item]) -> list[Item]:
+    # the plugin's order: published newest first, ties by file, then drafts
+    return sorted(items, key=lambda i: (not i.eligible, -i.timestamp, str(i.key)))
+
+
+def test_update_gives_the_full_ranking_over_adds_edits_and_deletes():
+    rng = random.Random(11)
+    posts = {f"p{i:04d}": _random_post(rng, f"p{i:04d}", rng.randint(0, 300)) for i in range(900)}
+    items = _ordered(list(posts.values()))
+    memo = Memo(items, 5, 6, related(items, 5, 6))
+    ranked_at_most = []
+    for step in range(60):
+        action = rng.choice(["add", "edit", "delete", "retag", "redate", "several"])
+        keys = sorted(posts)
+        if action == "add":
+            key = f"n{step:04d}"
+            posts[key] = _random_post(rng, key, rng.choice([300, rng.randint(0, 300)]))
+        elif action == "delete":
+            del posts[rng.choice(keys)]
+        elif action == "several":
+            for key in rng.sample(keys, 5):
+                posts[key] = _random_post(rng, key, int(posts[key].timestamp // 86400))
+        else:
+            key = rng.choice(keys)
+            old = posts[key]
+            day = rng.randint(0, 300) if action == "redate" else int(old.timestamp // 86400)
+            posts[key] = _random_post(rng, key, day) if action != "edit" else old
+        items = _ordered(list(posts.values()))
+        stats: dict = {}
+        got = update(memo, items, 5, 6, stats)
+        assert got == related(items, 5, 6), (step, action)
+        ranked_at_most.append(stats["ranked"])
+        memo = Memo(items, 5, 6, got)
+    # a change re-ranks a neighbourhood, not the site
+    assert sorted(ranked_at_most)[len(ranked_at_most) // 2] < len(posts) // 4
+
+
+def test_update_without_a_usable_memo_ranks_everything():
+    rng = random.Random(5)
+    items = _ordered([_random_post(rng, f"p{i}", i % 50) for i in range(200)])
+    for memo in (None, Memo(items, 4, 6, {}), Memo(items, 5, 7, {})):
+        stats: dict = {}
+        assert update(memo, items, 5, 6, stats) == related(items, 5, 6)
+        assert stats["ranked"] == len(items)

@@ -329,6 +329,35 @@ def test_pages_are_found_by_their_body_mark_in_any_case(tmp_path):
     assert list(indexed_pages(tmp_path, skip=["pagefind"])) == ["a/index.html", "b.html"]
 
 
+def test_pages_unchanged_since_the_last_build_are_not_read_again(tmp_path):
+    old = time.time_ns() - 10_000_000_000  # written before the 2-second racy window
+    pages = {"a/index.html": "<main data-pagefind-body>a</main>", "b.html": "<main>b</main>"}
+    for rel, text in pages.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+        os.utime(tmp_path / rel, ns=(old, old))
+    seen: dict = {}
+    first = indexed_pages(tmp_path, seen=seen)
+    assert list(first) == ["a/index.html"] and set(seen) == {"a/index.html", "b.html"}
+    assert seen["b.html"][3] == ""  # read, and not a page to index
+
+    # same inode, size and time: the recorded digest is trusted (a link to the last
+    # build's file keeps all three); to prove it, the bytes change behind its back
+    (tmp_path / "a/index.html").write_text("<main data-pagefind-body>A</main>")
+    os.utime(tmp_path / "a/index.html", ns=(old, old))
+    assert indexed_pages(tmp_path, known=seen) == first
+    # another time (or size, or inode): read again
+    os.utime(tmp_path / "a/index.html", ns=(old + 1000, old + 1000))
+    assert indexed_pages(tmp_path, known=seen) != first
+
+
+def test_pages_written_in_the_last_two_seconds_are_not_recorded(tmp_path):
+    (tmp_path / "a.html").write_text("<main data-pagefind-body>a</main>")
+    seen: dict = {}
+    assert list(indexed_pages(tmp_path, seen=seen)) == ["a.html"]
+    assert seen == {}
+
+
 @pytest.mark.parametrize("url", ["/../x/#khong-dau", "", "/a/../../b"])
 def test_twin_paths_stay_inside_the_indexed_folder(url):
     from plugins.search.indexer import SearchIndexError

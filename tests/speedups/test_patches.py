@@ -230,3 +230,27 @@ def test_slugify_memo_is_installed_and_reads_an_iterator_of_substitutions_once()
     finally:
         speedups.patches.uninstall()
     assert pelican.contents.slugify is pelican_slugify
+
+
+def test_relative_source_path_memo_gives_pelicans_answer(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from pelican.contents import Content
+
+    original = patches.ORIGINAL["get_relative_source_path"]
+    monkeypatch.chdir(tmp_path)
+    for root in ["content", str(tmp_path / "content"), "./content/"]:
+        for source in ["content/posts/a.md", str(tmp_path / "content/b/c.md"), "other/d.md"]:
+            post = SimpleNamespace(settings={"PATH": root}, source_path=source)
+            for _ in range(2):  # the second time from the memo
+                assert patches.get_relative_source_path(post) == original(post)
+            assert patches.get_relative_source_path(post, "content/x.md") == original(
+                post, "content/x.md"
+            )
+    assert patches.get_relative_source_path(SimpleNamespace(settings={}, source_path=None)) is None
+    speedups.patches.install()
+    try:
+        assert Content.get_relative_source_path is patches.get_relative_source_path
+    finally:
+        speedups.patches.uninstall()
+    assert Content.get_relative_source_path is original

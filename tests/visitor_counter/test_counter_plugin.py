@@ -25,6 +25,17 @@ def test_page_paths_turn_files_into_url_paths():
     assert paths == ["/", "/404.html", "/a/"]
 
 
+def test_html_files_of_an_output_folder(tmp_path):
+    from plugins.visitor_counter.core import html_files
+
+    for rel in ["index.html", "a/b/index.html", "a/xindex.html", "feed.xml", "c/d.html"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    found = html_files(str(tmp_path))
+    assert sorted(found) == ["a/b/index.html", "a/xindex.html", "c/d.html", "index.html"]
+    assert page_paths(str(tmp_path), found) == ["/", "/a/b/", "/a/xindex.html", "/c/d.html"]
+
+
 def _snapshot_file(tmp_path, total=278872, views=None):
     path = tmp_path / "snapshot.json"
     path.write_text(
