@@ -54,10 +54,11 @@ class _Flattener(pickle.Pickler):
     ``reducer_override`` rather than ``persistent_id``: the C pickler calls it only for
     objects that are not exact ``str``, ``int``, ``float``, ``bytes``, ``list``, ``tuple``,
     ``dict``, ``set`` or ``frozenset``, so a post's strings and numbers cost no call back
-    into Python (a page's key made ~3 million such calls per 10,000 posts). A set inside
-    a list or dict is therefore pickled in iteration order, which varies between
-    processes: its pages are rendered again each build, never served stale (a set signed
-    on its own is sorted, see ``Signer._sign_object``).
+    into Python (a page's key made ~3 million such calls per 10,000 posts). Most objects
+    never reach it: ``Signer._shallow`` digests a value's members first. A set two levels
+    down (in a dict inside a dict, say) is pickled in iteration order, which varies
+    between processes: its pages are rendered again each build, never served stale (a
+    set signed on its own, or as a member, is sorted: ``Signer._sign_object``).
 
     Dicts keep their insertion order: the same code fills them in the same order, and a
     different order only costs a page rendered again, never a stale one."""

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from plugins.incremental.signature import Signer
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -29,6 +33,31 @@ def test_a_set_signed_on_its_own_ignores_its_order():
     assert Signer().sign({3, 1, 2}) == Signer().sign({2, 3, 1})
     assert Signer().sign(frozenset({"b", "a"})) == Signer().sign(frozenset({"a", "b"}))
     assert Signer().sign({1, 2}) != Signer().sign({1, 3})
+
+
+def test_a_set_member_gives_the_same_digest_in_every_process():
+    # string hashes (so a set's order) change with the process's hash seed; a set that
+    # is a member of a dict or list is digested on its own, sorted, before pickling
+    import subprocess
+    import sys
+
+    code = (
+        "from plugins.incremental.signature import Signer\n"
+        "words = {f'tu-{i}' for i in range(40)}\n"
+        "print(Signer().sign({'tags': words, 'list': [frozenset(words)]}).hex())\n"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=ROOT,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
 
 
 def test_subclasses_of_plain_types_keep_their_type():
