@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import io
 import json
 import logging
 import operator
@@ -42,6 +41,7 @@ from typing import Any
 from lxml import etree
 
 from plugins.front_matter import dates
+from plugins.portal_core import plainpickle
 from plugins.portal_core import text as portal_text
 
 from .manifest import content_digest
@@ -118,45 +118,29 @@ def post_fingerprint(config: Config, rules: Iterable[Rule]) -> str:
     return _settings_digest(config, _NOT_READ_BY_POSTS, ["posts", plan])
 
 
-class _PlainUnpickler(pickle.Unpickler):
-    """Reads plain data only: a damaged or foreign file cannot make it import anything."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"{module}.{name} is not plain data")
-
-
 def _load(path: str, fingerprint: str) -> dict[str, Any]:
     """The entries of a cache file written with ``fingerprint``; {} if it is missing,
     damaged, or written for other settings or code."""
-    try:
-        with open(path, "rb") as handle:
-            data = _PlainUnpickler(io.BytesIO(handle.read())).load()
-        if (
-            isinstance(data, dict)
-            and data.get("format") == FORMAT
-            and data.get("fingerprint") == fingerprint
-            and isinstance(data.get("entries"), dict)
-        ):
-            return data["entries"]
-    except Exception:  # a cache: whatever is wrong with it, the build starts afresh
-        pass
+    data = plainpickle.load(path)
+    if (
+        isinstance(data, dict)
+        and data.get("format") == FORMAT
+        and data.get("fingerprint") == fingerprint
+        and isinstance(data.get("entries"), dict)
+    ):
+        return data["entries"]
     return {}
 
 
 def _save(folder: str, name: str, fingerprint: str, entries: dict[str, Any]) -> None:
     """Write a cache file atomically; a failure only makes the next build slower."""
     path = os.path.join(folder, name)
-    temporary = f"{path}.{os.getpid()}.tmp"
     data = {"format": FORMAT, "fingerprint": fingerprint, "entries": entries}
     try:
-        os.makedirs(folder, exist_ok=True)
-        with open(temporary, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
+        plainpickle.save(path, data)
         for old in _OLD_NAMES:
             Path(folder, old).unlink(missing_ok=True)
     except (OSError, pickle.PicklingError, TypeError, ValueError) as exc:
-        Path(temporary).unlink(missing_ok=True)
         logger.warning("Không ghi được bộ nhớ đệm kiểm tra tuân thủ %s: %s", path, exc)
 
 

@@ -259,7 +259,7 @@ class Linker:
         while (job := self._queue.get()) is not None:
             try:
                 self._link(*job, copy=True)
-            except OSError as error:
+            except Exception as error:  # reported by wait(): never a page silently missing
                 self._errors.append(f"{job[1]}: {error}")
 
     def wait(self) -> None:

@@ -16,13 +16,14 @@ Settings (defaults in brackets):
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
-import tempfile
 
 from pelican import signals
 
 from plugins.build_guard import fail
+from plugins.portal_core import plainpickle
 
 from .core import Item, Memo, update
 
@@ -56,9 +57,8 @@ def memo_path(settings) -> str:
 
 def load_memo(path: str) -> Memo | None:
     """The last build's lists, or None when missing, damaged or of another format."""
+    stored = plainpickle.load(path)
     try:
-        with open(path, "rb") as handle:
-            stored = pickle.load(handle)
         if stored.get("format") != MEMO_FORMAT:
             return None
         items = [Item(k, t, u, c, frozenset(g), e) for k, t, u, c, g, e in stored["items"]]
@@ -77,14 +77,9 @@ def save_memo(path: str, memo: Memo) -> None:
         "window": memo.window,
         "result": memo.result,
     }
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".related-")
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(stored, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temp, path)
-    except OSError:
-        pass  # only the next build's speed depends on it
+    # only the next build's speed depends on it
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        plainpickle.save(path, stored)
 
 
 def _item(article, eligible: bool, key) -> Item:
