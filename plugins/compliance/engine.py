@@ -10,12 +10,13 @@ import contextlib
 import gc
 import logging
 import os
-import pickle
 import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from plugins.portal_core.forkpool import ForkPool
 
 from . import checks_html, checks_meta  # noqa: F401  (register the checks)
 from .base import CHECKS, POST_ONLY, Asset, Output, PageView, check, doc_finding, output_url
@@ -214,15 +215,10 @@ def _post_findings(
                 findings.extend(fn(doc, site, rule))
         return findings
     kept = [fn.__name__ in POST_ONLY for _rule, fn in checks]
-    others = [(rule, fn) for rule, fn in checks if fn.__name__ not in POST_ONLY]
     for doc in docs:
         key = post_key(doc)
         known = memo.get(key, len(checks))
         if known is not None:
-            if not known:  # the usual case: nothing memoized to put in between
-                for rule, fn in others:
-                    findings.extend(fn(doc, site, rule))
-                continue
             for position, (rule, fn) in enumerate(checks):
                 if kept[position]:
                     findings.extend(known.get(position, ()))
@@ -337,7 +333,8 @@ def _scan_output(
         return _check_page(site, root, rel, kind, doc, page_checks, out, cache, memos)
 
     checked: list[_Checked | None] = [None] * len(pages)
-    pool = _Pool(check, shared, workers) if workers > 1 and len(shared) >= POOL_MIN_PAGES else None
+    use_pool = workers > 1 and len(shared) >= POOL_MIN_PAGES
+    pool = ForkPool(check, shared, workers) if use_pool else None
     pooled = set(shared) if pool else set()
     if meanwhile is not None:
         meanwhile()
@@ -361,8 +358,14 @@ def _scan_output(
             out.css_print = True
         result.files += 1
     if pool:
-        for index, done in pool.results().items():
-            checked[index] = done
+        done, failures = pool.results()
+        for failure in failures:
+            logger.warning(
+                "Kiểm tra tuân thủ: một tiến trình phụ lỗi (%s); các trang của nó kiểm tra lại",
+                failure,
+            )
+        for index, page in done.items():
+            checked[index] = page
         for index in pooled:  # a process that failed: its pages are checked here
             if checked[index] is None:
                 checked[index] = check(index)
@@ -388,57 +391,6 @@ def _scan_output(
                 cache.misses += 1
                 cache.put(done.key, done.findings, done.notes)
     return findings
-
-
-class _Pool:
-    """``size`` forked processes that each check every ``size``-th page of ``indices``
-    and send back what each page gave (this process meanwhile does the rest).
-
-    Forked, so they share the site in memory without copying it; the results come back
-    through a pipe, pickled. A process that fails reports nothing: its pages are then
-    checked by the parent, so the result never depends on the pool.
-    """
-
-    def __init__(self, check: Any, indices: list[int], size: int) -> None:
-        self.size = size
-        self.children: list[tuple[int, int]] = []
-        for share in range(size):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: check, report, leave without any exit handler
-                os.close(read_end)
-                gc.freeze()  # the inherited heap is never scanned (no copy-on-write)
-                status = 0
-                try:
-                    payload: Any = {i: check(i) for i in indices[share::size]}
-                except BaseException as exc:  # the parent checks these pages itself
-                    payload = f"{type(exc).__name__}: {exc}"
-                    status = 1
-                try:
-                    with os.fdopen(write_end, "wb") as pipe:
-                        pickle.dump(payload, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                finally:
-                    os._exit(status)
-            os.close(write_end)
-            self.children.append((pid, read_end))
-
-    def results(self) -> dict[int, _Checked]:
-        done: dict[int, _Checked] = {}
-        for pid, read_end in self.children:
-            with os.fdopen(read_end, "rb") as pipe:
-                try:
-                    payload = pickle.load(pipe)
-                except Exception as exc:  # a process that died before reporting
-                    payload = f"no report ({type(exc).__name__})"
-            os.waitpid(pid, 0)
-            if isinstance(payload, dict):
-                done.update(payload)
-            else:
-                logger.warning(
-                    "Kiểm tra tuân thủ: một tiến trình phụ lỗi (%s); các trang của nó kiểm tra lại",
-                    payload,
-                )
-        return done
 
 
 class _CachedAsset(Asset):

@@ -22,6 +22,8 @@ from pelican import signals
 from pelican.utils import path_to_url, sanitised_join
 from pelican.writers import Writer
 
+from plugins.portal_core.forkpool import ForkPool
+
 from . import paging
 
 logger = logging.getLogger(__name__)
@@ -267,12 +269,12 @@ def _render_in_workers(
     names each page read, the page's key over them (with a ``session``) and what it
     logged (warnings count in the parent's totals)."""
     children = []
-    gc.freeze()  # the children's collector leaves the shared heap alone (no copy-on-write)
     for worker in range(workers):
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: render, report, leave without running any exit handler
             os.close(read_end)
+            gc.freeze()  # the inherited heap is never scanned (no copy-on-write)
             status = 0
             root = logging.getLogger()
             capture = LogCapture()
@@ -298,7 +300,6 @@ def _render_in_workers(
             os._exit(status)
         os.close(write_end)
         children.append((pid, read_end))
-    gc.unfreeze()
     results: list[tuple[set[str], str | None] | None] = [None] * len(jobs)
     errors = []
     for pid, read_end in children:
@@ -334,8 +335,8 @@ def _unshare(path: str) -> None:
 
 def _keys_in_workers(session, jobs: list[_Job], workers: int) -> list[str | None]:
     """Each job's ``Session.key_for``; with ``workers`` > 1 (and enough jobs) forked
-    processes compute a share each while this one computes its own. A share whose
-    process fails is computed here: the keys are the same wherever they are computed."""
+    processes compute a share each while this one computes its own (and any share whose
+    process failed: the keys are the same wherever they are computed)."""
 
     def key(index: int) -> str | None:
         job = jobs[index]
@@ -344,39 +345,14 @@ def _keys_in_workers(session, jobs: list[_Job], workers: int) -> list[str | None
     count = min(workers, max(1, len(jobs) // 200))
     if count <= 1:
         return [key(i) for i in range(len(jobs))]
-    children = []
-    gc.freeze()
-    for worker in range(1, count):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: its share of keys, then leave without exit handlers
-            os.close(read_end)
-            status = 0
-            try:
-                payload = pickle.dumps({i: key(i) for i in range(worker, len(jobs), count)})
-            except BaseException:  # the parent computes this share itself
-                payload, status = b"", 1
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(payload)
-            os._exit(status)
-        os.close(write_end)
-        children.append((worker, pid, read_end))
-    gc.unfreeze()
+    others = [i for i in range(len(jobs)) if i % count]
+    pool = ForkPool(key, others, count - 1)
     keys: list[str | None] = [None] * len(jobs)
     for index in range(0, len(jobs), count):
         keys[index] = key(index)
-    for worker, pid, read_end in children:
-        with os.fdopen(read_end, "rb") as pipe:
-            data = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        try:
-            share = pickle.loads(data) if status == 0 else None
-        except Exception:
-            share = None
-        if not isinstance(share, dict):
-            share = {i: key(i) for i in range(worker, len(jobs), count)}
-        for index, value in share.items():
-            keys[index] = value
+    done, _failures = pool.results()
+    for index in others:
+        keys[index] = done[index] if index in done else key(index)
     return keys
 
 
