@@ -17,6 +17,9 @@ Settings (defaults in brackets):
                           folder that holds the content folder ["cache/build"]
   INCREMENTAL_RENDER_WORKERS  processes that render pages; 0 = one per core, 1 = render
                           in the build's own process [0]
+  INCREMENTAL_READ_WORKERS    processes that read the posts the cache does not hold (a cold
+                          build reads them all); 0 = one per core, 1 = read in the build's
+                          own process [0]
 """
 
 from __future__ import annotations
@@ -35,7 +38,13 @@ from plugins.scheduling.core import current_time
 
 from . import state as build_state
 from .filedigests import FileDigests
-from .reading import cache_readers, close_read_cache, remember_file_digests
+from .reading import (
+    cache_readers,
+    close_read_cache,
+    remember_file_digests,
+    start_prefetch,
+    stop_prefetch,
+)
 from .session import (
     VOLATILE_SETTINGS,
     Session,
@@ -55,6 +64,7 @@ DEFAULTS = {
     "INCREMENTAL_BUILD": True,
     "INCREMENTAL_CACHE_PATH": "cache/build",
     "INCREMENTAL_RENDER_WORKERS": 0,
+    "INCREMENTAL_READ_WORKERS": 0,
 }
 
 
@@ -72,12 +82,13 @@ def _check_settings_values(settings) -> None:
             "pelicanconf.py: INCREMENTAL_BUILD must be True or False, "
             f"not {settings['INCREMENTAL_BUILD']!r}."
         )
-    workers = settings["INCREMENTAL_RENDER_WORKERS"]
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
-        fail(
-            "pelicanconf.py: INCREMENTAL_RENDER_WORKERS must be a whole number ≥ 0 "
-            f"(0 = one per core), not {workers!r}."
-        )
+    for name in ("INCREMENTAL_RENDER_WORKERS", "INCREMENTAL_READ_WORKERS"):
+        workers = settings[name]
+        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
+            fail(
+                f"pelicanconf.py: {name} must be a whole number ≥ 0 "
+                f"(0 = one per core), not {workers!r}."
+            )
     path = settings["INCREMENTAL_CACHE_PATH"]
     if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
         fail('pelicanconf.py: INCREMENTAL_CACHE_PATH must be a folder path, e.g. "cache/build".')
@@ -238,6 +249,8 @@ def register() -> None:
     signals.finalized.connect(render_deferred)
     signals.get_writer.connect(get_writer)
     signals.readers_init.connect(cache_readers)
+    signals.article_generator_preread.connect(start_prefetch)
+    signals.article_generator_finalized.connect(stop_prefetch)
     signals.generator_init.connect(cache_templates)
     signals.article_generator_pretaxonomy.connect(note_next_due)
     signals.page_generator_finalized.connect(close_read_cache)

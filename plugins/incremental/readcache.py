@@ -32,10 +32,6 @@ class ReadCache(DiskMemo):
     def __init__(self, path: Path, shared: dict[str, Any]) -> None:
         super().__init__(path, shared, table="reads")
 
-    def get(self, key: str) -> ReadResult | None:
-        value = super().get(key)
-        if value is not None and not isinstance(value, ReadResult):
-            self.stats["hits"] -= 1
-            self.stats["misses"] += 1
-            return None
-        return value
+    def decode(self, blob: bytes) -> ReadResult | None:
+        value = super().decode(blob)
+        return value if isinstance(value, ReadResult) else None

@@ -14,6 +14,7 @@ from pathlib import Path
 from plugins.portal_core import problems
 from plugins.portal_core.readers import wrap_read
 
+from .prefetch import Prefetch
 from .readcache import ReadCache, ReadResult
 from .session import (
     VOLATILE_SETTINGS,
@@ -35,6 +36,9 @@ class _State:
         # source path -> digest of its bytes, from the no-change check that already read
         # every content file at start-up (so each file is hashed once per build, not twice)
         self.file_digests: dict[str, bytes] = {}
+        self.prefetch: Prefetch | None = None
+        self.prefetch_for: object = None  # the generator whose posts it reads
+        self.fetched = 0  # posts read by a reading process in this build
 
 
 _state = _State()
@@ -63,41 +67,141 @@ def _cache_for(settings) -> ReadCache:
     return _state.cache
 
 
-def _cached_read(self, source_path: str):
-    """The reader's ``read`` through the cache (see ``readcache``)."""
-    settings = self.settings
-    cache = _cache_for(settings)
+def _key(settings, source_path: str) -> str | None:
+    """The cache key of one source file; None when it cannot be read (the reader says why)."""
     file_digest = _state.file_digests.get(os.path.abspath(source_path))
     if file_digest is None:
         try:
             file_digest = digest_bytes(Path(source_path).read_bytes())
         except OSError:
-            return self._uncached_read(source_path)
+            return None
     relative = os.path.relpath(source_path, settings["PATH"])
-    key = digest_bytes(_state.key, relative.encode(), file_digest).hex()
-    if settings["INCREMENTAL_BUILD"]:
-        hit = cache.get(key)
-        if hit is not None:
-            log = problems.current()
-            for problem in hit.problems:
-                log.add(problem)
-            for name, level, text in hit.log_lines:
-                logging.getLogger(name).log(level, "%s", text)
-            return hit.content, hit.metadata
+    return digest_bytes(_state.key, relative.encode(), file_digest).hex()
+
+
+def _replay(result: ReadResult) -> None:
+    """Report what a read made elsewhere (an earlier build, a reading process) reported."""
+    log = problems.current()
+    for problem in result.problems:
+        log.add(problem)
+    for name, level, text in result.log_lines:
+        logging.getLogger(name).log(level, "%s", text)
+
+
+def _fresh_read(reader, source_path: str) -> ReadResult:
+    """The reader's own ``read``, with the problems and log lines it reported."""
     log = problems.current()
     known = len(log.problems)
     capture = LogCapture()
     root = logging.getLogger()
     root.addHandler(capture)
     try:
-        content, metadata = self._uncached_read(source_path)
+        content, metadata = reader._uncached_read(source_path)
     finally:
         root.removeHandler(capture)
+    return ReadResult(content, metadata, log.problems[known:], capture.lines)
+
+
+def _cached_read(self, source_path: str):
+    """The reader's ``read`` through the cache (see ``readcache``) or a reading process."""
+    settings = self.settings
+    cache = _cache_for(settings)
+    key = _key(settings, source_path)
+    if key is None:
+        return self._uncached_read(source_path)
+    if settings["INCREMENTAL_BUILD"]:
+        hit = cache.get(key)
+        if hit is not None:
+            _replay(hit)
+            return hit.content, hit.metadata
+    fetched = _fetched(cache, key, source_path)
+    if fetched is not None:
+        _replay(fetched)
+        return fetched.content, fetched.metadata
+    result = _fresh_read(self, source_path)  # its problems and log lines reported as it ran
     try:
-        cache.put(key, ReadResult(content, metadata, log.problems[known:], capture.lines))
+        cache.put(key, result)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
-        logger.debug("incremental: %s not cached (%s)", relative, exc)
-    return content, metadata
+        logger.debug("incremental: %s not cached (%s)", source_path, exc)
+    return result.content, result.metadata
+
+
+# -- reading on every core (``prefetch``) --------------------------------------------------
+
+#: Fewer posts to read than this are read in the build's own process.
+PREFETCH_MIN_FILES = 20
+
+
+def _fetched(cache: ReadCache, key: str, source_path: str) -> ReadResult | None:
+    """What a reading process made of this file (then kept in the cache), if it read it."""
+    if _state.prefetch is None:
+        return None
+    payload = _state.prefetch.take(source_path)
+    if payload is None:
+        return None  # not read there
+    fetched_key, _, blob = payload.partition(b"\n")
+    if fetched_key != key.encode("ascii"):
+        return None  # the file changed since
+    result = cache.decode(blob)
+    if result is not None:
+        cache.put_encoded(key, blob)
+        _state.fetched += 1
+    return result
+
+
+def read_workers(settings) -> int:
+    wanted = settings.get("INCREMENTAL_READ_WORKERS", 0) or 0
+    return wanted if wanted > 0 else (os.cpu_count() or 1)
+
+
+def start_prefetch(generator) -> None:
+    """At the first post of a build: let ``INCREMENTAL_READ_WORKERS - 1`` forked processes
+    read, from the end of the list, the posts the cache does not hold."""
+    if _state.prefetch_for is generator:
+        return
+    stop_prefetch()
+    _state.prefetch_for = generator
+    settings = generator.settings
+    helpers = read_workers(settings) - 1
+    if helpers < 1:
+        return
+    cache = _cache_for(settings)
+    readers = generator.readers.readers
+    paths = []
+    for relative in generator.get_files(
+        settings["ARTICLE_PATHS"], exclude=settings["ARTICLE_EXCLUDES"]
+    ):
+        path = os.path.abspath(os.path.join(generator.path, relative))
+        reader = readers.get(os.path.splitext(path)[1][1:])
+        if reader is None or not getattr(reader, "enabled", True):
+            continue
+        if settings["INCREMENTAL_BUILD"]:
+            key = _key(settings, path)
+            if key is None or cache.has(key):
+                continue
+        paths.append(path)
+    if len(paths) < PREFETCH_MIN_FILES:
+        return
+
+    def work(path: str) -> bytes | None:
+        key = _key(settings, path)
+        if key is None:
+            return None
+        reader = readers[os.path.splitext(path)[1][1:]]
+        return key.encode("ascii") + b"\n" + cache.encode(_fresh_read(reader, path))
+
+    _state.prefetch = Prefetch(paths, work, min(helpers, len(paths)))
+
+
+def stop_prefetch(generator=None) -> None:
+    """Once the posts are read: wait for the reading processes."""
+    prefetch, _state.prefetch = _state.prefetch, None
+    if prefetch is not None:
+        for failure in prefetch.close():
+            logger.warning(
+                "Đọc bài song song: %s; các bài của nó đã được đọc lại ở tiến trình chính",
+                failure,
+            )
 
 
 def remember_file_digests(digests: dict[str, bytes]) -> None:
@@ -112,8 +216,12 @@ def cache_readers(readers) -> None:
 
 def close_read_cache(generator) -> None:
     """After the pages (the last content read): saved even if the build stops later."""
+    stop_prefetch()
+    _state.prefetch_for = None
     if _state.cache is not None:
         stats = _state.cache.stats
         _state.cache.close()
         _state.cache = None
-        print(f"Bộ nhớ đệm đọc bài: {stats['hits']} dùng lại, {stats['misses']} đọc mới.")
+        fetched, _state.fetched = _state.fetched, 0
+        parallel = f" ({fetched} bởi tiến trình đọc song song)" if fetched else ""
+        print(f"Bộ nhớ đệm đọc bài: {stats['hits']} dùng lại, {stats['misses']} đọc mới{parallel}.")

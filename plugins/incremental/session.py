@@ -26,7 +26,12 @@ from . import state as build_state
 from .signature import Signer, digest_bytes, digest_text
 
 #: settings that name this build's own staging folder: never part of the key
-VOLATILE_SETTINGS = {"OUTPUT_PATH", "INCREMENTAL_BUILD", "INCREMENTAL_RENDER_WORKERS"}
+VOLATILE_SETTINGS = {
+    "OUTPUT_PATH",
+    "INCREMENTAL_BUILD",
+    "INCREMENTAL_RENDER_WORKERS",
+    "INCREMENTAL_READ_WORKERS",
+}
 #: code and files whose change means every page must be rendered again
 CODE_FOLDERS = ("plugins", "counter")
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "babel", "nh3", "pillow")

@@ -88,25 +88,45 @@ class DiskMemo:
             ).fetchone()
         except sqlite3.DatabaseError:  # damaged: computed again
             row = None
-        if row is None:
-            self.stats["misses"] += 1
-            return None
-        try:
-            value = _Unpickler(io.BytesIO(row[0]), self.shared_by_name).load()
-        except Exception:  # written by other code: computed again
+        value = None if row is None else self.decode(row[0])
+        if value is None:
             self.stats["misses"] += 1
             return None
         self.stats["hits"] += 1
         self.hits.append(key)
         return value
 
-    def put(self, key: str, value: Any) -> None:
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (not whether it still unpickles)."""
+        try:
+            return (
+                self.db.execute(f"SELECT 1 FROM {self.table} WHERE key = ?", (key,)).fetchone()
+                is not None
+            )
+        except sqlite3.DatabaseError:
+            return False
+
+    def encode(self, value: Any) -> bytes:
+        """The stored form of ``value`` (made in another process, say; see ``put_encoded``)."""
         buffer = io.BytesIO()
         _Pickler(buffer, self.shared_by_id).dump(value)
+        return buffer.getvalue()
+
+    def decode(self, blob: bytes) -> Any | None:
+        """``value`` from ``encode(value)``; None for bytes written by other code."""
+        try:
+            return _Unpickler(io.BytesIO(blob), self.shared_by_name).load()
+        except Exception:  # written by other code: computed again
+            return None
+
+    def put(self, key: str, value: Any) -> None:
+        self.put_encoded(key, self.encode(value))
+
+    def put_encoded(self, key: str, blob: bytes) -> None:
         with contextlib.suppress(sqlite3.DatabaseError):  # damaged: not kept, the build goes on
             self.db.execute(
                 f"INSERT OR REPLACE INTO {self.table} (key, used, value) VALUES (?, ?, ?)",
-                (key, self.now, buffer.getvalue()),
+                (key, self.now, blob),
             )
 
     def close(self) -> None:
