@@ -6,6 +6,7 @@ library versions) and of the values of the context names the page read last time
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib.metadata
@@ -164,7 +165,15 @@ class Session:
         except OSError:
             self.outcome["missing"] += 1
             return False
-        if (stat.st_size, stat.st_mtime_ns) != (before.size, before.mtime_ns):
+        if stat.st_mtime_ns != before.mtime_ns:
+            # another time: restored from a CI cache (same bytes), or edited (not the same)
+            same = stat.st_size == before.size and before.digest
+            if not same or _file_digest(live) != before.digest:
+                self.outcome["edited by hand"] += 1
+                return False
+            before = dataclasses.replace(before, mtime_ns=stat.st_mtime_ns)
+            self.outcome["reused with a new time"] += 1
+        elif stat.st_size != before.size:
             self.outcome["edited by hand"] += 1
             return False
         if not self.linker.add(str(live), path):
@@ -175,14 +184,24 @@ class Session:
         return True
 
     def record(
-        self, name: str, template, localcontext, names: set[str], path: str, key=None
+        self,
+        name: str,
+        template,
+        localcontext,
+        names: set[str],
+        path: str,
+        key=None,
+        digest: str = "",
     ) -> None:
-        """Note what a rendered page read (``key``: computed where it was rendered)."""
+        """Note what a rendered page read (``key``: computed where it was rendered) and
+        the file it became (``digest`` of its bytes: computed here when not given)."""
         ordered = tuple(sorted(names))
         stat = os.stat(path)
         if key is None:
             key = self.page_key(template, localcontext, ordered)
-        self.new.pages[name] = build_state.Written(key, ordered, stat.st_size, stat.st_mtime_ns)
+        self.new.pages[name] = build_state.Written(
+            key, ordered, stat.st_size, stat.st_mtime_ns, digest or _file_digest(Path(path))
+        )
         if self.explain is not None:
             self.explain["new"][name] = self._digests(localcontext, ordered)
 
@@ -353,3 +372,11 @@ def make_signer() -> Signer:
         },
     )
     return signer
+
+
+def _file_digest(path: Path) -> str:
+    """The hex digest of a file's bytes, as the writer records it (an unreadable file has none)."""
+    try:
+        return digest_bytes(path.read_bytes()).hex()
+    except OSError:
+        return ""

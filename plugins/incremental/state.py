@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = 1
+FORMAT = 2  # 2: each page's digest of its bytes
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Written:
     names: tuple[str, ...]  # the context names the page read while rendering
     size: int
     mtime_ns: int
+    digest: str = ""  # hex digest of the file's bytes
 
 
 @dataclass
@@ -37,7 +38,7 @@ class BuildState:
         pages = {}
         for name, w in sorted(self.pages.items()):
             index = name_sets.setdefault(w.names, len(name_sets))
-            pages[name] = [w.key, index, w.size, w.mtime_ns]
+            pages[name] = [w.key, index, w.size, w.mtime_ns, w.digest]
         return json.dumps(
             {
                 "format": FORMAT,
@@ -59,8 +60,8 @@ class BuildState:
             return cls()
         name_sets = [tuple(names) for names in data["name_sets"]]
         pages = {
-            name: Written(key, name_sets[index], size, mtime_ns)
-            for name, (key, index, size, mtime_ns) in data["pages"].items()
+            name: Written(key, name_sets[index], size, mtime_ns, digest)
+            for name, (key, index, size, mtime_ns, digest) in data["pages"].items()
         }
         return cls(
             data["global_key"],

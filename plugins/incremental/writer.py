@@ -25,6 +25,7 @@ from pelican.writers import Writer
 from plugins.portal_core.forkpool import ForkPool
 
 from . import paging
+from .signature import digest_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ class IncrementalWriter(Writer):
             self._open_w_check(path, override)
             self._jobs.append(_Job(template, localcontext, name, path))
             return
-        recorded = _render_to_file(
+        recorded, digest = _render_to_file(
             template,
             localcontext,
             path,
@@ -164,7 +165,7 @@ class IncrementalWriter(Writer):
         )
         logger.info('Writing "%s"', path)
         if session is not None:
-            session.record(name, template, localcontext, recorded, path)
+            session.record(name, template, localcontext, recorded, path, digest=digest)
         signals.content_written.send(path, context=localcontext)
 
     def _open_w_check(self, path: str, override: bool) -> None:
@@ -212,9 +213,9 @@ class IncrementalWriter(Writer):
         for index, job in enumerate(jobs):
             key = None
             if results is None:
-                names = _render_to_file(job.template, job.localcontext, job.path)
+                names, digest = _render_to_file(job.template, job.localcontext, job.path)
             else:
-                names, key = results[index]
+                names, key, digest = results[index]
             logger.info('Writing "%s"', job.path)
             if session is not None:
                 session.record(
@@ -224,6 +225,7 @@ class IncrementalWriter(Writer):
                     names,
                     job.path,
                     key=None if explain else key,
+                    digest=digest,
                 )
             signals.content_written.send(job.path, context=job.localcontext)
 
@@ -236,8 +238,9 @@ class _Job:
     path: str
 
 
-def _render_to_file(template, localcontext, path: str, open_file=None) -> set[str]:
-    """Render, write, and return the context names the templates read."""
+def _render_to_file(template, localcontext, path: str, open_file=None) -> tuple[set[str], str]:
+    """Render, write, and return the context names the templates read and the digest of
+    the bytes written (which tells a file restored with another time from an edited one)."""
     recorded: set[str] = set()
     TrackingContext.recorder = recorded
     try:
@@ -248,7 +251,7 @@ def _render_to_file(template, localcontext, path: str, open_file=None) -> set[st
     opener = open_file or (lambda: open(path, "w", encoding="utf-8"))  # noqa: SIM115
     with opener() as handle:
         handle.write(output)
-    return recorded
+    return recorded, digest_bytes(output.encode("utf-8")).hex()
 
 
 class LogCapture(logging.Handler):
@@ -264,7 +267,7 @@ class LogCapture(logging.Handler):
 
 def _render_in_workers(
     jobs: list[_Job], workers: int, session=None
-) -> list[tuple[set[str], str | None]]:
+) -> list[tuple[set[str], str | None, str]]:
     """Fork ``workers`` processes; each renders every ``workers``-th job and sends back the
     names each page read, the page's key over them (with a ``session``) and what it
     logged (warnings count in the parent's totals)."""
@@ -281,12 +284,14 @@ def _render_in_workers(
             for handler in list(root.handlers):
                 root.removeHandler(handler)
             root.addHandler(capture)
-            report: dict = {"names": {}, "keys": {}, "error": None}
+            report: dict = {"names": {}, "keys": {}, "digests": {}, "error": None}
             try:
                 for index in range(worker, len(jobs), workers):
                     job = jobs[index]
-                    names = tuple(sorted(_render_to_file(job.template, job.localcontext, job.path)))
+                    names, digest = _render_to_file(job.template, job.localcontext, job.path)
+                    names = tuple(sorted(names))
                     report["names"][index] = names
+                    report["digests"][index] = digest
                     if session is not None:
                         report["keys"][index] = session.page_key(
                             job.template, job.localcontext, names
@@ -300,7 +305,7 @@ def _render_in_workers(
             os._exit(status)
         os.close(write_end)
         children.append((pid, read_end))
-    results: list[tuple[set[str], str | None] | None] = [None] * len(jobs)
+    results: list[tuple[set[str], str | None, str] | None] = [None] * len(jobs)
     errors = []
     for pid, read_end in children:
         with os.fdopen(read_end, "rb") as pipe:
@@ -319,7 +324,7 @@ def _render_in_workers(
             errors.append(report["error"])
         keys = report.get("keys", {})
         for index, names in report["names"].items():
-            results[index] = (set(names), keys.get(index))
+            results[index] = (set(names), keys.get(index), report["digests"][index])
     if errors:
         raise RuntimeError("; ".join(errors))
     return results

@@ -87,3 +87,44 @@ def test_gitlab_tests_on_push_and_deploys_on_main_and_schedule():
     assert '"schedule"' in rules and "$CI_DEFAULT_BRANCH" in rules
     assert "make publish" in _scripts(deploy) and "invoke deploy" in _scripts(deploy)
     assert "$DEPLOY_HOST" in deploy["variables"]["PORTAL_DEPLOY_TARGET"]
+
+
+BUILD_STATE = ["cache", "output", "reports"]  # what the next build reuses (every default path)
+
+
+def test_github_deploy_keeps_the_build_state_between_runs():
+    deploy = _load(GITHUB)["jobs"]["deploy"]
+    steps = deploy["steps"]
+    kept = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache"))
+    build = next(i for i, s in enumerate(steps) if "make publish" in s.get("run", ""))
+    assert steps.index(kept) < build  # restored before the build, saved after the job
+    assert kept["with"]["path"].split() == BUILD_STATE
+    # a cache key cannot be overwritten: each run saves its own, the next restores the newest
+    assert "github.run_id" in kept["with"]["key"]
+    assert kept["with"]["key"].startswith(kept["with"]["restore-keys"])
+
+
+def test_gitlab_deploy_keeps_the_build_state_between_runs():
+    ci = _load(GITLAB)
+    caches = ci["deploy"]["cache"]
+    state = next(c for c in caches if "output/" in c["paths"])
+    assert [p.rstrip("/") for p in state["paths"]] == BUILD_STATE
+    assert any(".cache/pip" in c["paths"] for c in caches)  # the job's own keeps pip's too
+
+
+def test_the_kept_folders_hold_every_default_cache_and_report():
+    from plugins.compliance.settings import DEFAULTS as COMPLIANCE
+    from plugins.images.config import DEFAULTS as IMAGES
+    from plugins.incremental import DEFAULTS as INCREMENTAL
+    from plugins.related_posts import CACHE_DEFAULT as RELATED
+    from plugins.search import DEFAULTS as SEARCH
+
+    paths = [
+        COMPLIANCE["COMPLIANCE_REPORT_DIR"],
+        COMPLIANCE["COMPLIANCE_CACHE_PATH"],
+        IMAGES["IMAGES_CACHE_PATH"],
+        INCREMENTAL["INCREMENTAL_CACHE_PATH"],
+        RELATED,
+        SEARCH["SEARCH_CACHE_PATH"],
+    ]
+    assert {p.split("/")[0] for p in paths} <= set(BUILD_STATE), paths

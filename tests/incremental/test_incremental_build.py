@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -111,6 +112,25 @@ def test_a_page_edited_by_hand_in_the_output_is_rendered_again(site: TinySite):
     assert again.returncode == 0, again.log
     assert page.read_bytes() == original
     assert summary(again.log).get("edited by hand") == 1
+
+
+def test_an_output_restored_with_new_times_is_reused(site: TinySite, tmp_path: Path):
+    """A CI cache gives the files back with other times (and inodes): their bytes decide."""
+    assert site.build().returncode == 0
+    kept = tmp_path / "ci-cache"
+    shutil.copytree(site.output, kept)
+    shutil.rmtree(site.output)
+    shutil.copytree(kept, site.output, copy_function=shutil.copyfile)  # times not kept
+    edited = site.output / "404.html"
+    edited.write_bytes(edited.read_bytes().replace(b"</body>", b"<!--x--></body>"))
+    same_size = site.output / "don-vi/ban-bao-tri/index.html"  # an edit that keeps the size
+    text = same_size.read_bytes()
+    same_size.write_bytes(text.replace(b"</body>", b"</bodY>"))
+    site.post("bai-12", title="Một bài khác", Date="12/03/2024 08:00", Category="Thông báo")
+    outcome = assert_same_as_full_build(site, tmp_path, "restored")
+    assert outcome.get("edited by hand") == 2, outcome
+    assert outcome["reused with a new time"] == outcome["reused"] > 10, outcome
+    assert same_size.read_bytes() == text
 
 
 def test_full_switch_renders_everything(site: TinySite):
