@@ -12,6 +12,8 @@ build as its own subprocess, measured once:
 * ``warm``    the same again, nothing changed
 * ``add``     after adding one post (the newest)
 * ``edit``    after editing the body of one post (the middle one)
+* ``restored`` after adding one post to content, caches and output copied with new file
+              times and inodes, as a CI job finds them (a fresh checkout, a restored cache)
 * ``vanilla`` Pelican 4.12 with no plugins and its default theme, on a copy of the same posts
               whose day-first dates (``12/09/2023``) are rewritten to ISO (``2023-09-12``):
               vanilla's dateutil reads them month-first and fails on day > 12
@@ -55,7 +57,7 @@ from bench.corpus import post_text, write_corpus
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CORPUS_START = dt.datetime(2016, 1, 4, 8, 0)  # the start date bench.corpus uses
-OURS = ("cold", "warm", "add", "edit")
+OURS = ("cold", "warm", "add", "edit", "restored")
 DEFAULT_SCENARIOS = "cold,warm,add,edit,vanilla,hugo"
 DAY_FIRST = re.compile(r"^(Date|Modified):\s*(\d{2})/(\d{2})/(\d{4})(?:\s+(\d{2}):(\d{2}))?\s*$")
 
@@ -193,6 +195,17 @@ def edit_post(content: Path, posts: int) -> Path:
 
 
 # -- vanilla Pelican ------------------------------------------------------------------------
+
+
+def copy_with_new_times(folder: Path) -> None:
+    """``folder`` replaced by a copy whose files have new times and inodes."""
+    if not folder.exists():
+        return
+    copy = folder.with_name(folder.name + ".restoring")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(folder, copy, symlinks=True, copy_function=shutil.copyfile)
+    shutil.rmtree(folder)
+    copy.rename(folder)
 
 
 def iso_dates(text: str) -> str:
@@ -407,6 +420,11 @@ def measure_size(
                 )
             elif kind == "edit":
                 note = f"edited {edit_post(st['content'], posts).relative_to(st['content'])}"
+            elif kind == "restored":
+                for folder in (st["content"], base / f"cache{variant}", st["output"]):
+                    copy_with_new_times(folder)
+                added = add_post(st["content"], posts + 1, args.seed)
+                note = f"copied with new times, then added {added.relative_to(st['content'])}"
             cmd = our_command(st["content"], st["settings"], st["output"])
             cwd, output = ROOT, st["output"]
         elif kind == "vanilla":

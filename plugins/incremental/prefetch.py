@@ -25,7 +25,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
-FREE, BUILD, HELPER = 0, 1, 2
+FREE, BUILD, HELPER = 0, 1, 2  # a claim: HELPER + the helper's number
 _HEADER = struct.Struct("<qq")  # index, length of the payload (-1: no result)
 
 
@@ -40,25 +40,33 @@ class Prefetch:
         self.lock = multiprocessing.Lock()
         self.results: dict[int, bytes | None] = {}
         self.ready = threading.Condition()
-        self.running = 0
         self.failures: list[str] = []
         self.pids: list[int] = []
         pipes = []
-        for _ in range(helpers):  # every fork before any thread starts
+        helpers = min(helpers, 255 - HELPER)
+        for number in range(helpers):  # every fork before any thread starts
             read_end, write_end = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no more processes: the ones started share the work
+                os.close(read_end)
+                os.close(write_end)
+                if not pipes:
+                    self.claims.close()
+                    raise
+                break
             if pid == 0:  # the helper: read, send, leave without running any exit handler
                 os.close(read_end)
                 for other in pipes:
                     os.close(other)
-                _helper(items, work, self.claims, self.lock, write_end)
+                _helper(items, work, self.claims, self.lock, HELPER + number, write_end)
             os.close(write_end)
             self.pids.append(pid)
             pipes.append(read_end)
-        self.running = len(pipes)
+        self.running = [True] * len(pipes)  # per helper: still sending
         self.threads = [
-            threading.Thread(target=self._receive, args=(read_end,), daemon=True)
-            for read_end in pipes
+            threading.Thread(target=self._receive, args=(read_end, number), daemon=True)
+            for number, read_end in enumerate(pipes)
         ]
         for thread in self.threads:
             thread.start()
@@ -73,10 +81,10 @@ class Prefetch:
             owner = self.claims[index]
             if owner == FREE:
                 self.claims[index] = BUILD
-        if owner != HELPER:
+        if owner < HELPER:
             return None
         with self.ready:
-            while index not in self.results and self.running:
+            while index not in self.results and self.running[owner - HELPER]:
                 self.ready.wait()
             return self.results.pop(index, None)
 
@@ -93,7 +101,7 @@ class Prefetch:
         self.claims.close()
         return self.failures
 
-    def _receive(self, read_end: int) -> None:
+    def _receive(self, read_end: int, number: int) -> None:
         with os.fdopen(read_end, "rb") as pipe:
             try:
                 while header := pipe.read(_HEADER.size):
@@ -106,11 +114,11 @@ class Prefetch:
                 self.failures.append(f"{type(exc).__name__}: {exc}")
             finally:
                 with self.ready:
-                    self.running -= 1
+                    self.running[number] = False
                     self.ready.notify_all()
 
 
-def _helper(items, work, claims, lock, write_end: int) -> NoReturn:
+def _helper(items, work, claims, lock, claim: int, write_end: int) -> NoReturn:
     status = 0
     gc.freeze()  # the inherited heap is never scanned (no copy-on-write)
     root = logging.getLogger()
@@ -122,7 +130,7 @@ def _helper(items, work, claims, lock, write_end: int) -> NoReturn:
                 with lock:
                     if claims[index] != FREE:
                         continue
-                    claims[index] = HELPER
+                    claims[index] = claim
                 try:
                     payload = work(items[index])
                 except Exception:  # the build reads it and reports the error

@@ -190,7 +190,10 @@ def start_prefetch(generator) -> None:
         reader = readers[os.path.splitext(path)[1][1:]]
         return key.encode("ascii") + b"\n" + cache.encode(_fresh_read(reader, path))
 
-    _state.prefetch = Prefetch(paths, work, min(helpers, len(paths)))
+    try:
+        _state.prefetch = Prefetch(paths, work, min(helpers, len(paths)))
+    except OSError as exc:  # no fork or no shared lock here: this process reads them all
+        logger.info("Đọc bài trong một tiến trình (%s)", exc)
 
 
 def stop_prefetch(generator=None) -> None:

@@ -246,12 +246,14 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
         return False
     # Checked after linking (a link shares the bytes): a bundle changed since it was
     # recorded, or a file added or removed, is never reused. Each file's inode, size and
-    # time tell (recorded when it was written; reading back ~100 MB of bundles cost seconds).
+    # time tell (recorded when it was written; reading back ~100 MB of bundles cost
+    # seconds); when they differ, the bytes do (a bundle restored from a CI cache has
+    # other inodes and times, the same bytes), and the record takes the new ones.
     stats = record.get("stats")
-    if isinstance(stats, dict) and set(stats) == set(files):
-        changed = _file_stats(target, sorted(files)) != stats
-    else:
-        changed = _file_digests(target) != files
+    current = _file_stats(target, sorted(files))
+    changed = current != stats
+    if changed and _file_digests(target) == files:
+        record["stats"], changed = current, False
     if changed or _files(previous) != sorted(files):
         shutil.rmtree(target, ignore_errors=True)
         return False

@@ -87,6 +87,24 @@ def test_a_helper_that_dies_leaves_its_items_to_the_build():
     assert len(failures) == 1 and "status" in failures[0]
 
 
+def test_no_fork_at_all_is_said_and_a_later_failed_fork_leaves_fewer_helpers(monkeypatch):
+    real_fork, forks = os.fork, []
+
+    def fork() -> int:
+        forks.append(1)
+        if len(forks) > 1:
+            raise OSError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork)
+    prefetch = Prefetch(ITEMS, slow, 3)  # the second fork fails: one helper
+    results, taken = gather(prefetch, ITEMS)
+    assert len(prefetch.threads) == 1 and prefetch.close() == []
+    assert results == {k: made(k) for k in ITEMS} and taken > 0
+    with pytest.raises(OSError):
+        Prefetch(ITEMS, slow, 1)  # the caller reads everything itself (and says so)
+
+
 def test_an_item_not_in_the_list_is_left_to_the_build():
     prefetch = Prefetch(ITEMS[:30], made, 1)
     assert prefetch.take("posts/other.md") is None

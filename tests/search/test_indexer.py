@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.search import bundle
+from plugins.search import bundle, indexer
 from plugins.search.folding import folded_record
 from plugins.search.indexer import build_index, indexed_pages, twin_path
 
@@ -286,6 +286,31 @@ def test_a_live_bundle_file_rewritten_with_the_same_size_is_not_reused(tmp_path)
     site, records = make_site(tmp_path / "b2")
     report = index(site, records, cache_dir=cache, previous_output=output)
     assert report.indexed == ("2023",)
+
+
+def test_live_bundles_restored_with_new_times_are_reused_by_their_bytes(tmp_path, monkeypatch):
+    """A CI cache gives the output back with other inodes and times, the same bytes."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    shutil.copytree(output, tmp_path / "kept")
+    shutil.rmtree(output)
+    shutil.copytree(tmp_path / "kept", output, copy_function=shutil.copyfile)
+    victim = next((output / "pagefind/2023/fragment").iterdir())
+    victim.write_bytes(b"x" * victim.stat().st_size)  # and one file changed, same size
+    site, records = make_site(tmp_path / "b2")
+    report = index(site, records, cache_dir=cache, previous_output=output)
+    assert report.indexed == ("2023",)
+    assert bundle_bytes(site / "pagefind") == bundle_bytes(tmp_path / "kept/pagefind")
+    # the record now holds the restored files' inodes and times: the next build reuses
+    # every bundle without reading them back
+    shutil.rmtree(output)
+    site.rename(output)
+    again, again_records = make_site(tmp_path / "b3")
+    reads = []
+    real = indexer._file_digests
+    monkeypatch.setattr(indexer, "_file_digests", lambda f: reads.append(f) or real(f))
+    assert index(again, again_records, cache_dir=cache, previous_output=output).indexed == ()
+    assert reads == []
 
 
 def test_a_post_moved_to_another_year_reindexes_both_years(tmp_path):
