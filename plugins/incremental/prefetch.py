@@ -107,6 +107,8 @@ class Prefetch:
                 while header := pipe.read(_HEADER.size):
                     index, length = _HEADER.unpack(header)
                     payload = pipe.read(length) if length >= 0 else None
+                    if payload is not None and len(payload) < length:
+                        break  # the helper died while sending: the build reads this one
                     with self.ready:
                         self.results[index] = payload
                         self.ready.notify_all()

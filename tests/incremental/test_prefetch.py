@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from plugins.incremental.prefetch import Prefetch
+from plugins.incremental.prefetch import _HEADER, Prefetch
 from tests.conftest import TinySite
 from tests.incremental.test_incremental_build import tree
 
@@ -187,3 +187,15 @@ def test_a_bad_worker_count_stops_the_build_and_says_why(tiny_site: TinySite, na
         result.log
     )
     assert "Traceback" not in result.log
+
+
+def test_a_result_cut_short_is_not_taken():
+    """A helper killed while sending: its last result is incomplete, the build reads it."""
+    prefetch = Prefetch(ITEMS[:1], made, 0)
+    read_end, write_end = os.pipe()
+    os.write(write_end, _HEADER.pack(0, 100) + b"only part of it")
+    os.close(write_end)
+    prefetch.running = [True]
+    prefetch._receive(read_end, 0)
+    assert prefetch.results == {} and prefetch.running == [False]
+    assert prefetch.take(ITEMS[0]) is None
