@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from plugins.portal_core.forkpool import ForkPool
+from plugins.portal_core.forkpool import ForkPool, processes
 
 from . import checks_html, checks_meta  # noqa: F401  (register the checks)
 from .base import CHECKS, POST_ONLY, Asset, Output, PageView, check, doc_finding, output_url
@@ -189,7 +189,7 @@ def run(
     result = Result(rules, [])
     if output_path and os.path.isdir(output_path):
         out = Output()
-        count = workers if workers and workers > 0 else (os.cpu_count() or 1)
+        count = processes(workers)
         # the metadata checks run here while the pool's processes check the pages
         findings += _scan_output(site, output_path, plan, out, result, cache, count, metadata)
         for rule, fn in plan.get("output", []):

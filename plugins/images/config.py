@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from plugins.portal_core.forkpool import processes
+
 from .pipeline import Options
 
 DEFAULTS: dict[str, Any] = {
@@ -111,5 +113,5 @@ def read_config(settings: dict) -> Config:
         sizes=" ".join(sizes.split()),
         require_alt=_flag(settings, "IMAGES_REQUIRE_ALT"),
         cache_path=os.path.abspath(cache),
-        workers=workers or os.cpu_count() or 1,
+        workers=processes(workers),
     )

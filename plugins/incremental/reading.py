@@ -12,6 +12,7 @@ import pickle
 from pathlib import Path
 
 from plugins.portal_core import problems
+from plugins.portal_core.forkpool import processes
 from plugins.portal_core.readers import wrap_read
 
 from .prefetch import Prefetch
@@ -39,6 +40,9 @@ class _State:
         self.prefetch: Prefetch | None = None
         self.prefetch_for: object = None  # the generator whose posts it reads
         self.fetched = 0  # posts read by a reading process in this build
+        # source path -> cache key, when ``start_prefetch`` computed them all from the
+        # start-up digests (so they are not computed again for each read)
+        self.keys: dict[str, str] = {}
 
 
 _state = _State()
@@ -69,6 +73,9 @@ def _cache_for(settings) -> ReadCache:
 
 def _key(settings, source_path: str) -> str | None:
     """The cache key of one source file; None when it cannot be read (the reader says why)."""
+    known = _state.keys.get(source_path)
+    if known is not None:
+        return known
     file_digest = _state.file_digests.get(os.path.abspath(source_path))
     if file_digest is None:
         try:
@@ -149,11 +156,6 @@ def _fetched(cache: ReadCache, key: str, source_path: str) -> ReadResult | None:
     return result
 
 
-def read_workers(settings) -> int:
-    wanted = settings.get("INCREMENTAL_READ_WORKERS", 0) or 0
-    return wanted if wanted > 0 else (os.cpu_count() or 1)
-
-
 def start_prefetch(generator) -> None:
     """At the first post of a build: let ``INCREMENTAL_READ_WORKERS - 1`` forked processes
     read, from the end of the list, the posts the cache does not hold."""
@@ -161,8 +163,9 @@ def start_prefetch(generator) -> None:
         return
     stop_prefetch()
     _state.prefetch_for = generator
+    _state.keys = {}  # a build that stopped early leaves its own
     settings = generator.settings
-    helpers = read_workers(settings) - 1
+    helpers = processes(settings.get("INCREMENTAL_READ_WORKERS")) - 1
     if helpers < 1:
         return
     cache = _cache_for(settings)
@@ -173,13 +176,13 @@ def start_prefetch(generator) -> None:
     ):
         path = os.path.abspath(os.path.join(generator.path, relative))
         reader = readers.get(os.path.splitext(path)[1][1:])
-        if reader is None or not getattr(reader, "enabled", True):
-            continue
-        if settings["INCREMENTAL_BUILD"]:
-            key = _key(settings, path)
-            if key is None or cache.has(key):
-                continue
-        paths.append(path)
+        if reader is not None and getattr(reader, "enabled", True):
+            paths.append(path)
+    if settings["INCREMENTAL_BUILD"]:  # only the posts the cache does not hold
+        keys = {path: key for path in paths if (key := _key(settings, path)) is not None}
+        stored = cache.stored(list(keys.values()))
+        paths = [path for path, key in keys.items() if key not in stored]
+        _state.keys = keys
     if len(paths) < PREFETCH_MIN_FILES:
         return
 
@@ -221,6 +224,7 @@ def close_read_cache(generator) -> None:
     """After the pages (the last content read): saved even if the build stops later."""
     stop_prefetch()
     _state.prefetch_for = None
+    _state.keys = {}
     if _state.cache is not None:
         stats = _state.cache.stats
         _state.cache.close()

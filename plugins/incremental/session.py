@@ -165,17 +165,13 @@ class Session:
         except OSError:
             self.outcome["missing"] += 1
             return False
-        if stat.st_mtime_ns != before.mtime_ns:
-            # another time: restored from a CI cache (same bytes), or edited (not the same)
-            same = stat.st_size == before.size and before.digest
-            if not same or _file_digest(live) != before.digest:
+        if (stat.st_size, stat.st_mtime_ns) != (before.size, before.mtime_ns):
+            # the same bytes with another time: restored from a CI cache; else edited
+            if stat.st_size != before.size or _file_digest(live) != before.digest:
                 self.outcome["edited by hand"] += 1
                 return False
             before = dataclasses.replace(before, mtime_ns=stat.st_mtime_ns)
             self.outcome["reused with a new time"] += 1
-        elif stat.st_size != before.size:
-            self.outcome["edited by hand"] += 1
-            return False
         if not self.linker.add(str(live), path):
             self.outcome["not linkable"] += 1
             return False
@@ -200,7 +196,7 @@ class Session:
         if key is None:
             key = self.page_key(template, localcontext, ordered)
         self.new.pages[name] = build_state.Written(
-            key, ordered, stat.st_size, stat.st_mtime_ns, digest or _file_digest(Path(path))
+            key, ordered, stat.st_size, stat.st_mtime_ns, digest or _file_digest(Path(path)) or ""
         )
         if self.explain is not None:
             self.explain["new"][name] = self._digests(localcontext, ordered)
@@ -374,9 +370,9 @@ def make_signer() -> Signer:
     return signer
 
 
-def _file_digest(path: Path) -> str:
-    """The hex digest of a file's bytes, as the writer records it (an unreadable file has none)."""
+def _file_digest(path: Path) -> str | None:
+    """The hex digest of a file's bytes, as the writer records it; None if unreadable."""
     try:
         return digest_bytes(path.read_bytes()).hex()
     except OSError:
-        return ""
+        return None

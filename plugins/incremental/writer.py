@@ -22,7 +22,7 @@ from pelican import signals
 from pelican.utils import path_to_url, sanitised_join
 from pelican.writers import Writer
 
-from plugins.portal_core.forkpool import ForkPool
+from plugins.portal_core.forkpool import ForkPool, processes
 
 from . import paging
 from .signature import digest_bytes
@@ -50,8 +50,7 @@ class IncrementalWriter(Writer):
 
     def __init__(self, output_path, settings=None):
         super().__init__(output_path, settings=settings)
-        wanted = int(self.settings.get("INCREMENTAL_RENDER_WORKERS", 0) or 0)
-        self.workers = wanted if wanted > 0 else (os.cpu_count() or 1)
+        self.workers = processes(self.settings.get("INCREMENTAL_RENDER_WORKERS"))
         self._jobs: list[_Job] = []  # pages to render at ``flush`` when workers > 1
         # pages to link or render, decided once their keys are computed on every core
         self._pending: list[_Job] = []

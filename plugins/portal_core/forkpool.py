@@ -17,6 +17,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 
+def processes(wanted: int | None) -> int:
+    """How many processes a ``*_WORKERS`` setting asks for: 0 (or None) means one per core."""
+    return wanted if wanted and wanted > 0 else (os.cpu_count() or 1)
+
+
 class ForkPool:
     """``size`` forked processes, started at once; meanwhile the caller does its own share."""
 

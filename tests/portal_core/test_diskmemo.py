@@ -59,3 +59,12 @@ def test_a_damaged_file_is_replaced_not_a_crash(tmp_path):
     memo.put("k", 1)
     memo.close()
     assert DiskMemo(tmp_path / "m.sqlite3").get("k") == 1
+
+
+def test_stored_tells_which_keys_have_an_entry_however_many_are_asked(tmp_path):
+    memo = DiskMemo(tmp_path / "memo.sqlite3")
+    for n in range(0, 1200, 2):
+        memo.put(f"k{n}", n)
+    asked = [f"k{n}" for n in range(1200)]  # more than one query's worth
+    assert memo.stored(asked) == {f"k{n}" for n in range(0, 1200, 2)}
+    assert memo.stored([]) == set()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from plugins.portal_core.forkpool import ForkPool
+from plugins.portal_core.forkpool import ForkPool, processes
 
 
 def test_each_child_computes_its_share():
@@ -26,3 +26,8 @@ def test_a_failing_share_is_reported_and_missing():
     # share 0 is [0, 2] (fine), share 1 is [1, 3] (fails on 1)
     assert done == {0: 0, 2: 2}
     assert failures == ["ValueError: odd"]
+
+
+def test_a_workers_setting_of_zero_means_one_process_per_core():
+    assert processes(0) == processes(None) == (os.cpu_count() or 1)
+    assert processes(3) == 3
