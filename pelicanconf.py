@@ -5,9 +5,13 @@ documented in that plugin's ``__init__.py``.
 """
 
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))  # the plugins, importable however Pelican is started
+
+from plugins.portal_core.ordering import newest_first  # noqa: E402
 
 # -- Identity (shown in the header and the footer identity block) -----------------
 SITENAME = "Sở Giao thông vận tải tỉnh Lam Sơn"
@@ -46,6 +50,7 @@ FILENAME_METADATA = r""  # dates and slugs come from the front-matter only
 DEFAULT_CATEGORY = ""
 READERS = {"rst": None, "htm": None, "html": None}  # posts are Markdown only
 ARTICLE_TRANSLATION_ID = None  # the interface is translated, not the posts
+ARTICLE_ORDER_BY = newest_first  # equal dates in one fixed order (plugins/portal_core/ordering.py)
 PAGE_TRANSLATION_ID = None
 MARKDOWN = {
     "extension_configs": {

@@ -1,10 +1,15 @@
-"""Incremental builds: render again only the pages whose inputs changed.
+"""Incremental builds from a site model: read only changed posts, render only the pages
+whose declared inputs changed.
 
-Every page records the context names its templates read while rendering; the next
-build computes digests of those names' values (``signature``) and, when they and the
-build's global key (settings, theme, plugin code, library versions) are unchanged,
-hard-links last build's file into the staging folder instead of rendering it. The
-result is the same bytes a full build writes (tests/incremental asserts it).
+Every build saves its model in the cache folder: each post as the reader made it, keyed
+by its source key (``posts``: the post store), and each page's key over what it
+**declares** it shows (``declared``: its post and the posts it links to, its slice of a
+listing, the site-wide values) with the file it became (``state``). The next build takes
+unchanged posts from the store instead of reading them and, when a page's key and the
+build's global key (settings, theme, plugin code, library versions) are unchanged and
+its live file is intact, hard-links last build's file into the staging folder instead of
+rendering it. The result is the same bytes a full build writes (tests/incremental
+asserts it over a suite of changes; ``invoke build --verify`` checks a real site).
 
 Listings use stable pages (``paging``): page numbers count from the oldest post, so
 a new post does not move every other post to another page.
@@ -17,9 +22,6 @@ Settings (defaults in brackets):
                           folder that holds the content folder ["cache/build"]
   INCREMENTAL_RENDER_WORKERS  processes that render pages; 0 = one per core, 1 = render
                           in the build's own process [0]
-  INCREMENTAL_READ_WORKERS    processes that read the posts the cache does not hold (a cold
-                          build reads them all); 0 = one per core, 1 = read in the build's
-                          own process [0]
 """
 
 from __future__ import annotations
@@ -38,13 +40,7 @@ from plugins.scheduling.core import current_time
 
 from . import state as build_state
 from .filedigests import FileDigests
-from .reading import (
-    cache_readers,
-    close_read_cache,
-    remember_file_digests,
-    start_prefetch,
-    stop_prefetch,
-)
+from .posts import PostStore
 from .session import (
     VOLATILE_SETTINGS,
     Session,
@@ -54,7 +50,7 @@ from .session import (
     library_versions,
     make_signer,
 )
-from .signature import digest_bytes
+from .signature import digest_bytes, digest_text
 from .templates import TemplateCache, prune_templates
 from .writer import IncrementalWriter
 
@@ -64,7 +60,6 @@ DEFAULTS = {
     "INCREMENTAL_BUILD": True,
     "INCREMENTAL_CACHE_PATH": "cache/build",
     "INCREMENTAL_RENDER_WORKERS": 0,
-    "INCREMENTAL_READ_WORKERS": 0,
 }
 
 
@@ -82,13 +77,12 @@ def _check_settings_values(settings) -> None:
             "pelicanconf.py: INCREMENTAL_BUILD must be True or False, "
             f"not {settings['INCREMENTAL_BUILD']!r}."
         )
-    for name in ("INCREMENTAL_RENDER_WORKERS", "INCREMENTAL_READ_WORKERS"):
-        workers = settings[name]
-        if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
-            fail(
-                f"pelicanconf.py: {name} must be a whole number ≥ 0 "
-                f"(0 = one per core), not {workers!r}."
-            )
+    workers = settings["INCREMENTAL_RENDER_WORKERS"]
+    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
+        fail(
+            "pelicanconf.py: INCREMENTAL_RENDER_WORKERS must be a whole number ≥ 0 "
+            f"(0 = one per core), not {workers!r}."
+        )
     path = settings["INCREMENTAL_CACHE_PATH"]
     if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
         fail('pelicanconf.py: INCREMENTAL_CACHE_PATH must be a folder path, e.g. "cache/build".')
@@ -114,7 +108,7 @@ def inputs_digest(settings) -> str:
         file_digests[os.path.abspath(path)] = digest = known.digest(os.path.abspath(path))
         h.update(str(path.relative_to(content)).encode() + b"\0" + digest)
     known.save()
-    remember_file_digests(file_digests)  # the reader cache keys posts by the same digests
+    _build.file_digests = file_digests  # the post store keys posts by the same digests
     theme = Path(settings.get("THEME") or "")
     if theme.is_dir():
         h.update(files_digest([theme]).encode())
@@ -145,16 +139,36 @@ def skip_unchanged_build(pelican) -> None:
         return
     if last.next_due and _now(settings) >= dt.datetime.fromisoformat(last.next_due):
         return
-    if any(
-        not (output / name).exists() for name in list(last.pages)[:: max(1, len(last.pages) // 50)]
-    ):
-        return  # the output was changed by hand: build
+    damaged = _damaged_pages(output, last)
+    if damaged:
+        print(
+            f"Không có nội dung nào thay đổi, nhưng {len(damaged)} trang trong {output} đã bị "
+            f"sửa hoặc xoá (ví dụ {damaged[0]}): dựng lại các trang đó.",
+            flush=True,
+        )
+        return
     print(
         f"Không có gì thay đổi kể từ lần dựng trước; {output} giữ nguyên "
         f"({len(last.pages)} trang). Dựng lại toàn bộ: invoke build --full.",
         flush=True,
     )
     raise SystemExit(0)
+
+
+def _damaged_pages(output: Path, last: build_state.BuildState) -> list[str]:
+    """Pages of the last build whose live file is gone or not the size and time it was
+    written with (the writer then compares bytes: a file restored with a new time is
+    reused, one edited by hand is rendered again)."""
+    damaged = []
+    for name, page in last.pages.items():
+        try:
+            stat = os.stat(output / name)
+        except OSError:
+            damaged.append(name)
+            continue
+        if (stat.st_size, stat.st_mtime_ns) != (page.size, page.mtime_ns):
+            damaged.append(name)
+    return damaged
 
 
 def note_next_due(generator) -> None:
@@ -171,17 +185,60 @@ def note_next_due(generator) -> None:
 
 class _Build:
     session: Session | None = None
+    store: PostStore | None = None
     inputs: str = ""
     next_due: str = ""
+    file_digests: dict[str, bytes] = {}  # noqa: RUF012 - replaced, never mutated
 
 
 _build = _Build()
 
 
 def get_writer(pelican):
-    _build.session = Session(pelican.settings, pelican.output_path)
+    _build.session = Session(pelican.settings, pelican.output_path, _build.store)
     IncrementalWriter.session = _build.session
     return IncrementalWriter
+
+
+def read_key(settings) -> bytes:
+    """Everything besides a file's bytes that reading it depends on: settings, plugin code,
+    the registries (content/*.yml) and library versions."""
+    signer = make_signer()
+    parts = [
+        f"{key}={signer.sign(settings[key]).hex()}"
+        for key in sorted(settings)
+        if key.isupper() and key not in VOLATILE_SETTINGS
+    ]
+    parts.append("code=" + code_digest())
+    content = Path(settings["PATH"])
+    registries = [p for p in sorted(content.glob("*.yml")) if p.is_file()]
+    parts += [f"{p.name}={digest_bytes(p.read_bytes()).hex()}" for p in registries]
+    parts += [f"library {name}={version}" for name, version in library_versions().items()]
+    return digest_text("\n".join(parts))
+
+
+def use_post_store(generator) -> None:
+    """Put the post store in front of the reads of the generators that cache (articles,
+    pages)."""
+    if not hasattr(generator, "cache_data"):
+        return
+    settings = generator.settings
+    if _build.store is None or _build.store.settings is not settings:
+        _build.store = PostStore(
+            cache_dir(settings) / "posts.sqlite3",
+            settings,
+            read_key(settings),
+            dict(_build.file_digests),
+            trusted=settings["INCREMENTAL_BUILD"],
+        )
+    _build.store.install(generator)
+
+
+def close_post_store(generator) -> None:
+    """After the pages (the last content read): kept even if the build stops later."""
+    if _build.store is not None:
+        _build.store.close()
+        print(f"Mô hình trang: {_build.store.summary()}.", flush=True)
 
 
 def save_state(sender, output_path: str, settings) -> None:
@@ -194,13 +251,13 @@ def save_state(sender, output_path: str, settings) -> None:
     build_state.save(session.state_path, session.new)
     build_state.prune(session.state_path.parent)
     prune_templates(cache_dir(settings) / "templates")
-    session.save_explanation()
     print(f"Dựng tăng dần: {session.summary()}.", flush=True)
     if session.signer.opaque:
         logger.debug(
             "incremental: values without a stable digest: %s", sorted(session.signer.opaque)
         )
     _build.session = None
+    _build.store = None
     IncrementalWriter.session = None
 
 
@@ -248,10 +305,8 @@ def register() -> None:
     signals.all_generators_finalized.connect(fix_sitemap_clock)
     signals.finalized.connect(render_deferred)
     signals.get_writer.connect(get_writer)
-    signals.readers_init.connect(cache_readers)
-    signals.article_generator_preread.connect(start_prefetch)
-    signals.article_generator_finalized.connect(stop_prefetch)
     signals.generator_init.connect(cache_templates)
+    signals.generator_init.connect(use_post_store)
     signals.article_generator_pretaxonomy.connect(note_next_due)
-    signals.page_generator_finalized.connect(close_read_cache)
+    signals.page_generator_finalized.connect(close_post_store)
     published.connect(save_state)

@@ -1,7 +1,7 @@
 """The build's view of the last one: which pages may be linked instead of rendered.
 
 A page's key is a digest of the build's global key (settings, theme, plugin code,
-library versions) and of the values of the context names the page read last time.
+library versions) and of what the page declares it shows (``declared``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import dataclasses
 import functools
 import hashlib
 import importlib.metadata
-import json
 import os
 import queue
 import shutil
@@ -22,22 +21,21 @@ from pathlib import Path
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from . import paging
 from . import state as build_state
+from .declared import Declarations
 from .signature import Signer, digest_bytes, digest_text
 
 #: settings that name this build's own staging folder: never part of the key
 VOLATILE_SETTINGS = {
     "OUTPUT_PATH",
+    "PORTAL_FINAL_OUTPUT_PATH",
     "INCREMENTAL_BUILD",
     "INCREMENTAL_RENDER_WORKERS",
-    "INCREMENTAL_READ_WORKERS",
 }
 #: code and files whose change means every page must be rendered again
 CODE_FOLDERS = ("plugins", "counter")
 LIBRARIES = ("pelican", "jinja2", "markupsafe", "markdown", "babel", "nh3", "pillow")
 ROOT = Path(__file__).resolve().parent.parent.parent
-_MISSING = object()
 
 
 def cache_dir(settings) -> Path:
@@ -79,27 +77,20 @@ def library_versions() -> dict[str, str]:
 class Session:
     """One build's view of the last one: which pages may be linked instead of rendered."""
 
-    def __init__(self, settings, staging: str) -> None:
+    def __init__(self, settings, staging: str, store=None) -> None:
         self.settings = settings
         self.final_output = Path(settings.get("PORTAL_FINAL_OUTPUT_PATH") or staging)
         self.staging = Path(staging)
         self.state_path = build_state.state_file(cache_dir(settings), self.final_output)
         self.signer = make_signer()
+        self.declarations = Declarations(self.signer, store)
+        self.signer.register(Content, lambda post, depth: self.declarations.own(post))
         self.parts = self._global_parts()
         self.global_key = digest_text(repr(sorted(self.parts.items()))).hex()
         previous = build_state.load(self.state_path)
         self.new = build_state.BuildState(self.global_key, self.parts)
         self.outcome: Counter[str] = Counter()
         self.linker = Linker()
-        # INCREMENTAL_EXPLAIN=1 in the environment: say which names made pages change
-        self.explain: dict | None = None
-        self.explain_path = self.state_path.with_name("explain-" + self.state_path.name)
-        self.changed_names: Counter[str] = Counter()
-        if os.environ.get("INCREMENTAL_EXPLAIN"):
-            try:
-                self.explain = {"old": json.loads(self.explain_path.read_text()), "new": {}}
-            except (OSError, ValueError):
-                self.explain = {"old": {}, "new": {}}
         if not settings["INCREMENTAL_BUILD"]:
             self.previous = build_state.BuildState()
             self.reason = "INCREMENTAL_BUILD = False: mọi trang được dựng lại"
@@ -131,33 +122,19 @@ class Session:
         parts.update({f"library {n}": v for n, v in library_versions().items()})
         return parts
 
-    def page_key(self, template, localcontext, names) -> str:
-        sign = self.signer.sign
-        parts = [self.global_key.encode(), template.name.encode()]
-        for name in names:
-            value = localcontext.get(name, _MISSING)
-            parts.append(name.encode())
-            parts.append(b"-" if value is _MISSING else sign(value))
-        return digest_bytes(*parts).hex()
+    def page_key(self, template, context: dict, page: dict, relative_urls: bool) -> str:
+        """The key of one page from what it declares (``page``: what it is given)."""
+        name = f"{template.name}{'@relative' if relative_urls else ''}"
+        return self.declarations.page_key(self.global_key, name, context, page)
 
-    def key_for(self, name: str, template, localcontext) -> str | None:
-        """The page's key over the names it read last build; None for a page new to it."""
-        before = self.previous.pages.get(name)
-        return None if before is None else self.page_key(template, localcontext, before.names)
-
-    def reuse(self, name: str, template, localcontext, path: str, key=_MISSING) -> bool:
-        """Link last build's file at ``path`` if nothing the page read changed (``key``:
-        its ``key_for``, when computed elsewhere)."""
+    def reuse(self, name: str, key: str, path: str) -> bool:
+        """Link last build's file at ``path`` if the page's key is the one it had."""
         before = self.previous.pages.get(name)
         if before is None:
             self.outcome["new"] += 1
             return False
-        if key is _MISSING:
-            key = self.page_key(template, localcontext, before.names)
         if key != before.key:
             self.outcome["changed"] += 1
-            if self.explain is not None:
-                self._explain_change(name, localcontext, before.names)
             return False
         live = self.final_output / name
         try:
@@ -179,49 +156,10 @@ class Session:
         self.outcome["reused"] += 1
         return True
 
-    def record(
-        self,
-        name: str,
-        template,
-        localcontext,
-        names: set[str],
-        path: str,
-        key=None,
-        digest: str = "",
-    ) -> None:
-        """Note what a rendered page read (``key``: computed where it was rendered) and
-        the file it became (``digest`` of its bytes: computed here when not given)."""
-        ordered = tuple(sorted(names))
+    def record(self, name: str, key: str, path: str, digest: str) -> None:
+        """Note a rendered page: its key and the file it became."""
         stat = os.stat(path)
-        if key is None:
-            key = self.page_key(template, localcontext, ordered)
-        self.new.pages[name] = build_state.Written(
-            key, ordered, stat.st_size, stat.st_mtime_ns, digest or _file_digest(Path(path)) or ""
-        )
-        if self.explain is not None:
-            self.explain["new"][name] = self._digests(localcontext, ordered)
-
-    def _digests(self, localcontext, names) -> dict[str, str]:
-        return {
-            n: self.signer.sign(localcontext[n]).hex() if n in localcontext else "-" for n in names
-        }
-
-    def _explain_change(self, name: str, localcontext, names) -> None:
-        old = self.explain["old"].get(name, {})
-        now = self._digests(localcontext, names)
-        self.changed_names.update(n for n in names if old.get(n) != now[n])
-
-    def save_explanation(self) -> None:
-        if self.explain is None:
-            return
-        merged = {**self.explain["old"], **self.explain["new"]}
-        self.explain_path.write_text(json.dumps(merged), encoding="utf-8")
-        if self.changed_names:
-            print(
-                "Dựng tăng dần, các trang được dựng lại vì đổi: "
-                + ", ".join(f"{n} ({c})" for n, c in self.changed_names.most_common(12)),
-                flush=True,
-            )
+        self.new.pages[name] = build_state.Written(key, stat.st_size, stat.st_mtime_ns, digest)
 
     def summary(self) -> str:
         done = ", ".join(f"{count} {what}" for what, count in sorted(self.outcome.items()))
@@ -296,66 +234,13 @@ class Linker:
             )
 
 
-def _content_view(obj: Content, nested: bool, refs: dict[int, object]) -> dict:
-    fields = {k: v for k, v in vars(obj).items() if k not in ("_context", "settings")}
-    # Pelican copies every metadata field to an attribute: sign each value once
-    metadata = fields.get("metadata")
-    if isinstance(metadata, dict):
-        fields["metadata"] = {k: v for k, v in metadata.items() if fields.get(k) is not v}
-    # url, save_as and summary follow from the fields and the settings (in the global
-    # key); the rendered content also from other posts' addresses when it links to them
-    raw = fields.get("_content") or ""
-    if "{" in raw or "|" in raw:
-        try:
-            fields["@content"] = obj.content
-        except Exception:  # a broken link: the page renders (and reports it) anyway
-            fields["@content"] = object()
-
-    def cut(value):
-        if isinstance(value, Content):
-            return _ref(value, refs) if nested else None
-        if isinstance(value, (list, tuple)) and any(isinstance(v, Content) for v in value):
-            return [cut(v) for v in value]
-        return value
-
-    # A post seen from another one (related, neighbour, listed) is known by its own
-    # fields: a new post that enters its related list does not change the pages that
-    # merely link to it. Templates must not show a linked post's own links.
-    return {k: cut(v) for k, v in fields.items()}
-
-
-def _ref(content: Content, refs: dict[int, object]) -> _ContentRef:
-    ref = refs.get(id(content))
-    if ref is None:
-        ref = refs[id(content)] = _ContentRef(content)
-    return ref
-
-
-class _ContentRef:
-    """A post seen from another post (related, neighbour): its own fields, not its links'."""
-
-    def __init__(self, content: Content) -> None:
-        self.content = content
-
-
 _WRAPPER_DERIVED = {"settings", "_slug", "name", "slug"}
 
 
 def make_signer() -> Signer:
     signer = Signer()
-    refs: dict[int, object] = {}
     signer.exclude_attributes(["settings", "_context"])
     signer.register(types.ModuleType, lambda m, depth: m.__name__)
-    signer.register(_ContentRef, lambda r, depth: _content_view(r.content, False, refs))
-    signer.register(Content, lambda c, depth: _content_view(c, True, refs))
-    # a listing shows its posts' own fields, not their related posts
-    signer.register(
-        paging.StablePage,
-        lambda p, depth: {
-            **vars(p),
-            "object_list": [_ref(c, refs) if isinstance(c, Content) else c for c in p.object_list],
-        },
-    )
     # a category, tag, author or unit: its url and save_as follow from its name and the
     # settings (in the global key), so they are not computed again here
     signer.register(

@@ -12,13 +12,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-FORMAT = 2  # 2: each page's digest of its bytes
+FORMAT = 3  # 3: declared keys (no names read)
 
 
 @dataclass
 class Written:
-    key: str  # hex digest of the values of ``names`` when the page was rendered
-    names: tuple[str, ...]  # the context names the page read while rendering
+    key: str  # hex digest of what the page declares it shows (``declared``)
     size: int
     mtime_ns: int
     digest: str = ""  # hex digest of the file's bytes
@@ -34,11 +33,9 @@ class BuildState:
     output: str = ""  # the output folder this state describes
 
     def to_json(self) -> str:
-        name_sets: dict[tuple[str, ...], int] = {}
-        pages = {}
-        for name, w in sorted(self.pages.items()):
-            index = name_sets.setdefault(w.names, len(name_sets))
-            pages[name] = [w.key, index, w.size, w.mtime_ns, w.digest]
+        pages = {
+            name: [w.key, w.size, w.mtime_ns, w.digest] for name, w in sorted(self.pages.items())
+        }
         return json.dumps(
             {
                 "format": FORMAT,
@@ -47,7 +44,6 @@ class BuildState:
                 "inputs": self.inputs,
                 "next_due": self.next_due,
                 "output": self.output,
-                "name_sets": [list(names) for names in name_sets],
                 "pages": pages,
             },
             ensure_ascii=False,
@@ -58,10 +54,9 @@ class BuildState:
         data = json.loads(text)
         if data.get("format") != FORMAT:
             return cls()
-        name_sets = [tuple(names) for names in data["name_sets"]]
         pages = {
-            name: Written(key, name_sets[index], size, mtime_ns, digest)
-            for name, (key, index, size, mtime_ns, digest) in data["pages"].items()
+            name: Written(key, size, mtime_ns, digest)
+            for name, (key, size, mtime_ns, digest) in data["pages"].items()
         }
         return cls(
             data["global_key"],
@@ -105,6 +100,5 @@ def prune(cache_dir: Path) -> list[Path]:
         output = load(path).output
         if output and not Path(output).exists():
             forget(path)
-            forget(path.with_name("explain-" + path.name))
             dropped.append(path)
     return dropped

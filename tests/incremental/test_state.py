@@ -14,7 +14,7 @@ def test_round_trip_and_prune(tmp_path: Path):
     record = state.BuildState(
         "g",
         {"theme": "t"},
-        {"index.html": state.Written("k", ("articles_page", "SITEURL"), 10, 5, "d")},
+        {"index.html": state.Written("k", 10, 5, "d")},
         inputs="i",
         output=str(live),
     )

@@ -1,0 +1,266 @@
+"""What each page declares it shows, reduced to one key per page.
+
+A page's inputs are declared by the kind of page, not observed while it renders:
+
+* **every page**: the build's global key (settings, theme, plugin code, libraries) and the
+  site-wide values of the context that hold no post (menus, registries, counter figures,
+  feed lists…);
+* **a post's own page** (``article.html``, ``page.html``): that post, and the posts it
+  links to (related posts, older and newer post) by their own fields only;
+* **a listing of one collection** (``category``, ``tag``, ``unit``, ``author`` and
+  ``period_archives`` templates): the list it is given, by its posts' own fields; on
+  pages other than the first (paginated, ``*_page``) only the posts of its slice and its
+  place in the listing, as older pages show nothing else;
+* **the list of all posts** (``index``): its older pages like a listing's; its first
+  page is the front page, which shows each section's newest posts: as below;
+* **any other page** (the front page, the indexes of sections, units, tags and archives,
+  plugin pages): everything it is given and every collection of posts in the site.
+
+A post's *own* version is its source key (``posts``: its file and everything reading
+depends on) plus whatever plugins changed on it after reading (scheduling, photos);
+its *full* version adds the own versions of the posts it links to. Values that are not
+posts are digested by ``signature.Signer`` once per build.
+
+``tests/incremental/test_declarations.py`` renders the sample site with a context that
+notes every name each page looks up and checks the declarations cover them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from pelican.contents import Content
+
+from . import paging
+from .signature import Signer
+
+#: templates that show one post, and templates that list one collection: the others show
+#: the whole site
+POST_TEMPLATES = frozenset({"article", "page"})
+LISTING_TEMPLATES = frozenset({"category", "tag", "unit", "author", "period_archives", "index"})
+#: listings whose first page shows the whole site
+FRONT_TEMPLATES = frozenset({"index"})
+#: what Pelican gives every listing and post page but the theme never shows (the whole
+#: site's posts, ``all_articles``): checked by tests/incremental/test_declarations.py
+NOT_SHOWN_KWARGS = frozenset({"all_articles"})
+#: how deep a value is searched for posts
+_SCAN_DEPTH = 4
+#: attributes that are Pelican's own back-references, never shown
+_NOT_SHOWN = frozenset({"_context", "settings"})
+
+
+class Declarations:
+    """Digests of declared inputs, each computed once per build."""
+
+    def __init__(self, signer: Signer, store) -> None:
+        self.signer = signer
+        self.store = store  # ``posts.PostStore`` (source keys), or None
+        self._own: dict[int, tuple[Any, bytes]] = {}
+        self._full: dict[int, tuple[Any, bytes]] = {}
+        # id(context) -> (context, digest): Pelican gives some pages a copy of the context
+        self._site: dict[int, tuple[dict, bytes]] = {}
+        self._collections: dict[int, tuple[dict, bytes]] = {}
+
+    # -- posts -------------------------------------------------------------------------------
+
+    def own(self, post) -> bytes:
+        memo = self._own.get(id(post))
+        if memo is not None and memo[0] is post:
+            return memo[1]
+        h = hashlib.blake2b(digest_size=16)
+        h.update(type(post).__name__.encode())
+        known = self.store.key_of(post) if self.store is not None else None
+        fields = vars(post)
+        if known is None:  # not from the store: every field
+            changed = [k for k in fields if k not in _NOT_SHOWN]
+        else:
+            key, as_read = known
+            h.update(key.encode())
+            changed = [k for k, v in fields.items() if as_read.get(k) != id(v)]
+        for name in sorted(changed):
+            value = fields[name]
+            if _is_link(value):
+                continue  # a linked post: part of the full version only
+            h.update(name.encode())
+            h.update(self.signer.sign(value))
+        if "{" in (fields.get("_content") or ""):
+            # links to other posts ({filename}…) are resolved when shown: their addresses
+            try:
+                h.update(self.signer.sign(str(post.content)))
+            except Exception:  # a broken link: rendered (and reported) anyway
+                h.update(self.signer.sign(object()))
+        digest = h.digest()
+        self._own[id(post)] = (post, digest)
+        return digest
+
+    def full(self, post) -> bytes:
+        memo = self._full.get(id(post))
+        if memo is not None and memo[0] is post:
+            return memo[1]
+        h = hashlib.blake2b(self.own(post), digest_size=16)
+        for name, value in sorted(vars(post).items()):
+            if name in _NOT_SHOWN or not _is_link(value):
+                continue
+            h.update(name.encode())
+            for linked in value if isinstance(value, (list, tuple)) else [value]:
+                h.update(self.own(linked) if isinstance(linked, Content) else b"-")
+        digest = h.digest()
+        self._full[id(post)] = (post, digest)
+        return digest
+
+    def own_list(self, posts: Iterable[Any]) -> bytes:
+        h = hashlib.blake2b(digest_size=16)
+        for post in posts:
+            h.update(self.own(post) if isinstance(post, Content) else self.signer.sign(post))
+        return h.digest()
+
+    # -- the site ------------------------------------------------------------------------------
+
+    def site(self, context: dict) -> bytes:
+        """Every context value that holds no post (once per context: it is complete when
+        pages are written)."""
+        memo = self._site.get(id(context))
+        if memo is None or memo[0] is not context:
+            h = hashlib.blake2b(digest_size=16)
+            for name in sorted(context):
+                value = context[name]
+                if name in _VOLATILE or _holds_posts(value, _SCAN_DEPTH):
+                    continue
+                h.update(name.encode())
+                h.update(self.signer.sign(value))
+            memo = self._site[id(context)] = (context, h.digest())
+        return memo[1]
+
+    def collections(self, context: dict) -> bytes:
+        """Every post collection of the site: each post's own version, in each order."""
+        memo = self._collections.get(id(context))
+        if memo is None or memo[0] is not context:
+            h = hashlib.blake2b(digest_size=16)
+            for name in sorted(context):
+                value = context[name]
+                if name in _VOLATILE or not _holds_posts(value, _SCAN_DEPTH):
+                    continue
+                h.update(name.encode())
+                h.update(self._structure(value, _SCAN_DEPTH))
+            memo = self._collections[id(context)] = (context, h.digest())
+        return memo[1]
+
+    def _structure(self, value, depth: int) -> bytes:
+        if isinstance(value, Content):
+            return self.own(value)
+        if depth <= 0:
+            return self.signer.sign(value)
+        if isinstance(value, dict):
+            parts = [self.signer.sign(k) + self._structure(v, depth - 1) for k, v in value.items()]
+        elif isinstance(value, (list, tuple)):
+            parts = [self._structure(v, depth - 1) for v in value]
+        elif hasattr(value, "__dict__") and _holds_posts(value, depth):
+            parts = [
+                k.encode() + self._structure(v, depth - 1)
+                for k, v in sorted(vars(value).items())
+                if k not in _NOT_SHOWN
+            ]
+        else:
+            return self.signer.sign(value)
+        return hashlib.blake2b(b"".join(parts), digest_size=16).digest()
+
+    # -- pages ---------------------------------------------------------------------------------
+
+    def page_key(self, global_key: str, template_name: str, context: dict, page: dict) -> str:
+        """The key of one page: ``page`` is what the writer gave it on top of ``context``."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(global_key.encode())
+        h.update(template_name.encode())
+        h.update(self.site(context))
+        kind = template_name.split(".", 1)[0]
+        own_post = _own_post(page) if kind in POST_TEMPLATES else None
+        listing = _listing_page(page) if kind in LISTING_TEMPLATES else None
+        # a post's page and older listing pages show no list beyond their own
+        lists_shown = own_post is None and (listing is None or listing.is_first)
+        for name in sorted(page):
+            value = page[name]
+            if name in _VOLATILE or name in NOT_SHOWN_KWARGS:
+                continue
+            h.update(name.encode())
+            if isinstance(value, Content):
+                h.update(self.full(value) if value is own_post else self.own(value))
+            elif isinstance(value, paging.StablePage):
+                if name.endswith(("_next_page", "_previous_page")):  # a link to it
+                    h.update(self.signer.sign((value.number, value.url)))
+                else:
+                    h.update(self._listing(value))
+            elif _holds_posts(value, _SCAN_DEPTH):
+                h.update(self._structure(value, _SCAN_DEPTH) if lists_shown else b"-")
+            else:
+                h.update(self.signer.sign(value))
+        if (kind not in POST_TEMPLATES and kind not in LISTING_TEMPLATES) or (
+            kind in FRONT_TEMPLATES and lists_shown
+        ):
+            h.update(self.collections(context))
+        return h.hexdigest()
+
+    def _listing(self, page: paging.StablePage) -> bytes:
+        h = hashlib.blake2b(self.own_list(page.object_list), digest_size=16)
+        fields = {k: v for k, v in vars(page).items() if k != "object_list"}
+        h.update(self.signer.sign(fields))
+        return h.digest()
+
+
+#: context entries no page shows: the staging folder's paths, and Pelican's indexes of
+#: source paths for {filename} links (a post's links are part of its own version)
+_VOLATILE = frozenset(
+    {
+        "localsiteurl",
+        "output_file",
+        "OUTPUT_PATH",
+        "PORTAL_FINAL_OUTPUT_PATH",
+        "generated_content",
+        "static_content",
+        "static_links",
+    }
+)
+
+
+def _own_post(page: dict):
+    for name in ("article", "page"):
+        value = page.get(name)
+        if isinstance(value, Content):
+            return value
+    return None
+
+
+def _listing_page(page: dict) -> paging.StablePage | None:
+    for name, value in page.items():
+        if name.endswith("_page") and isinstance(value, paging.StablePage):
+            return value
+    return None
+
+
+def _is_link(value) -> bool:
+    if isinstance(value, Content):
+        return True
+    return (
+        isinstance(value, (list, tuple))
+        and bool(value)
+        and all(isinstance(v, Content) for v in value)
+    )
+
+
+def _holds_posts(value, depth: int) -> bool:
+    """Whether ``value`` holds a post within ``depth`` levels. A post deeper down is still
+    seen (the signer digests it by its own version): its page is then rendered more
+    often than it needs, never less."""
+    if isinstance(value, Content):
+        return True
+    if depth <= 0 or isinstance(value, (str, bytes, int, float)):
+        return False
+    if isinstance(value, dict):
+        return any(_holds_posts(v, depth - 1) for v in value.values())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return any(_holds_posts(v, depth - 1) for v in value)
+    fields = getattr(value, "__dict__", None)
+    if isinstance(fields, dict) and not isinstance(value, type):
+        return any(_holds_posts(v, depth - 1) for k, v in fields.items() if k not in _NOT_SHOWN)
+    return False

@@ -1,0 +1,159 @@
+"""The post store: every post as the reader made it, kept between builds.
+
+Pelican asks a generator's cache (``get_cached_data``) before it reads a file and hands
+it each object it read (``cache_data``). Here that cache is the post store, one SQLite
+file in the cache folder: each ``Article`` or ``Page`` pickled as it left the reader,
+before any plugin changed it, keyed by its **source key**, a digest of the file's bytes,
+its path and everything reading depends on (settings, registries, plugin code, library
+versions). A post whose source key is stored is not read, parsed or constructed again:
+the build unpickles it (~30 µs) and replays the problems and log lines its read reported,
+so a broken post fails every build, stored or not.
+
+The source key is also the post's identity in the site model: a page declares the
+posts it shows by their keys (``declared``), and the record of the last build maps each
+key to the pages that showed it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from plugins.portal_core import problems
+from plugins.portal_core.diskmemo import DiskMemo
+
+from .signature import digest_bytes
+
+logger = logging.getLogger(__name__)
+
+
+class LogCapture(logging.Handler):
+    """Warnings and errors logged while reading or rendering, to replay in the build."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.lines: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append((record.name, record.levelno, record.getMessage()))
+
+
+class PostStore:
+    """``get``/``put`` for Pelican's generators; ``key_of(post)`` for declarations."""
+
+    def __init__(
+        self,
+        path: Path,
+        settings: dict,
+        read_key: bytes,
+        file_digests: dict[str, bytes],
+        trusted: bool,
+    ) -> None:
+        self.settings = settings
+        self.read_key = read_key
+        self.file_digests = file_digests  # absolute path -> digest of its bytes
+        self.trusted = trusted  # False: a full build reads every file (and refills the store)
+        self.memo: DiskMemo | None = None
+        self.path = path
+        # id(post) -> (post, source key, {attribute: id(value)} as read)
+        self._known: dict[int, tuple[Any, str, dict[str, int]]] = {}
+        self._reading: tuple[str, int, LogCapture] | None = None  # key, problems seen, log
+        self.hits = 0
+        self.reads = 0
+
+    # -- Pelican's generator cache ---------------------------------------------------------
+
+    def install(self, generator) -> None:
+        """Put the store in front of ``generator``'s reads (its own cache is off)."""
+        if getattr(generator, "_portal_store", None) is self:
+            return
+        generator._portal_store = self
+        generator.get_cached_data = functools.partial(self.get, generator)
+        generator.cache_data = functools.partial(self.put, generator)
+
+    def _open(self, context: dict) -> DiskMemo:
+        if self.memo is None:
+            self.memo = DiskMemo(
+                self.path, {"settings": self.settings, "context": context}, table="posts"
+            )
+        return self.memo
+
+    def source_key(self, generator, relative: str) -> str | None:
+        absolute = os.path.abspath(os.path.join(generator.path, relative))
+        digest = self.file_digests.get(absolute)
+        if digest is None:
+            try:
+                digest = digest_bytes(Path(absolute).read_bytes())
+            except OSError:
+                return None  # the reader says why
+            self.file_digests[absolute] = digest
+        return digest_bytes(self.read_key, relative.encode(), digest).hex()
+
+    def get(self, generator, relative: str, default=None):
+        self._end_reading()
+        key = self.source_key(generator, relative)
+        if key is None:
+            return default
+        memo = self._open(generator.context)
+        if self.trusted:
+            stored = memo.get(key)
+            if stored is not None:
+                post, found, lines = stored
+                log = problems.current()
+                for problem in found:
+                    log.add(problem)
+                for name, level, text in lines:
+                    logging.getLogger(name).log(level, "%s", text)
+                self._remember(post, key)
+                self.hits += 1
+                return post
+        self.reads += 1
+        capture = LogCapture()
+        logging.getLogger().addHandler(capture)
+        self._reading = (key, len(problems.current().problems), capture)
+        return default
+
+    def put(self, generator, relative: str, post) -> None:
+        reading = self._end_reading()
+        if reading is None:
+            return
+        key, seen, lines = reading
+        found = problems.current().problems[seen:]
+        try:
+            self._open(generator.context).put(key, (post, found, lines))
+        except Exception as exc:  # not kept: read again next time
+            logger.debug("incremental: %s not stored (%s)", relative, exc)
+        self._remember(post, key)
+
+    def _end_reading(self) -> tuple[str, int, list] | None:
+        if self._reading is None:
+            return None
+        key, seen, capture = self._reading
+        self._reading = None
+        logging.getLogger().removeHandler(capture)
+        return key, seen, capture.lines
+
+    def _remember(self, post, key: str) -> None:
+        self._known[id(post)] = (post, key, {k: id(v) for k, v in vars(post).items()})
+
+    # -- the site model's view --------------------------------------------------------------
+
+    def key_of(self, post) -> tuple[str, dict[str, int]] | None:
+        """(source key, the post's attributes as read) of a post this build read or loaded."""
+        known = self._known.get(id(post))
+        if known is None or known[0] is not post:
+            return None
+        return known[1], known[2]
+
+    def close(self) -> None:
+        """Keep what this build read (entries unused for 30 days are dropped)."""
+        self._end_reading()
+        if self.memo is not None:
+            self.memo.close()
+            self.memo = None
+
+    def summary(self) -> str:
+        return f"{self.hits} bài lấy từ mô hình, {self.reads} bài đọc mới"
