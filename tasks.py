@@ -102,24 +102,56 @@ def _build_or_exit(settings: str, output: Path, title: str, extra: list[str] | N
 FULL_HELP = "render every page and read every post again, ignoring the last build"
 
 
+VERIFY_HELP = (
+    "then build everything again into a temporary folder and compare, file by file: "
+    "any difference is an error"
+)
+
+
 def _full(full: bool) -> list[str]:
     """Pelican's own switch for plugins.incremental (INCREMENTAL_BUILD)."""
     return ["-e", "INCREMENTAL_BUILD=false"] if full else []
 
 
-@task(help={"output": "folder to write the site into [output/]", "full": FULL_HELP})
-def build(c, output=str(OUTPUT), full=False):
+def _verify(settings: str, output: Path) -> None:
+    """A full build of the same content next to ``output``; stop if any file differs."""
+    with tempfile.TemporaryDirectory(prefix="portal-verify-") as tmp:
+        reference = Path(tmp) / "output"
+        _build_or_exit(settings, reference, "Dựng toàn bộ để đối chiếu", _full(True))
+        differences = report.diff(report.snapshot(reference), report.snapshot(output))
+    wrong = [
+        *(f"  thừa: {p}" for p in differences.added),
+        *(f"  khác: {p}" for p in differences.changed),
+        *(f"  thiếu: {p}" for p in differences.removed),
+    ]
+    if wrong:
+        print(f"Bản dựng tăng dần KHÁC bản dựng toàn bộ ở {len(wrong)} tệp:")
+        print("\n".join(wrong[:50]))
+        print("Hãy báo lỗi này kèm danh sách trên; dựng lại bằng: invoke build --full")
+        raise Exit(code=1)
+    print(f"Đối chiếu xong: {differences.total} tệp giống hệt bản dựng toàn bộ.")
+
+
+BUILD_HELP = {"output": "folder to write the site into [output/]", "full": FULL_HELP}
+
+
+@task(help={**BUILD_HELP, "verify": VERIFY_HELP})
+def build(c, output=str(OUTPUT), full=False, verify=False):
     """Build the preview site (pelicanconf.py: drafts and scheduled posts shown, marked).
 
-    Only what changed since the last build is rendered again (plugins/incremental).
+    Only what changed since the last build is read and rendered again (plugins/incremental).
     """
     _build_or_exit("pelicanconf.py", Path(output), "Dựng bản xem trước", _full(full))
+    if verify:
+        _verify("pelicanconf.py", Path(output))
 
 
-@task(help={"output": "folder to write the site into [output/]", "full": FULL_HELP})
-def publish(c, output=str(OUTPUT), full=False):
+@task(help={**BUILD_HELP, "verify": VERIFY_HELP})
+def publish(c, output=str(OUTPUT), full=False, verify=False):
     """Build the production site (publishconf.py: no drafts, no posts dated in the future)."""
     _build_or_exit("publishconf.py", Path(output), "Dựng bản xuất bản", _full(full))
+    if verify:
+        _verify("publishconf.py", Path(output))
 
 
 @task
