@@ -62,6 +62,7 @@ class Declarations:
         # id(context) -> (context, digest): Pelican gives some pages a copy of the context
         self._site: dict[int, tuple[dict, bytes]] = {}
         self._collections: dict[int, tuple[dict, bytes]] = {}
+        self._values: dict[int, tuple[Any, tuple[str, bytes]]] = {}
 
     # -- posts -------------------------------------------------------------------------------
 
@@ -120,16 +121,18 @@ class Declarations:
 
     def site(self, context: dict) -> bytes:
         """Every context value that holds no post (once per context: it is complete when
-        pages are written)."""
+        pages are written; Pelican gives some pages a copy, with the same values)."""
         memo = self._site.get(id(context))
         if memo is None or memo[0] is not context:
             h = hashlib.blake2b(digest_size=16)
             for name in sorted(context):
-                value = context[name]
-                if name in _VOLATILE or _holds_posts(value, _SCAN_DEPTH):
+                if name in _VOLATILE:
                     continue
-                h.update(name.encode())
-                h.update(self.signer.sign(value))
+                value = context[name]
+                kind, digest = self._value(value)
+                if kind == "site":
+                    h.update(name.encode())
+                    h.update(digest)
             memo = self._site[id(context)] = (context, h.digest())
         return memo[1]
 
@@ -139,13 +142,27 @@ class Declarations:
         if memo is None or memo[0] is not context:
             h = hashlib.blake2b(digest_size=16)
             for name in sorted(context):
-                value = context[name]
-                if name in _VOLATILE or not _holds_posts(value, _SCAN_DEPTH):
+                if name in _VOLATILE:
                     continue
-                h.update(name.encode())
-                h.update(self._structure(value, _SCAN_DEPTH))
+                kind, digest = self._value(context[name])
+                if kind == "posts":
+                    h.update(name.encode())
+                    h.update(digest)
             memo = self._collections[id(context)] = (context, h.digest())
         return memo[1]
+
+    def _value(self, value) -> tuple[str, bytes]:
+        """("posts", digest of its structure) for a value holding posts, else ("site",
+        its digest); once per object per build."""
+        memo = self._values.get(id(value))
+        if memo is not None and memo[0] is value:
+            return memo[1]
+        if _holds_posts(value, _SCAN_DEPTH):
+            result = ("posts", self._structure(value, _SCAN_DEPTH))
+        else:
+            result = ("site", self.signer.sign(value))
+        self._values[id(value)] = (value, result)
+        return result
 
     def _structure(self, value, depth: int) -> bytes:
         if isinstance(value, Content):
@@ -202,9 +219,12 @@ class Declarations:
         return h.hexdigest()
 
     def _listing(self, page: paging.StablePage) -> bytes:
+        """A listing page: its posts' own versions and its place (plain fields and links)."""
         h = hashlib.blake2b(self.own_list(page.object_list), digest_size=16)
-        fields = {k: v for k, v in vars(page).items() if k != "object_list"}
-        h.update(self.signer.sign(fields))
+        place = [
+            (name, _plain(value)) for name, value in vars(page).items() if name != "object_list"
+        ]
+        h.update(repr(place).encode())
         return h.digest()
 
 
@@ -221,6 +241,15 @@ _VOLATILE = frozenset(
         "static_links",
     }
 )
+
+
+def _plain(value):
+    """A page link or a list of them as plain tuples (their repr is their digest)."""
+    if isinstance(value, paging.PageLink):
+        return (value.number, value.url, value.current, value.newest)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 def _own_post(page: dict):
