@@ -136,6 +136,7 @@ PLUGINS = [
     "plugins.search",
     "plugins.visitor_counter",
     "plugins.theme_i18n",
+    "plugins.theme_assets",  # before incremental: its hashed names are in the settings
     "plugins.incremental",  # before the sitemap: it renders the queued pages at finalized
     "pelican.plugins.sitemap",
 ]

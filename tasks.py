@@ -269,7 +269,7 @@ def counter(c, host="", port=0, store=""):
         "title": "tiêu đề bài",
         "unit": "đơn vị: số trong danh sách, slug, tên hoặc tên khác",
         "category": "chuyên mục: số, slug hoặc tên",
-        "author": "người viết (không bắt buộc)",
+        "author": "người viết (không bắt buộc: bỏ trống thì bài ghi tác giả là đơn vị)",
         "summary": "tóm tắt (không bắt buộc)",
         "slug": "địa chỉ bài (mặc định: tạo từ tiêu đề)",
         "date": "ngày giờ đăng, ví dụ 20/10/2026 08:00 (mặc định: bây giờ; ngày sau: hẹn giờ)",

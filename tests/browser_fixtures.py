@@ -148,12 +148,16 @@ class _Shared:
 _shared = _Shared()
 
 
-def _build_and_serve(base: Path) -> tuple[Portal, ThreadingHTTPServer]:
+def build_and_serve(
+    base: Path, content: Path = ROOT / "content"
+) -> tuple[Portal, ThreadingHTTPServer]:
+    """Build ``content`` with the theme's plugins for a free loopback port and serve it
+    there; the caller shuts the server down (``server.shutdown(); server.server_close()``)."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    result = run_pelican(ROOT / "content", base / "output", settings_with_theme_plugins(base, url))
+    result = run_pelican(content, base / "output", settings_with_theme_plugins(base, url))
     assert result.returncode == 0, result.log
     return Portal(result, url), serve(result.output, sock)
 
@@ -166,7 +170,7 @@ def portal_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
     served on; the port is bound before the build so no one else can take it.
     """
     if _shared.portal is None:
-        _shared.portal, _shared.server = _build_and_serve(tmp_path_factory.mktemp("browser-site"))
+        _shared.portal, _shared.server = build_and_serve(tmp_path_factory.mktemp("browser-site"))
     _shared.portal_users += 1
     yield _shared.portal
     _shared.portal_users -= 1

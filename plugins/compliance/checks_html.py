@@ -437,12 +437,17 @@ def rating_widget(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def author_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
+    """The byline shows the author, or the unit when the post names no author."""
     doc = page.doc
-    if page.kind != "article" or doc is None or not doc.author:
+    if page.kind != "article" or doc is None:
         return
+    name = doc.author.strip() or doc.unit.strip()
+    if not name:
+        return  # author_present reports it
     main = page.main_text
-    if escape(doc.author, quote=False) not in main and doc.author not in text_of(page.main_root):
-        yield page.finding(rule, f"tên tác giả “{doc.author}” không hiện trên trang")
+    if escape(name, quote=False) not in main and name not in text_of(page.main_root):
+        what = "tên tác giả" if doc.author.strip() else "tên đơn vị (tác giả của bài)"
+        yield page.finding(rule, f"{what} “{name}” không hiện trên trang")
 
 
 @check("page")

@@ -324,8 +324,10 @@ BASE: tuple[Rule, ...] = (
         ref(ND43, "5", "3"),
         "post",
         ERROR,
-        "Bài không ghi tên tác giả",
-        "Thêm dòng 'Author: <họ tên>' ở đầu bài; mẫu giao diện phải hiển thị tên tác giả",
+        "Bài không ghi tác giả (người viết hoặc đơn vị đưa tin) trên trang",
+        "Đơn vị ghi ở dòng 'Unit:' là tác giả, nguồn tin của bài; muốn ghi tên người viết thì "
+        "thêm dòng 'Author: <họ tên>'. Mẫu giao diện phải hiển thị người viết, hoặc đơn vị khi "
+        "bài không có Author",
         ("author_present", "author_rendered"),
     ),
     Rule(
@@ -773,7 +775,7 @@ BASE: tuple[Rule, ...] = (
         WARNING,
         "Dòng miễn trừ (Compliance_Waiver) không hợp lệ nên không được áp dụng",
         "Viết: 'Compliance_Waiver: <mã quy tắc>: <lý do>', ví dụ "
-        "'Compliance_Waiver: D43-5.3: bài tổng hợp của nhiều phòng, không có tác giả riêng'",
+        "'Compliance_Waiver: D43-5.2: chữ MẬT là tên riêng của dự án, không phải dấu mật'",
         ("waiver_syntax",),
     ),
 )

@@ -14,7 +14,9 @@ Settings (defaults in brackets):
   COUNTER_ENDPOINT          API base the widget calls; "" turns the widget off
                             ["http://127.0.0.1:8001/api/v1"]
   COUNTER_MANIFEST_SAVE_AS  ["counter-paths.json"]
-  COUNTER_WIDGET_SAVE_AS    [THEME_STATIC_DIR + "/js/counter.js"]
+  COUNTER_WIDGET_SAVE_AS    [THEME_STATIC_DIR + "/js/counter.js"]; also published under a
+                            name with a hash of its bytes (``COUNTER_WIDGET_HASHED_AS``,
+                            set here), which the pages link to (plugins/theme_assets)
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pelican import signals
 from counter.snapshot import SnapshotError, read_snapshot, write_manifest
 from plugins.build_guard import fail
 from plugins.portal_core.signals import before_publish, plan_outputs
+from plugins.theme_assets.core import hashed_name
 
 from .core import CounterView, counter_view, html_files, page_paths
 
@@ -44,6 +47,9 @@ def check_settings(pelican) -> None:
     settings.setdefault("COUNTER_MANIFEST_SAVE_AS", "counter-paths.json")
     settings.setdefault(
         "COUNTER_WIDGET_SAVE_AS", f"{settings.get('THEME_STATIC_DIR', 'theme')}/js/counter.js"
+    )
+    settings["COUNTER_WIDGET_HASHED_AS"] = hashed_name(
+        settings["COUNTER_WIDGET_SAVE_AS"], WIDGET_SOURCE.read_bytes()
     )
     endpoint = settings["COUNTER_ENDPOINT"]
     if endpoint and not (endpoint.startswith(("http://", "https://")) or endpoint.startswith("/")):
@@ -76,15 +82,17 @@ def write_manifest_and_widget(sender, output_path: str, settings) -> None:
     html = html_files(output_path)
     write_manifest(page_paths(output_path, html), output / settings["COUNTER_MANIFEST_SAVE_AS"])
     if settings["COUNTER_ENDPOINT"]:
-        target = output / settings["COUNTER_WIDGET_SAVE_AS"]
-        os.makedirs(target.parent, exist_ok=True)
-        shutil.copyfile(WIDGET_SOURCE, target)
+        for name in ("COUNTER_WIDGET_SAVE_AS", "COUNTER_WIDGET_HASHED_AS"):
+            target = output / settings[name]
+            os.makedirs(target.parent, exist_ok=True)
+            shutil.copyfile(WIDGET_SOURCE, target)
 
 
 def planned_outputs(sender, generators, settings):
     return [
         (settings["COUNTER_MANIFEST_SAVE_AS"], "danh sách trang được đếm lượt truy cập"),
         (settings["COUNTER_WIDGET_SAVE_AS"], "mã bộ đếm truy cập"),
+        (settings["COUNTER_WIDGET_HASHED_AS"], "mã bộ đếm truy cập (tên có mã băm)"),
     ]
 
 

@@ -250,7 +250,31 @@ def test_a_rebuild_served_from_the_memo_reports_what_a_build_without_it_reports(
     assert "D43-17.1.a" in {f["rule"] for f in aged["findings"]}
     # a second post with the same title, and the first one edited
     tiny_site.post("b", title="Bài a", Slug="bai-a-lan-hai", Author="Nguyễn Văn A")
-    tiny_site.post("a", title="Bài a", Author="", body="Nội dung đã sửa.")
+    tiny_site.post("a", title="Bài a", Author="Nguyễn Văn A", body="Së Giao th«ng vËn t¶i")
     edited = pair(holiday + "COMPLIANCE_TODAY = '2023-12-20'\n")
     assert ("D43-5.2", "a.md") not in found(edited)
-    assert ("D43-5.3", "a.md") in found(edited)
+    assert ("D43-7.1.legacy", "a.md") in found(edited)
+
+
+def test_a_post_without_author_passes_the_production_gate_credited_to_its_unit(tiny_site):
+    """Title, date, unit and category are enough: the unit is the author Art. 5(3) asks for."""
+    tiny_site.post("khong-tac-gia", title="Họp giao ban tháng 9")
+    tiny_site.settings(PLUGIN + "COMPLIANCE_TODAY = '2026-11-20'\n")
+    preview = tiny_site.build()
+    assert preview.returncode == 0, preview.log
+    # what a tiny site lacks (required pages, …) is waived; the author rule never is
+    others = {rule: "trang thử nghiệm, không áp dụng" for rule in _errors(_report(tiny_site.base))}
+    others.pop("D43-5.3", None)
+    tiny_site.settings(
+        PLUGIN
+        + "COMPLIANCE_FAIL_ON_ERROR = True\nCOMPLIANCE_TODAY = '2026-11-20'\n"
+        + f"COMPLIANCE_WAIVERS = {others!r}\n",
+        base="publishconf",
+    )
+    published = tiny_site.build()
+    assert published.returncode == 0, published.log
+    assert "D43-5.3" not in published.log
+    assert not [f for f in _report(tiny_site.base)["findings"] if f["rule"] == "D43-5.3"]
+    page = next(tiny_site.output.rglob("hop-giao-ban-thang-9/index.html")).read_text("utf-8")
+    byline = re.search(r'<p class="byline">(.*?)</p>', page, re.S).group(1)
+    assert "Tin bài" in byline and "Văn phòng Sở" in byline and 'class="author"' not in byline

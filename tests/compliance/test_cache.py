@@ -52,7 +52,7 @@ def _posts() -> list[Doc]:
     """Posts that break post rules in different ways (and one that breaks none)."""
     return [
         _post("sach"),
-        _post("khong-tac-gia", author="", summary="ngắn"),
+        _post("khong-tac-gia", author="", unit="", summary="ngắn"),
         _post("mat", content="<p>Kế hoạch TỐI MẬT của Sở.</p>"),
         _post("tcvn3", content="<p>Së Giao th«ng vËn t¶i tØnh L©m S¬n</p>"),
         _post(
@@ -65,7 +65,7 @@ def _posts() -> list[Doc]:
             **LAW,
             fields={"related_doc_number": "36/2024/QH15", "related_doc_date": "28/10/2026"},
         ),
-        _post("mien-tru", author="", fields={"compliance_waiver": "D43-5.3 không lý do"}),
+        _post("mien-tru", author="", unit="", fields={"compliance_waiver": "D43-5.3 không lý do"}),
     ]
 
 

@@ -42,8 +42,11 @@ def test_template_problems_are_counted_once_and_post_problems_per_post(tmp_path)
 
 
 def test_waivers_per_rule_and_per_post_are_kept_with_their_reason(tmp_path):
-    waived_post = post(author="", fields={"compliance_waiver": "D43-5.3: bài của nhiều phòng"})
-    other = post(path="content/posts/c.md", url="c/", save_as="c/index.html", author="")
+    # no Author and no Unit: nothing on the page says who wrote the post
+    waived_post = post(
+        author="", unit="", fields={"compliance_waiver": "D43-5.3: bài của nhiều phòng"}
+    )
+    other = post(path="content/posts/c.md", url="c/", save_as="c/index.html", author="", unit="")
     cfg = config(waivers={"D43-10.1.l.fax": "Sở không còn dùng fax"}, identity={"agency": "x"})
     result = engine.run(site([waived_post, other, *good_pages()], cfg), None)
     author = {f.target: f.waived for f in result.findings if f.rule_id == "D43-5.3"}
@@ -75,7 +78,7 @@ def test_packs_change_what_the_successor_decrees_change():
 
 
 def test_reports_cite_the_law_and_list_waivers(tmp_path):
-    docs = [post(author="", fields={"compliance_waiver": "D43-5.3: bài của nhiều phòng"})]
+    docs = [post(author="", unit="", fields={"compliance_waiver": "D43-5.3: bài của nhiều phòng"})]
     out = _output(tmp_path, docs, body="<table><tr><td>x</td></tr></table>")
     cfg = config()
     result = engine.run(site([*docs, *good_pages()], cfg), str(out))

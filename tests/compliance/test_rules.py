@@ -320,7 +320,7 @@ CASES: dict[str, tuple[Case, Case]] = {
     ),
     "D43-5.3": (
         lambda tmp: run_rule("D43-5.3", pages=[view()]),
-        lambda tmp: run_rule("D43-5.3", site([post(author="")])),
+        lambda tmp: run_rule("D43-5.3", site([post(author="", unit="")])),
     ),
     "D43-5.3.source": (
         lambda tmp: run_rule(
@@ -546,3 +546,40 @@ def test_rule_fails_on_bad_input(rule_id, tmp_path):
     found = [f for f in CASES[rule_id][1](tmp_path) if f.rule_id == rule_id]
     assert found, f"{rule_id} found nothing on its failing input"
     assert all(isinstance(f.detail, str) for f in found)
+
+
+# -- D43-5.3: the unit's byline is the author Art. 5(3) asks for -------------------------------
+
+
+def test_a_post_without_author_is_credited_to_its_unit():
+    no_author = post(author="")
+    shown = view(
+        doc=no_author, byline='<p class="byline"><a href="/don-vi/vp/">Văn phòng Sở</a></p>'
+    )
+    for pack in PACKS:
+        assert run_rule("D43-5.3", site([no_author, *good_pages()]), [shown], pack=pack) == []
+
+
+def test_the_unit_must_show_when_it_stands_for_the_author():
+    hidden = view(doc=post(author=""), byline='<p class="byline"></p>')
+    found = run_rule("D43-5.3", site([post(author=""), *good_pages()]), [hidden])
+    assert [f.detail for f in found] == [
+        "tên đơn vị (tác giả của bài) “Văn phòng Sở” không hiện trên trang"
+    ]
+    # an author, when given, is what the byline must show
+    named = view(doc=post(author="Lê Văn Bình"), byline='<p class="byline">Văn phòng Sở</p>')
+    assert [f.detail for f in run_rule("D43-5.3", pages=[named])] == [
+        "tên tác giả “Lê Văn Bình” không hiện trên trang"
+    ]
+
+
+def test_the_editors_guide_lists_every_rule_as_the_rule_says_it():
+    """docs/kiem-tra-tuan-thu.md quotes each rule's message and fix word for word."""
+    guide = (Path(__file__).parents[2] / "docs/kiem-tra-tuan-thu.md").read_text(encoding="utf-8")
+    stale = {
+        r.id
+        for rules in PACKS.values()
+        for r in rules
+        if f"**{r.id}**" not in guide or f"“{r.message}”" not in guide or r.hint not in guide
+    }
+    assert stale == set()

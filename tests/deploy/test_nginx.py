@@ -315,3 +315,17 @@ def test_the_sample_site_passes_the_csp(sample_build):
             if match:
                 problems.append(f"{page.relative_to(sample_build.output)}: {what}: {match[0][:80]}")
     assert problems == [], "\n".join(problems[:20])
+
+
+def test_the_theme_files_pages_link_to_are_cached_for_a_year(nginx):
+    """plugins/theme_assets names them after their bytes, so the HTML (5 minutes) decides
+    when visitors get a new CSS or JS: never new pages with the old styles."""
+    _, headers, body = get(nginx, "/")
+    assert headers["Cache-Control"] == "public, max-age=300"
+    linked = set(re.findall(r'(?:href|src)="[^"]*?(/theme/[^"#]+)', body.decode("utf-8")))
+    assert {path.rsplit(".", 1)[1] for path in linked} >= {"css", "js", "svg"}
+    for path in linked:
+        status, headers, _ = get(nginx, path)
+        assert status == 200, path
+        assert headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+        assert_security_headers(headers)

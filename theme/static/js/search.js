@@ -1,11 +1,20 @@
 /* Search page: queries the Pagefind bundles built by plugins/search (merged into one).
    Diacritic-insensitive: the query is sent as typed, then folded (marks removed, đ → d)
-   against the folded twins of every page; exact matches are listed first. */
+   against the folded twins of every page; exact matches are listed first.
+   Precise first: pages that contain every query word whole (as typed or folded) are the
+   results; Pagefind's partial matches (words that begin with, or are the start of, a
+   query word: "pha" → "phát", "giaothongxanh" → "giao"; Pagefind issue #599) wait behind
+   a "more, approximate" control, each group with its count. */
 const box = document.getElementById("search-results");
 const form = document.getElementById("search-form");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-list");
 const more = document.getElementById("search-more");
+const approxBox = document.getElementById("search-approx");
+const approxTitle = document.getElementById("search-approx-title");
+const approxList = document.getElementById("search-approx-list");
+const approxMore = document.getElementById("search-approx-more");
+const approxShow = document.getElementById("search-approx-show");
 const PAGE = 10;
 
 /** Same folding as plugins/portal_core/text.py: lower-case, no marks, đ → d, single spaces. */
@@ -29,6 +38,38 @@ function message(name, values) {
 
 function stripFragment(url) {
   return url.split("#")[0];
+}
+
+/** Punctuation Pagefind drops from a query (its coupled_search.ts), and quotes. */
+const PUNCTUATION = /[\p{Pd}\p{Pe}\p{Pf}\p{Pi}\p{Po}\p{Ps}]/gu;
+
+/** The words of a query as Pagefind reads them: lower-case, punctuation dropped. */
+export function queryWords(text) {
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .map((word) => word.replace(PUNCTUATION, ""))
+    .filter(Boolean);
+}
+
+/**
+ * The pages of ``results`` that contain every word whole: one quoted (exact) Pagefind
+ * search per word, which takes no longer or shorter word for it, intersected.
+ * ``results`` keep Pagefind's order; the rest are its partial matches.
+ */
+export async function splitWhole(pagefind, results, words, filters) {
+  if (!words.length) return { whole: [], partial: results };
+  let keep = null;
+  for (const word of words) {
+    const found = (await pagefind.search(`"${word}"`, { filters })).results;
+    const ids = new Set(found.map((r) => r.id));
+    keep = keep === null ? ids : new Set([...keep].filter((id) => ids.has(id)));
+    if (!keep.size) break;
+  }
+  return {
+    whole: results.filter((r) => keep.has(r.id)),
+    partial: results.filter((r) => !keep.has(r.id)),
+  };
 }
 
 /**
@@ -84,9 +125,22 @@ function render(data) {
   return li;
 }
 
+/** A paged list: ``take`` feeds it, ``button`` shows the next page while there is one. */
+function pager(target, button, take) {
+  return async function showMore() {
+    const first = target.children.length;
+    const { batch, done } = await take(PAGE);
+    batch.forEach((data) => target.append(render(data)));
+    button.textContent = message("more");
+    button.hidden = done;
+    if (first > 0 && target.children[first]) target.children[first].querySelector("a").focus();
+  };
+}
+
 async function run(pagefind, query, filters) {
   list.replaceChildren();
-  more.hidden = true;
+  approxList.replaceChildren();
+  more.hidden = approxShow.hidden = approxBox.hidden = approxMore.hidden = true;
   if (!query) {
     status.textContent = message("empty");
     return;
@@ -95,25 +149,54 @@ async function run(pagefind, query, filters) {
   /* Real pages carry the filter version=exact, their folded twins version=folded. */
   const foldedQuery = fold(query);
   const accented = foldedQuery !== query.toLowerCase().replace(/\s+/g, " ").trim();
-  const exact = accented
-    ? (await pagefind.search(query, { filters: { ...filters, version: "exact" } })).results
-    : [];
-  const folded = (await pagefind.search(foldedQuery, { filters: { ...filters, version: "folded" } })).results;
-  const total = Math.max(folded.length, exact.length);
-  status.textContent = total
-    ? message("count", { count: total, query })
-    : message("none", { query });
-  const take = createFeed(exact, folded);
-  const showMore = async () => {
-    const first = list.children.length;
-    const { batch, done } = await take(PAGE);
-    batch.forEach((data) => list.append(render(data)));
-    more.hidden = done;
-    if (first > 0 && list.children[first]) list.children[first].querySelector("a").focus();
-  };
-  more.textContent = message("more");
+  const exactFilters = { ...filters, version: "exact" };
+  const foldedFilters = { ...filters, version: "folded" };
+  let exact = [];
+  if (accented) {
+    const found = (await pagefind.search(query, { filters: exactFilters })).results;
+    exact = (await splitWhole(pagefind, found, queryWords(query), exactFilters)).whole;
+  }
+  const folded = await splitWhole(
+    pagefind,
+    (await pagefind.search(foldedQuery, { filters: foldedFilters })).results,
+    queryWords(foldedQuery),
+    foldedFilters,
+  );
+  /* Every page has one twin, so the twins count pages; an exact match's twin is whole too. */
+  const wholeCount = Math.max(folded.whole.length, exact.length);
+  const approxCount = folded.partial.length;
+  const seen = new Set();
+  const showApprox = pager(approxList, approxMore, createFeed([], folded.partial, seen));
+  approxMore.onclick = showApprox;
+  approxTitle.textContent = message("approxTitle", { count: approxCount });
+  box.dataset.whole = String(wholeCount);
+  box.dataset.approximate = String(approxCount);
+  if (!wholeCount) {
+    status.textContent = approxCount
+      ? message("onlyApprox", { count: approxCount, query })
+      : message("none", { query });
+    if (approxCount) {
+      approxBox.hidden = false;
+      await showApprox();
+    }
+    return;
+  }
+  status.textContent = message("count", { count: wholeCount, query });
+  const showMore = pager(list, more, createFeed(exact, folded.whole, seen));
   more.onclick = showMore;
   await showMore();
+  if (approxCount) {
+    approxShow.textContent = message("approxShow", { count: approxCount });
+    approxShow.setAttribute("aria-expanded", "false");
+    approxShow.hidden = false;
+    approxShow.onclick = async () => {
+      approxShow.hidden = true;
+      approxShow.setAttribute("aria-expanded", "true");
+      approxBox.hidden = false;
+      await showApprox();
+      approxTitle.focus();
+    };
+  }
 }
 
 /**
