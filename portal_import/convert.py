@@ -33,10 +33,10 @@ _AUTOP_BLOCK = re.compile(r"<(?:p|div|table|ul|ol|h[1-6]|blockquote|pre|figure)\
 class Body:
     """One article's HTML, parsed once: its photos are read, then it is rendered."""
 
-    def __init__(self, html: str, photo_prefixes: tuple[str, ...] = ()) -> None:
+    def __init__(self, html: str, photo_prefixes=()) -> None:
         cleaned, self.removed = sanitize(nfc(html or ""))
         self.soup = BeautifulSoup(cleaned, "lxml")
-        self.prefixes = photo_prefixes
+        self.prefixes = tuple(photo_prefixes)
         self.images = [img for img in self.soup.find_all("img") if img.get("src")]
 
     def photo_paths(self) -> list[str]:
@@ -46,6 +46,10 @@ class Body:
     def local_path(self, src: str) -> str | None:
         parts = urlsplit(src.strip())
         path = unquote(parts.path)
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return None
+        if parts.netloc and "/" in self.prefixes:  # saved pages: own host already made a path
+            return None
         if any(path.startswith(prefix) for prefix in self.prefixes):
             return path
         return None

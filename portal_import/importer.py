@@ -306,7 +306,7 @@ def _place_photos(planned: list[_Planned], options: ImportOptions, report: Repor
     wanted: dict[str, tuple[str, dt.datetime]] = {}  # source -> (url, date)
     for item in planned:
         article = item.article
-        item.body = Body(article.body_html, article.photo_prefixes)
+        item.body = Body(article.body_html, article.photo_dirs)
         if item.body.removed:
             report.sanitised.append((article.where, ", ".join(item.body.removed)))
         if article.cover is not None:
@@ -317,10 +317,11 @@ def _place_photos(planned: list[_Planned], options: ImportOptions, report: Repor
                     (article.cover.url, "ảnh ở máy chủ khác, không có tệp để chép")
                 )
         for path in item.body.photo_paths():
-            if article.photo_root:
-                wanted.setdefault(_photo_file(article.photo_root, path), (path, article.date))
+            file = _photo_file(article.photo_dirs, path)
+            if file:
+                wanted.setdefault(file, (path, article.date))
             else:
-                report.photo_problems.append((path, "chưa chỉ thư mục ảnh (--uploads)"))
+                report.photo_problems.append((path, "chưa chỉ thư mục ảnh của cổng cũ (--uploads)"))
     result = _Photos()
     if not wanted:
         return result
@@ -345,11 +346,15 @@ def _place_photos(planned: list[_Planned], options: ImportOptions, report: Repor
     return result
 
 
-def _photo_file(root: str, site_path: str) -> str:
-    relative = PurePosixPath(site_path.lstrip("/"))
-    if ".." in relative.parts:
-        return ""
-    return str(Path(root, *relative.parts))
+def _photo_file(folders: dict[str, str], site_path: str) -> str:
+    """The local file of an old photo address; "" if no folder was given or it escapes."""
+    for prefix, folder in folders.items():
+        if site_path.startswith(prefix) and folder:
+            relative = PurePosixPath(site_path[len(prefix) :])
+            if ".." in relative.parts or relative.is_absolute():
+                return ""
+            return str(Path(folder, *relative.parts))
+    return ""
 
 
 def _photo_rel(source: str, date: dt.datetime, taken: dict[str, str], content: Path) -> str:
@@ -382,10 +387,9 @@ def _file_digest(path: str) -> str:
 
 def _render(item: _Planned, photos: _Photos, report: Report) -> None:
     article = item.article
-    root = article.photo_root
 
     def place(site_path: str, alt: str) -> str | None:
-        rel = photos.placed.get(_photo_file(root, site_path)) if root else None
+        rel = photos.placed.get(_photo_file(article.photo_dirs, site_path))
         if rel is None:
             return None
         if not alt.strip():

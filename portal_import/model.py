@@ -52,8 +52,8 @@ class SourceArticle:
     old_urls: list[str] = field(default_factory=list)
     views: int = 0
     where: str = ""  # file and line or item, for messages
-    photo_root: str = ""  # folder that the body's site-absolute photo URLs start from
-    photo_prefixes: tuple[str, ...] = ()  # URL prefixes of the old site's photos
+    # URL path prefix of the old site's photos -> the local folder holding those files
+    photo_dirs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

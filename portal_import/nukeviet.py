@@ -104,6 +104,12 @@ def read_nukeviet(
     uploads_dir = Path(uploads) if uploads else None
     data = SourceData(articles=[])
     data.total_visits = _total_visits(dump, site_prefix, lang)
+    photo_dirs = {f"/uploads/{module}/": "", f"/assets/{module}/": ""}
+    if uploads_dir is not None:
+        photo_dirs = {
+            f"/uploads/{module}/": str(uploads_dir / module),
+            f"/assets/{module}/": str(uploads_dir.parent / "assets" / module),
+        }
     for row in rows:
         article_id = row.get("id")
         where = f"{shown}, bảng {prefix}_rows, bài id={article_id}"
@@ -152,8 +158,7 @@ def read_nukeviet(
             old_urls=old_urls,
             views=int(row.get("hitstotal") or 0),
             where=where,
-            photo_root=str(uploads_dir.parent) if uploads_dir else "",
-            photo_prefixes=(f"/uploads/{module}/", f"/assets/{module}/"),
+            photo_dirs=photo_dirs,
         )
         data.articles.append(article)
     copies = [t for t in dump.tables() if re.fullmatch(rf"{re.escape(prefix)}_\d+", t)]
