@@ -167,6 +167,7 @@ def run(data: SourceData, options: ImportOptions) -> Report:
         if item.article.views and item.status == "published":
             seed_views[item.url] = item.article.views
 
+    redirect_map = {old: new for old, new in redirect_map.items() if old != new}
     redirects_path = content / options.settings.get("REDIRECTS_FILE", "redirects.yml")
     merged = redirect_file.merge(redirects_path, redirect_map)
     report.redirects = len(redirect_map)

@@ -19,6 +19,6 @@ def merge(path: Path, new: dict[str, str]) -> str:
     merged = {item.source: item.target for item in entries}
     for source, target in new.items():
         key = normalise_source(source)
-        if key is not None:
+        if key is not None and key != target:
             merged[key] = target
     return dump(merged)

@@ -45,7 +45,7 @@ def normalise_source(value: str) -> str | None:
         raw = raw[raw.index(parts.netloc) + len(parts.netloc) :] if parts.netloc else raw
         parts = urlsplit(raw)
     path = unquote(parts.path)
-    if not path.startswith("/") or path == "/" or ".." in path.split("/"):
+    if not path.startswith("/") or (path == "/" and not parts.query) or ".." in path.split("/"):
         return None
     if any(c in raw for c in "\n\r\t\"'\\ ") or any(c in path for c in '\n\r\t"\\'):
         return None
@@ -94,6 +94,8 @@ def load(path: str) -> tuple[list[Redirect], list[RedirectProblem]]:
                     "viết đường dẫn trên cổng này (/2024/05/bai-viet/) hoặc địa chỉ https://…",
                 )
             )
+            continue
+        if source == target:  # the same address on both portals: nothing to redirect
             continue
         found[source] = Redirect(source, target)
     return list(found.values()), problems

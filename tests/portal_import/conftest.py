@@ -45,6 +45,22 @@ class ImportSite(TinySite):
         }
 
 
+@pytest.fixture(scope="session")
+def imported(tmp_path_factory):
+    """The generated NukeViet dump imported once into a tiny site, then built by Pelican."""
+    from portal_import.nukeviet import read_nukeviet
+    from tests.portal_import.fixtures import IMPORT_MAP, write_nukeviet
+
+    base = tmp_path_factory.mktemp("nukeviet")
+    dump, uploads = write_nukeviet(base / "old")
+    site = ImportSite(base / "site")
+    site.map_path.write_text(IMPORT_MAP, encoding="utf-8")
+    outcome = site.run(lambda: read_nukeviet(dump, uploads))
+    assert outcome.ok, outcome.error or outcome.report.stopped
+    build = site.build()
+    return site, outcome.report, build, dump, uploads
+
+
 @pytest.fixture
 def import_site(tmp_path) -> ImportSite:
     return ImportSite(tmp_path / "site")

@@ -488,6 +488,14 @@ def wxr_item(
 	</item>"""
 
 
+def wxr_author(number: int, login: str, name: str) -> str:
+    return (
+        f"<wp:author><wp:author_id>{number}</wp:author_id>"
+        f"<wp:author_login>{_cdata(login)}</wp:author_login>"
+        f"<wp:author_display_name>{_cdata(name)}</wp:author_display_name></wp:author>"
+    )
+
+
 def write_wordpress(folder: Path) -> tuple[Path, Path]:
     """``export.xml`` (WXR 1.2) and a ``wp-content/uploads`` folder."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -512,7 +520,8 @@ def write_wordpress(folder: Path) -> tuple[Path, Path]:
             "thong-xe-cau-vuot-dong-thanh",
             "2024-03-05 09:30:00",
             "Sáng nay, cầu vượt được thông xe.\n\nCầu dài 420 m.\nRộng 16 m.\n\n"
-            f'<img src="{WP_SITE}/wp-content/uploads/2024/03/tuan-tra.jpg" alt="Tuần tra trên cầu">',
+            f'<img src="{WP_SITE}/wp-content/uploads/2024/03/tuan-tra.jpg" '
+            'alt="Tuần tra trên cầu">',
             categories=("Tin tức",),
             tags=("cầu đường", "thông xe"),
             excerpt="Cầu vượt Đông Thành thông xe.",
@@ -523,7 +532,8 @@ def write_wordpress(folder: Path) -> tuple[Path, Path]:
             "Lịch tiếp công dân tháng 4",
             "lich-tiep-cong-dan-thang-4",
             "2024-03-28 15:00:00",
-            '<p>Lãnh đạo Sở tiếp công dân vào thứ Năm.</p><p onmouseover="x()">Địa điểm: phòng 1.</p>',
+            "<p>Lãnh đạo Sở tiếp công dân vào thứ Năm.</p>"
+            '<p onmouseover="x()">Địa điểm: phòng 1.</p>',
             categories=("Thông báo",),
             creator="vanphong",
             meta={"views": "77"},
@@ -564,9 +574,10 @@ def write_wordpress(folder: Path) -> tuple[Path, Path]:
 	<wp:wxr_version>1.2</wp:wxr_version>
 	<wp:base_site_url>{WP_SITE}</wp:base_site_url>
 	<wp:base_blog_url>{WP_SITE}</wp:base_blog_url>
-	<wp:author><wp:author_id>1</wp:author_id><wp:author_login>{_cdata("bientap")}</wp:author_login><wp:author_display_name>{_cdata("Văn phòng Sở")}</wp:author_display_name></wp:author>
-	<wp:author><wp:author_id>2</wp:author_id><wp:author_login>{_cdata("vanphong")}</wp:author_login><wp:author_display_name>{_cdata("Nguyễn Văn An")}</wp:author_display_name></wp:author>
-	<wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>tin-tuc</wp:category_nicename><wp:cat_name>{_cdata("Tin tức")}</wp:cat_name></wp:category>
+	{wxr_author(1, "bientap", "Văn phòng Sở")}
+	{wxr_author(2, "vanphong", "Nguyễn Văn An")}
+	<wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>tin-tuc</wp:category_nicename>
+		<wp:cat_name>{_cdata("Tin tức")}</wp:cat_name></wp:category>
 {"".join(items)}
 </channel>
 </rss>
@@ -592,8 +603,17 @@ remove: [".chia-se"]
 """
 
 
-def saved_page(title: str, date: str, body: str, *, canonical: str = "", author: str = "",
-               category: str = "Tin tức", views: str = "", charset: str = "utf-8") -> str:  # fmt: skip
+def saved_page(
+    title: str,
+    date: str,
+    body: str,
+    *,
+    canonical: str = "",
+    author: str = "",
+    category: str = "Tin tức",
+    views: str = "",
+    charset: str = "utf-8",
+) -> str:
     link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     return f"""<!DOCTYPE html>
 <html lang="vi"><head><meta charset="{charset}"><title>{title}</title>{link}</head>
@@ -627,7 +647,8 @@ def write_pages(folder: Path) -> tuple[Path, Path]:
     (pages / "tin-tuc" / "hop-bao.html").write_text(
         saved_page(
             "Họp báo quý I năm 2023", "12/04/2023 14:30",
-            '<p>Sở tổ chức họp báo.</p><p><img src="hop-bao_files/anh1.jpg" alt="Quang cảnh họp báo"></p>',
+            "<p>Sở tổ chức họp báo.</p>"
+            '<p><img src="hop-bao_files/anh1.jpg" alt="Quang cảnh họp báo"></p>',
             canonical="https://sogtvt.example.gov.vn/Pages/hop-bao.aspx?ItemID=12",
             author="Văn phòng Sở", views="1.234",
         ),

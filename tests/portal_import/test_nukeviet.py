@@ -31,19 +31,6 @@ def by_old_id(site: ImportSite) -> dict[str, tuple[str, dict, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def imported(tmp_path_factory):
-    """The dump imported once into a tiny site, then built by Pelican."""
-    base = tmp_path_factory.mktemp("nukeviet")
-    dump, uploads = write_nukeviet(base / "old")
-    site = ImportSite(base / "site")
-    site.map_path.write_text(IMPORT_MAP, encoding="utf-8")
-    outcome = site.run(lambda: read_nukeviet(dump, uploads))
-    assert outcome.ok, outcome.error or outcome.report.stopped
-    build = site.build()
-    return site, outcome.report, build, dump, uploads
-
-
 def test_public_articles_are_imported_and_the_rest_skipped_with_reasons(imported):
     site, report, _build, _dump, _uploads = imported
     posts = by_old_id(site)
@@ -67,7 +54,8 @@ def test_fields_escaping_times_and_categories(imported):
     assert meta["date"] == "02/03/2020 08:30"  # Unix time read in Asia/Ho_Chi_Minh
     assert meta["category"] == "Thông báo" and meta["unit"] == "Văn phòng Sở"
     assert meta["imported_from"]["categories"] == ["Thông báo", "Tin hoạt động"]
-    assert meta["summary"] == "Sở thông báo tuyển dụng \"viên chức\" năm 2020; thí sinh xem 'lịch thi'."
+    summary = "Sở thông báo tuyển dụng \"viên chức\" năm 2020; thí sinh xem 'lịch thi'."
+    assert meta["summary"] == summary
     assert meta["tags"] == ["tuyển dụng"]
     assert "C:\\tai-lieu\\ho-so.docx" in body and '"8,5"' in body
     _rel, mapped, _ = by_old_id(site)["news:4"]
@@ -254,16 +242,15 @@ def test_a_misspelt_name_in_the_map_is_refused_with_its_line(import_site, nukevi
 
 def test_a_malformed_dump_stops_naming_the_line(import_site, tmp_path):
     text = dump_text(nukeviet_articles())
-    broken = text.replace("'hoi-nghi-giao-ban-thang-2-so-1', ", "'hoi-nghi-giao-ban-thang-2-so-1' ", 1)
+    alias = "'hoi-nghi-giao-ban-thang-2-so-1'"
+    broken = text.replace(f"{alias}, ", f"{alias} ", 1)
     path = tmp_path / "broken.sql"
     path.write_text(broken, encoding="utf-8")
     import_site.map_path.write_text(IMPORT_MAP, encoding="utf-8")
     before = import_site.snapshot()
     outcome = import_site.run(lambda: read_nukeviet(path, None))
     assert outcome.error is not None
-    line = next(
-        n for n, row in enumerate(broken.splitlines(), 1) if "'hoi-nghi-giao-ban-thang-2-so-1' " in row
-    )
+    line = next(n for n, row in enumerate(broken.splitlines(), 1) if f"{alias} " in row)
     assert outcome.error.where.endswith(f"dòng {line}")
     assert import_site.snapshot() == before
 

@@ -21,11 +21,13 @@ CREATE = """CREATE TABLE `nv4_vi_news_rows` (
 
 
 def test_columns_come_from_create_table_and_strings_are_unescaped():
-    title = 'Thông báo "khẩn" của Sở; giá \'mới\' C:\\tmp'
+    title = "Thông báo \"khẩn\" của Sở; giá 'mới' C:\\tmp"
     text = (
-        "-- NUKEVIET dump\nSET SQL_MODE=\"NO_AUTO_VALUE_ON_ZERO\";\n/*!40101 SET NAMES utf8mb4 */;\n"
+        '-- NUKEVIET dump\nSET SQL_MODE="NO_AUTO_VALUE_ON_ZERO";\n'
+        "/*!40101 SET NAMES utf8mb4 */;\n"
         + CREATE
-        + f"INSERT INTO `nv4_vi_news_rows` VALUES\n(1, '{addslashes(title)}', 'dòng 1\ndòng 2', 12.50),\n"
+        + "INSERT INTO `nv4_vi_news_rows` VALUES\n"
+        + f"(1, '{addslashes(title)}', 'dòng 1\ndòng 2', 12.50),\n"
         "(2, 'Bài (2), có dấu phẩy', '', NULL);\n"
     )
     dump = Dump(text)
@@ -37,7 +39,8 @@ def test_columns_come_from_create_table_and_strings_are_unescaped():
 
 def test_unwanted_tables_are_skipped_without_reading_them():
     text = CREATE + "INSERT INTO `nv4_vi_news_rows` VALUES (1, 'a', 'b', 1);\n"
-    text += CREATE.replace("_rows", "_1") + "INSERT INTO `nv4_vi_news_1` VALUES (1, 'a' 'broken');\n"
+    text += CREATE.replace("_rows", "_1")
+    text += "INSERT INTO `nv4_vi_news_1` VALUES (1, 'a' 'broken');\n"
     dump = Dump(text, wanted=lambda name: name.endswith("_rows"))
     assert len(dump.rows["nv4_vi_news_rows"]) == 1
     assert "nv4_vi_news_1" not in dump.rows
