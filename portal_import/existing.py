@@ -14,6 +14,7 @@ from portal_ops.scaffold import ScaffoldError, slug_for
 
 DIGEST_PLACEHOLDER = "0" * 16
 _DIGEST_LINE = re.compile(r'^(\s+digest:\s*)"?([0-9a-f]{16})"?\s*$', re.M)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _YAML_HEADER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)
 
 
@@ -49,7 +50,7 @@ def _header(text: str) -> dict:
     match = _YAML_HEADER.match(text)
     if match:
         try:
-            data = yaml.safe_load(match.group(1))
+            data = yaml.load(match.group(1), Loader=_LOADER)
         except yaml.YAMLError:
             return {}
         return {str(k).lower(): v for k, v in data.items()} if isinstance(data, dict) else {}

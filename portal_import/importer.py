@@ -33,6 +33,8 @@ from .existing import DIGEST_PLACEHOLDER, Existing, scan, with_digest
 from .mapping import Unmapped, load_mapping, load_registries, suggested_yaml
 from .model import ImportStop, SourceArticle, SourceData
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 @dataclass
 class ImportOptions:
@@ -434,7 +436,7 @@ def _render(item: _Planned, photos: _Photos, report: Report) -> None:
         origin["url"] = article.old_urls[0]
     origin["digest"] = DIGEST_PLACEHOLDER
     header["imported_from"] = origin
-    dumped = yaml.safe_dump(header, allow_unicode=True, sort_keys=False, width=1000)
+    dumped = yaml.dump(header, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     dumped = dumped.replace(f"digest: '{DIGEST_PLACEHOLDER}'", f'digest: "{DIGEST_PLACEHOLDER}"')
     item.text = with_digest(f"---\n{dumped}---\n\n{body}")
 

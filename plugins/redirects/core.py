@@ -15,7 +15,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from plugins.portal_core.yamlfile import YamlFileError, line_of_key, load_yaml, read_text
+import yaml
+
+from plugins.portal_core.yamlfile import YamlFileError, read_text, yaml_error_details
 
 _SAFE_TARGET = re.compile(r"^(?:/[^\s\"'<>\\$]*|https?://[^\s\"'<>\\$]+)$")
 
@@ -52,14 +54,22 @@ def normalise_source(value: str) -> str | None:
     return raw.split("#", 1)[0] if parts.query else path
 
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # an old portal has ~10^5 addresses
+_FROM_LINE = re.compile(r"^\s*-?\s*from\s*:", re.M)
+
+
 def load(path: str) -> tuple[list[Redirect], list[RedirectProblem]]:
     try:
         text = read_text(path)
-        data = load_yaml(path, text)
     except YamlFileError as exc:
         if exc.message == "không tìm thấy tệp":
             return [], []
         return [], [RedirectProblem(exc.message, exc.line)]
+    try:
+        data = yaml.load(text, Loader=_LOADER)
+    except yaml.YAMLError as exc:
+        problem, line = yaml_error_details(exc)
+        return [], [RedirectProblem(f"lỗi cú pháp YAML: {problem}", line)]
     items = data.get("redirects") if isinstance(data, dict) else None
     if items is None:
         return [], []
@@ -67,11 +77,9 @@ def load(path: str) -> tuple[list[Redirect], list[RedirectProblem]]:
         return [], [RedirectProblem("'redirects:' phải là một danh sách các mục from/to")]
     found: dict[str, Redirect] = {}
     problems: list[RedirectProblem] = []
-    search_from = 0
+    lines = [n for n, row in enumerate(text.splitlines(), start=1) if _FROM_LINE.match(row)]
     for index, item in enumerate(items, start=1):
-        line = line_of_key(text, "from", search_from)
-        if line:
-            search_from = line
+        line = lines[index - 1] if len(lines) == len(items) else None
         if not isinstance(item, dict):
             problems.append(RedirectProblem(f"mục thứ {index} không có dạng from/to", line))
             continue
