@@ -43,6 +43,11 @@ class Body:
         """Site paths (``/uploads/news/2017_08/x.jpg``) of the photos the old site served."""
         return [p for p in (self.local_path(img["src"]) for img in self.images) if p]
 
+    def old_file_links(self) -> list[str]:
+        """Links to files the old site served (attachments): they will not resolve here."""
+        links = (a.get("href", "") for a in self.soup.find_all("a"))
+        return [p for p in (self.local_path(h) for h in links if h) if p]
+
     def local_path(self, src: str) -> str | None:
         parts = urlsplit(src.strip())
         path = unquote(parts.path)

@@ -64,6 +64,7 @@ class Report:
     photo_problems: list[tuple[str, str]] = field(default_factory=list)
     sanitised: list[tuple[str, str]] = field(default_factory=list)
     missing_alt: int = 0
+    old_links: list[tuple[str, str]] = field(default_factory=list)
     by_category: Counter = field(default_factory=Counter)
     by_unit: Counter = field(default_factory=Counter)
     redirects: int = 0
@@ -91,6 +92,7 @@ class Report:
             "photo_problems": [{"photo": p, "reason": r} for p, r in self.photo_problems],
             "sanitised": [{"item": i, "removed": r} for i, r in self.sanitised],
             "photos_without_alt": self.missing_alt,
+            "old_file_links": [{"item": i, "link": link} for i, link in self.old_links],
             "by_category": dict(self.by_category),
             "by_unit": dict(self.by_unit),
             "redirects": self.redirects,
@@ -310,6 +312,8 @@ def _place_photos(planned: list[_Planned], options: ImportOptions, report: Repor
     for item in planned:
         article = item.article
         item.body = Body(article.body_html, article.photo_dirs)
+        for link in item.body.old_file_links():
+            report.old_links.append((article.where, link))
         if item.body.removed:
             report.sanitised.append((article.where, ", ".join(item.body.removed)))
         if article.cover is not None:

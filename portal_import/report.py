@@ -53,6 +53,7 @@ def text(report: Report) -> str:
         ("Địa chỉ (slug) trùng với bài khác", report.collisions),
         ("Ảnh không dùng được (bỏ qua, bài vẫn được nhập)", report.photo_problems),
         ("Mã HTML không an toàn đã loại bỏ", report.sanitised),
+        ("Liên kết tới tệp của cổng cũ (cần chép tệp và sửa liên kết)", report.old_links),
         ("Bài đã sửa tay sau lần nhập trước (không ghi đè)", [(p, "") for p in report.kept_edits]),
     ]
     for title, items in sections:

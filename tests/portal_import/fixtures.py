@@ -225,7 +225,8 @@ def nukeviet_articles() -> list[NvArticle]:
                 '<p>Lễ khởi công.</p><p><img src="/uploads/news/2021_05/hien-truong.jpg" '
                 'alt="Hiện trường thi công" width="600" onclick="zoom(this)"></p>'
                 f'<p><img src="{SITE}/uploads/news/2021_05/may-xuc.jpg"></p>'
-                '<script>alert("x")</script><p>Hết.</p>'
+                '<script>alert("x")</script><p>Hết. Xem <a href="/uploads/news/2021_05/'
+                'quyet-dinh.pdf">quyết định</a>.</p>'
             ),
             author="Phòng Quản lý kết cấu hạ tầng",
             hitstotal=9876,

@@ -100,6 +100,7 @@ def test_unsafe_html_is_removed_and_reported(imported):
     _rel, _meta, body = by_old_id(site)["news:102"]
     assert "alert" not in body and "onclick" not in body and "zoom" not in body
     assert any("id=102" in item and "<script>" in what for item, what in report.sanitised)
+    assert any(link == "/uploads/news/2021_05/quyet-dinh.pdf" for _, link in report.old_links)
 
 
 def test_slug_collision_is_reported_and_resolved(imported):
