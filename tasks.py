@@ -440,7 +440,7 @@ _IMPORT_HELP = {
     "include_expired": "nhập cả bài đã hết hạn trên cổng cũ",
     "total": "tổng lượt truy cập của cổng cũ (nếu tệp nguồn không có)",
 }
-IMPORT_REPORTS = ROOT / "var" / "import"
+IMPORT_REPORTS = Path(os.environ.get("PORTAL_IMPORT_REPORTS") or ROOT / "var" / "import")
 
 
 def _run_import(read, map="", dry_run=False, force=False, include_drafts=False,
@@ -464,8 +464,9 @@ def _run_import(read, map="", dry_run=False, force=False, include_drafts=False,
     if outcome.error is not None:
         raise Exit(f"Lỗi: {outcome.error}", code=1)
     print(text(outcome.report))
-    json_path, text_path = outcome.report_files
-    print(f"Báo cáo: {text_path.relative_to(ROOT)} và {json_path.relative_to(ROOT)}")
+    if outcome.report_files:
+        json_path, text_path = outcome.report_files
+        print(f"Báo cáo: {text_path} và {json_path}")
     if not outcome.ok:
         raise Exit(code=1)
 
@@ -493,7 +494,7 @@ def import_wordpress(c, wxr, uploads="", map="", dry_run=False, force=False,
 
 
 @task(help={"pages": "thư mục các trang HTML đã lưu", "config": "tệp YAML: bộ chọn CSS",
-            **_IMPORT_HELP})  # fmt: skip
+            **{k: v for k, v in _IMPORT_HELP.items() if not k.startswith("include")}})  # fmt: skip
 def import_pages(c, pages, config, map="", dry_run=False, force=False, total=-1):
     """Nhập bài từ các trang HTML đã lưu của cổng cũ (bộ chọn CSS trong tệp cấu hình)."""
     from portal_import.pages import read_pages

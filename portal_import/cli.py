@@ -34,5 +34,6 @@ def import_source(read, options: ImportOptions) -> Outcome:
         report = run(data, options)
     except ImportStop as exc:
         return Outcome(None, exc)
-    files = save(report, options.report_dir)
-    return Outcome(report, None, files)
+    if options.dry_run:  # a dry run writes nothing, not even its report
+        return Outcome(report, None, None)
+    return Outcome(report, None, save(report, options.report_dir))

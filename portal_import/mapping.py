@@ -143,15 +143,27 @@ def load_mapping(path: Path, categories: Registry, units: Registry) -> Mapping:
 
 def suggested_yaml(unmapped: list[Unmapped]) -> str:
     """The lines the operator should add, with our registry's best guess filled in."""
-    lines = ["# Bổ sung vào tệp ánh xạ rồi chạy lại; sửa tên nếu gợi ý chưa đúng.", "categories:"]
-    for item in (u for u in unmapped if u.kind == "category"):
-        lines.append(f"  {_quote(item.name)}: {_quote(item.suggestion or 'bỏ qua')}")
+    lines = ["# Bổ sung vào tệp ánh xạ rồi chạy lại; sửa tên nếu gợi ý chưa đúng."]
+    categories = [u for u in unmapped if u.kind == "category"]
+    if categories:
+        lines.append("categories:")
+        for item in categories:
+            guess = item.suggestion or "bỏ qua"
+            lines.append(f"  {_quote(item.name)}: {_quote(guess)}  # {item.count} bài")
     units = [u for u in unmapped if u.kind == "unit"]
     if units:
-        lines += ["units:", "  by_category:"]
+        lines += [
+            "units:",
+            "  # default: Văn phòng Sở   (đơn vị cho mọi bài còn lại)",
+            "  by_category:",
+        ]
         for item in units:
-            lines.append(f"  # {item.count} bài")
-            lines.append(f"    {_quote(item.name)}: {_quote(item.suggestion or '')}")
+            if item.suggestion:
+                lines.append(
+                    f"    {_quote(item.name)}: {_quote(item.suggestion)}  # {item.count} bài"
+                )
+            else:
+                lines.append(f"    # {_quote(item.name)}: (chọn một đơn vị)  # {item.count} bài")
     return "\n".join(lines) + "\n"
 
 
