@@ -33,6 +33,7 @@ class ImportedPost:
     path: Path
     recorded: str  # the digest written at import
     actual: str  # the digest of the file as it is now
+    address: str | None = None  # "YYYY/MM/slug" as the file says now
 
     @property
     def edited(self) -> bool:
@@ -72,13 +73,13 @@ def scan(content: Path) -> Existing:
         except (OSError, UnicodeDecodeError):
             continue
         header = _header(text)
+        address = _address(header)
         origin = header.get("imported_from")
         if isinstance(origin, dict) and origin.get("source") and origin.get("id") is not None:
             key = (str(origin["source"]), str(origin["id"]))
             found.imported[key] = ImportedPost(
-                path, str(origin.get("digest") or ""), digest_of(text)
+                path, str(origin.get("digest") or ""), digest_of(text), address
             )
-        address = _address(header)
         if address:
             found.addresses.setdefault(address, path)
     return found

@@ -145,6 +145,7 @@ def run(data: SourceData, options: ImportOptions) -> Report:
     existing = scan(content)
     _assign_addresses(planned, existing, options, report)
     photos = _place_photos(planned, options, report)
+    article_url = options.settings.get("ARTICLE_URL", "{date:%Y}/{date:%m}/{slug}/")
     files: dict[Path, str] = {}
     seed_views: dict[str, int] = {}
     redirect_map: dict[str, str] = {}
@@ -156,6 +157,10 @@ def run(data: SourceData, options: ImportOptions) -> Report:
             old_text = previous.path.read_text(encoding="utf-8")
             if previous.edited and not options.force:
                 report.kept_edits.append(rel)
+                if previous.address:  # an editor may have changed the date or the slug
+                    year, month, slug = previous.address.split("/", 2)
+                    date = item.article.date.replace(year=int(year), month=int(month), day=1)
+                    item.url = "/" + article_url.format(date=date, slug=slug).lstrip("/")
             elif old_text == item.text:
                 report.unchanged.append(rel)
             else:

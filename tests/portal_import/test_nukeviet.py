@@ -168,10 +168,15 @@ def test_a_rerun_changes_nothing_and_keeps_hand_edits(import_site, nukeviet_sour
     assert import_site.snapshot() == before
 
     edited = import_site.content / first.report.created[0]
-    edited.write_text(edited.read_text(encoding="utf-8") + "\nĐoạn biên tập viên thêm.\n", "utf-8")
+    text = edited.read_text(encoding="utf-8")
+    slug = header(text)["slug"]
+    text = text.replace(f"slug: {slug}", "slug: ten-moi-do-bien-tap-dat")
+    edited.write_text(text + "\nĐoạn biên tập viên thêm.\n", "utf-8")
     kept = import_site.run(lambda: read_nukeviet(dump, uploads))
     assert kept.report.kept_edits == [first.report.created[0]]
     assert "Đoạn biên tập viên thêm." in edited.read_text(encoding="utf-8")
+    redirects = (import_site.content / "redirects.yml").read_text(encoding="utf-8")
+    assert "/ten-moi-do-bien-tap-dat/" in redirects  # old addresses follow the edited slug
     forced = import_site.run(lambda: read_nukeviet(dump, uploads), force=True)
     assert forced.report.updated == [first.report.created[0]]
     assert "Đoạn biên tập viên thêm." not in edited.read_text(encoding="utf-8")
