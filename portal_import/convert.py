@@ -27,6 +27,7 @@ _CONVERTER = MarkdownConverter(
 )
 _BLANKS = re.compile(r"\n{3,}")
 _TRAILING = re.compile(r"[ \t]+\n")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _AUTOP_BLOCK = re.compile(r"<(?:p|div|table|ul|ol|h[1-6]|blockquote|pre|figure)\b", re.I)
 
 
@@ -94,7 +95,12 @@ def plain_text(html: str) -> str:
 
 
 def autop(text: str) -> str:
-    """WordPress's stored content keeps paragraphs as blank lines (wpautop at display time)."""
+    """WordPress's stored content keeps paragraphs as blank lines (wpautop at display time).
+
+    Block-editor content (``<!-- wp:paragraph --><p>…</p>``) already has its tags: its
+    comments are dropped first so each block is seen as the HTML it is.
+    """
+    text = _COMMENT.sub("", text)
     if _AUTOP_BLOCK.search(text) and "\n\n" not in text:
         return text
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n"))]
