@@ -63,6 +63,8 @@ FRONT_MATTER_REQUIRED = {
     "article": ["title", "date", "unit", "category"],
     "page": ["title"],
 }
+# Where an imported post came from (portal_import/): old id, address, digest of the import.
+FRONT_MATTER_EXTRA_FIELDS = ["imported_from"]
 
 # -- URLs: dated articles, Vietnamese path words -----------------------------------
 ARTICLE_URL = "{date:%Y}/{date:%m}/{slug}/"
@@ -135,6 +137,7 @@ PLUGINS = [
     "plugins.related_posts",
     "plugins.search",
     "plugins.visitor_counter",
+    "plugins.redirects",  # after search and counter: redirect pages are neither indexed nor counted
     "plugins.theme_i18n",
     "plugins.theme_assets",  # before incremental: its hashed names are in the settings
     "plugins.incremental",  # before the sitemap: it renders the queued pages at finalized

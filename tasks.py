@@ -460,3 +460,91 @@ def clean(c):
     """Remove the built site and caches."""
     for path in (OUTPUT, ROOT / "cache", ROOT / ".pytest_cache"):
         shutil.rmtree(path, ignore_errors=True)
+
+
+# -- Moving an existing portal in (portal_import/; docs/import.md) ---------------------------
+
+_IMPORT_HELP = {
+    "dry_run": "chỉ đọc và in báo cáo, không ghi gì",
+    "force": "ghi đè cả những bài đã sửa tay sau lần nhập trước",
+    "map": "tệp ánh xạ chuyên mục/đơn vị [content/import-map.yml]",
+    "include_drafts": "nhập cả bản nháp, bài chờ duyệt, bài hẹn giờ (thành bản nháp)",
+    "include_expired": "nhập cả bài đã hết hạn trên cổng cũ",
+    "total": "tổng lượt truy cập của cổng cũ (nếu tệp nguồn không có)",
+}
+IMPORT_REPORTS = Path(os.environ.get("PORTAL_IMPORT_REPORTS") or ROOT / "var" / "import")
+
+
+def _run_import(read, map="", dry_run=False, force=False, include_drafts=False,
+                include_expired=False, total=-1):  # fmt: skip
+    from portal_import.cli import import_source, load_settings
+    from portal_import.importer import ImportOptions
+    from portal_import.report import text
+
+    options = ImportOptions(
+        content=CONTENT,
+        settings=load_settings(ROOT / "pelicanconf.py", CONTENT),
+        map_path=Path(map) if map else CONTENT / "import-map.yml",
+        report_dir=IMPORT_REPORTS,
+        dry_run=dry_run,
+        force=force,
+        include_drafts=include_drafts,
+        include_expired=include_expired,
+        total=int(total) if int(total) >= 0 else None,
+    )
+    outcome = import_source(read, options)
+    if outcome.error is not None:
+        raise Exit(f"Lỗi: {outcome.error}", code=1)
+    print(text(outcome.report))
+    if outcome.report_files:
+        json_path, text_path = outcome.report_files
+        print(f"Báo cáo: {text_path} và {json_path}")
+    if not outcome.ok:
+        raise Exit(code=1)
+
+
+@task(help={"dump": "tệp sao lưu .sql hoặc .sql.gz", "uploads": "thư mục uploads/ của cổng cũ",
+            "module": "tên mô-đun tin tức [news]", **_IMPORT_HELP})  # fmt: skip
+def import_nukeviet(c, dump, uploads="", module="news", map="", dry_run=False, force=False,
+                    include_drafts=False, include_expired=False, total=-1):  # fmt: skip
+    """Nhập bài, ảnh, lượt xem và địa chỉ cũ từ NukeViet (tệp sao lưu CSDL + uploads/)."""
+    from portal_import.nukeviet import read_nukeviet
+
+    _run_import(lambda: read_nukeviet(dump, uploads or None, module), map, dry_run, force,
+                include_drafts, include_expired, total)  # fmt: skip
+
+
+@task(help={"wxr": "tệp xuất WordPress (WXR .xml)", "uploads": "thư mục wp-content/uploads",
+            **_IMPORT_HELP})  # fmt: skip
+def import_wordpress(c, wxr, uploads="", map="", dry_run=False, force=False,
+                     include_drafts=False, include_expired=False, total=-1):  # fmt: skip
+    """Nhập bài, chuyên mục, thẻ, tác giả, ảnh từ tệp xuất WordPress (WXR)."""
+    from portal_import.wordpress import read_wordpress
+
+    _run_import(lambda: read_wordpress(wxr, uploads or None), map, dry_run, force,
+                include_drafts, include_expired, total)  # fmt: skip
+
+
+@task(help={"pages": "thư mục các trang HTML đã lưu", "config": "tệp YAML: bộ chọn CSS",
+            **{k: v for k, v in _IMPORT_HELP.items() if not k.startswith("include")}})  # fmt: skip
+def import_pages(c, pages, config, map="", dry_run=False, force=False, total=-1):
+    """Nhập bài từ các trang HTML đã lưu của cổng cũ (bộ chọn CSS trong tệp cấu hình)."""
+    from portal_import.pages import read_pages
+
+    _run_import(lambda: read_pages(pages, config), map, dry_run, force, total=total)
+
+
+@task(help={"file": "tệp số liệu [var/import/counter-seed.json]",
+            "endpoint": "địa chỉ API của bộ đếm [http://127.0.0.1:8001/api/v1]",
+            "token": "mã quản trị (mặc định: biến COUNTER_ADMIN_TOKEN)"})  # fmt: skip
+def import_seed_counter(c, file="", endpoint="http://127.0.0.1:8001/api/v1", token=""):
+    """Chuyển lượt xem từng bài và tổng lượt truy cập của cổng cũ vào bộ đếm."""
+    from portal_import.model import ImportStop
+    from portal_import.seed import load_seed, send_seed
+
+    try:
+        seed = load_seed(Path(file) if file else IMPORT_REPORTS / "counter-seed.json")
+        answer = send_seed(seed, endpoint, token or os.environ.get("COUNTER_ADMIN_TOKEN", ""))
+    except ImportStop as exc:
+        raise Exit(f"Lỗi: {exc}", code=1) from None
+    print(f"Đã chuyển lượt xem của {answer.get('imported')} bài; tổng: {answer.get('total')}")
