@@ -4,7 +4,7 @@ Editors:   new (scaffold a post), serve (live preview), check (validate, no depl
 Operators: build, publish, deploy, rollback, releases, counter, lint, test, clean
 
 The logic lives in ``portal_ops/`` (tested); this file only asks, runs and prints.
-Environment (all optional): PORTAL_HOST, PORTAL_PORT, PORTAL_LIVERELOAD_PORT,
+Environment (all optional): PORTAL_HOST, PORTAL_PORT,
 PORTAL_DEPLOY_TARGET, PORTAL_DEPLOY_KEEP, PORTAL_DEPLOY_SSH_PORT, PORTAL_DEPLOY_SSH_KEY,
 PORTAL_DEPLOY_KNOWN_HOSTS, PORTAL_CONTENT and PORTAL_OUTPUT (see docs/operations.md).
 """
@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -36,14 +37,11 @@ OUTPUT = Path(os.environ.get("PORTAL_OUTPUT") or ROOT / "output")
 CONTENT = Path(os.environ.get("PORTAL_CONTENT") or ROOT / "content")
 HOST = os.environ.get("PORTAL_HOST", "127.0.0.1")
 PORT = int(os.environ.get("PORTAL_PORT", "8000"))
-LIVERELOAD_PORT = int(os.environ.get("PORTAL_LIVERELOAD_PORT", "35729"))
 DEPLOY_TARGET = os.environ.get("PORTAL_DEPLOY_TARGET", "")
 DEPLOY_KEEP = int(os.environ.get("PORTAL_DEPLOY_KEEP", "5"))
 SSH_PORT = int(os.environ.get("PORTAL_DEPLOY_SSH_PORT", "0") or 0)
 SSH_KEY = os.environ.get("PORTAL_DEPLOY_SSH_KEY", "")
 KNOWN_HOSTS = os.environ.get("PORTAL_DEPLOY_KNOWN_HOSTS", "")
-# What the preview rebuilds on: the posts, the theme, the plugins, the settings.
-WATCHED = (CONTENT, ROOT / "theme", ROOT / "plugins", ROOT / "pelicanconf.py")
 
 
 def _pelican_build(settings: str, output: Path, title: str, extra: list[str] | None = None) -> bool:
@@ -212,35 +210,66 @@ def _ignored(path: str) -> bool:
     help={
         "host": "address to listen on [127.0.0.1]",
         "port": "port of the site [8000]",
-        "liveport": "port of the live-reload socket [35729]",
         "counter": "also run the counter service when counter/ exists [yes]",
     }
 )
-def serve(c, host=HOST, port=PORT, liveport=LIVERELOAD_PORT, counter=True):
-    """Build the preview, serve it at http://HOST:PORT and reload the browser on every save."""
-    from livereload import Server
+def serve(c, host=HOST, port=PORT, counter=True):
+    """Build the preview, serve it at http://HOST:PORT and reload the browser on every save.
 
-    site_url = ["-e", f'SITEURL="http://{host}:{int(port)}"']  # links follow --host/--port
-    _pelican_build("pelicanconf.py", OUTPUT, "Dựng bản xem trước", site_url)
+    Pelican stays in this process with the site in memory: the saved post is shown first,
+    then every other page it affects (plugins/incremental/live.py).
+    """
+    from plugins.incremental import live
+
+    site_url = f"http://{host}:{int(port)}"  # links follow --host/--port
     OUTPUT.mkdir(exist_ok=True)
+    os.chdir(ROOT)
+    print("Đang dựng bản xem trước…", flush=True)
+    started = time.monotonic()
+    site = live.ResidentSite(
+        str(ROOT / "pelicanconf.py"), OUTPUT, {"PATH": str(CONTENT), "SITEURL": site_url}
+    )
+    _live_report(site.build(), time.monotonic() - started)
+    hub = live.ReloadHub()
+    server = live.make_server(host, int(port), OUTPUT, hub)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     counter_proc = _start_counter(host, int(port)) if counter else None
-
-    def rebuild() -> None:
-        # A failed build leaves output/ as it was (build guard): the last good site stays up.
-        if not _pelican_build("pelicanconf.py", OUTPUT, "Dựng lại", site_url):
-            print("Trang đang hiển thị là bản dựng tốt gần nhất. Sửa lỗi rồi lưu lại tệp.")
-
-    server = Server()
-    server.watcher.ignore_dirs("__pycache__", ".pytest_cache")
-    for path in WATCHED:
-        server.watch(str(path), rebuild, ignore=_ignored)
-    print(f"Cổng thông tin đang chạy tại http://{host}:{port}/ (Ctrl+C để dừng)")
+    print(f"Cổng thông tin đang chạy tại {site_url}/ (Ctrl+C để dừng)")
     print("Trang tự tải lại mỗi khi lưu một tệp trong content/, theme/ hoặc plugins/.")
     signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop: clean up like Ctrl+C
+    restart = False
     try:
-        server.serve(host=host, port=int(port), liveport=int(liveport), root=str(OUTPUT))
+        live.watch(
+            site,
+            hub,
+            CONTENT,
+            restart_on=[ROOT / "plugins", ROOT / "pelicanconf.py"],
+            other=[ROOT / "theme"],
+            ignored=_ignored,
+            report=_live_report,
+        )
+    except live.Restart:
+        restart = True
+    except KeyboardInterrupt:
+        pass
     finally:
+        server.shutdown()
+        server.server_close()
         _stop(counter_proc)
+    if restart:
+        print("Cài đặt hoặc mã plugin đã đổi: khởi động lại bản xem trước…", flush=True)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+
+def _live_report(ok: bool, seconds: float) -> None:
+    if ok:
+        print(f"Dựng lại xong ({seconds:.1f} giây).", flush=True)
+    else:
+        print(
+            "Dựng lại KHÔNG THÀNH CÔNG. Trang đang hiển thị là bản dựng tốt gần nhất. "
+            "Sửa lỗi rồi lưu lại tệp.",
+            flush=True,
+        )
 
 
 def _interrupt(signum, frame) -> None:

@@ -14,6 +14,10 @@ build as its own subprocess, measured once:
 * ``edit``    after editing the body of one post (the middle one)
 * ``restored`` after adding one post to content, caches and output copied with new file
               times and inodes, as a CI job finds them (a fresh checkout, a restored cache)
+* ``preview`` the live preview (``plugins.incremental.live``, one resident process): its
+              first build, then a post saved (its URL polled until the new text is
+              served: ``preview-edit``) and a post added (the home page polled:
+              ``preview-add``); the build of the rest in the same process from its log
 * ``vanilla`` Pelican 4.12 with no plugins and its default theme, on a copy of the same posts
               whose day-first dates (``12/09/2023``) are rewritten to ISO (``2023-09-12``):
               vanilla's dateutil reads them month-first and fails on day > 12
@@ -427,6 +431,10 @@ def measure_size(
                 note = f"copied with new times, then added {added.relative_to(st['content'])}"
             cmd = our_command(st["content"], st["settings"], st["output"])
             cwd, output = ROOT, st["output"]
+        elif kind == "preview":
+            st = variant_state("")
+            runs += measure_preview(st, posts, base, args)
+            continue
         elif kind == "vanilla":
             content = copy_corpus(corpus, base / "vanilla-content", lambda t, _r: iso_dates(t))
             settings = vanilla_settings(base, content)
@@ -465,6 +473,107 @@ def measure_size(
         run.extra = extra
         print(f"{'ok' if ok else 'FAILED'} {wall:.1f} s wall, {cpu:.1f} s CPU, {rss:.0f} MiB")
         runs.append(run)
+    return runs
+
+
+# -- the live preview -------------------------------------------------------------------------
+
+
+def _page_of(output: Path, title: str) -> str:
+    """The URL path of the post page that shows ``title`` (found in the built output)."""
+    needle = f">{title}</h1>".encode()
+    for path in output.glob("[12]*/*/*/index.html"):
+        if needle in path.read_bytes():
+            return "/" + path.parent.relative_to(output).as_posix() + "/"
+    raise SystemExit(f"preview: no page shows {title!r}")
+
+
+def _served_after(url: str, token: str, timeout: float) -> float:
+    """Poll ``url`` until it contains ``token``; the seconds it took."""
+    import urllib.request
+
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if token.encode() in response.read():
+                    return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.01)
+    return float("nan")
+
+
+def measure_preview(st: dict, posts: int, base: Path, args: argparse.Namespace) -> list[Run]:
+    """The live preview (``plugins.incremental.live``, resident): save a post, poll its
+    URL until the new text is served; then add a post and poll the home page. The build
+    in the same process after each save is timed from its own log line."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = base / "logs" / "preview.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "plugins.incremental.live", str(st["settings"])]
+    command += [str(st["output"]), str(port)]
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "PYTHONUNBUFFERED": "1"}
+    runs: list[Run] = []
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+    try:
+        deadline = time.monotonic() + args.timeout
+        while "Sẵn sàng." not in log.read_text(encoding="utf-8", errors="replace"):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit(f"preview did not start; see {log}")
+            time.sleep(0.2)
+        base_url = f"http://127.0.0.1:{port}"
+        edited = post_path(st["content"], posts // 2)
+        title = edited.read_text(encoding="utf-8").split("\n", 1)[0].split(":", 1)[1].strip()
+        url = base_url + _page_of(st["output"], title)
+        for scenario, change, where in (
+            ("preview-edit", "edit", url),
+            ("preview-add", "add", base_url + "/"),
+        ):
+
+            def builds() -> int:
+                return log.read_text(encoding="utf-8", errors="replace").count("Dựng lại xong")
+
+            before = builds()
+            token = f"Mốc đo {time.time_ns()}"
+            if change == "edit":
+                text = edited.read_text(encoding="utf-8")
+                edited.write_text(text + f"\n{token}\n", encoding="utf-8")
+            else:
+                added = post_path(st["content"], posts + 7)
+                added.parent.mkdir(parents=True, exist_ok=True)
+                rng = random.Random(f"preview-{posts}")
+                added.write_text(
+                    post_text(posts + 7, rng, CORPUS_START, None).replace(
+                        "Title: ", f"Title: {token} ", 1
+                    ),
+                    encoding="utf-8",
+                )
+            load = os.getloadavg()[0]
+            served = _served_after(where, token, args.timeout)
+            started = time.perf_counter()
+            while builds() == before:
+                if time.perf_counter() - started > args.timeout:
+                    break
+                time.sleep(0.05)
+            lines = re.findall(r"Dựng lại xong \(([\d.]+) giây\)", log.read_text(encoding="utf-8"))
+            build = float(lines[-1]) if lines else float("nan")
+            note = f"served after {served:.2f} s; the rest built after {build:.2f} s"
+            print(f"-- {posts} {scenario:<14} (load {load:.2f}) ... {note}", flush=True)
+            run = Run(posts, scenario, "ours-live", served == served, served, 0.0, 0.0, 0)
+            run.load_before, run.note, run.extra = load, note, {"build": build}
+            runs.append(run)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
     return runs
 
 

@@ -131,8 +131,9 @@ def skip_unchanged_build(pelican) -> None:
     was built and no scheduled post has come due: the live output is already this build's."""
     settings = pelican.settings
     _build.inputs = inputs_digest(settings)
-    if not settings["INCREMENTAL_BUILD"]:
-        return
+    _build.inputs_fresh = True
+    if not settings["INCREMENTAL_BUILD"] or settings.get("PORTAL_LIVE_PREVIEW"):
+        return  # the live preview builds in the process that serves: it never stops here
     output = Path(pelican.output_path)
     last = build_state.load(build_state.state_file(cache_dir(settings), output))
     if not last.inputs or last.inputs != _build.inputs or not output.is_dir():
@@ -153,6 +154,13 @@ def skip_unchanged_build(pelican) -> None:
         flush=True,
     )
     raise SystemExit(0)
+
+
+def refresh_inputs(pelican) -> None:
+    """Every build after the first in one process (the live preview): its own inputs."""
+    if not _build.inputs_fresh:
+        _build.inputs = inputs_digest(pelican.settings)
+    _build.inputs_fresh = False
 
 
 def _damaged_pages(output: Path, last: build_state.BuildState) -> list[str]:
@@ -187,6 +195,7 @@ class _Build:
     session: Session | None = None
     store: PostStore | None = None
     inputs: str = ""
+    inputs_fresh: bool = False  # computed at start-up, for the process's first build
     next_due: str = ""
     file_digests: dict[str, bytes] = {}  # noqa: RUF012 - replaced, never mutated
 
@@ -302,6 +311,7 @@ def render_deferred(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(check_settings)
+    signals.get_generators.connect(refresh_inputs)
     signals.all_generators_finalized.connect(fix_sitemap_clock)
     signals.finalized.connect(render_deferred)
     signals.get_writer.connect(get_writer)

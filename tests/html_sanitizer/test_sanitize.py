@@ -46,7 +46,7 @@ def test_a_cached_read_is_still_sanitised_and_still_warns(tiny_site):
     tiny_site.post("other", title="Bài khác")  # something changed: the build runs
     again = tiny_site.build()
     assert again.returncode == 0, again.log
-    assert "1 dùng lại" in again.log  # raw.md came from the reader cache
+    assert "1 bài lấy từ mô hình" in again.log  # raw.md came from the post store
     assert "content/posts/raw.md" in again.log and "onclick" in again.log
     assert "onclick" not in again.page("2023/09/bai-co-ma/")
 

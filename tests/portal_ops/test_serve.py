@@ -1,21 +1,22 @@
-"""`invoke serve` for real: the page carries the live-reload script, a save rebuilds and
-tells the browser to reload, and a broken save keeps the last good site up."""
+"""`invoke serve` for real: the page carries the live-reload script, a save shows the saved
+post, rebuilds and tells the browser to reload, and a broken save keeps the last good site
+up."""
 
 from __future__ import annotations
 
-import json
+import http.client
 import os
+import queue
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
 import pytest
-from tornado.ioloop import IOLoop
-from tornado.websocket import websocket_connect
 
 from tests.conftest import ROOT
 
@@ -60,7 +61,7 @@ def served(tmp_path):
         shutil.copy(ROOT / "content" / name, content / name)
     post = content / "posts/bai.md"
     post.write_text(POST.format(title="Bản đầu tiên", date="12/09/2023 08:00"), encoding="utf-8")
-    port, liveport = _free_port(), _free_port()
+    port = _free_port()
     log = tmp_path / "serve.log"
     env = {
         **os.environ,
@@ -68,8 +69,7 @@ def served(tmp_path):
         "PORTAL_OUTPUT": str(tmp_path / "output"),
         "PYTHONUNBUFFERED": "1",
     }
-    command = [sys.executable, "-m", "invoke", "serve", "--port", str(port)]
-    command += ["--liveport", str(liveport), "--no-counter"]
+    command = [sys.executable, "-m", "invoke", "serve", "--port", str(port), "--no-counter"]
     with log.open("w") as out:
         proc = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -78,7 +78,7 @@ def served(tmp_path):
     text = lambda: log.read_text(encoding="utf-8", errors="replace")  # noqa: E731
     try:
         _wait_for(lambda: "Bản đầu tiên" in _fetch(f"http://127.0.0.1:{port}/"), 60, "site", text)
-        yield {"port": port, "liveport": liveport, "post": post, "log": text}
+        yield {"port": port, "post": post, "log": text}
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -88,40 +88,53 @@ def served(tmp_path):
             proc.wait()
 
 
-async def _reload_after(liveport: int, change) -> dict:
-    """Connect like livereload.js does, make the change, return the next message."""
-    socket_ = await websocket_connect(f"ws://127.0.0.1:{liveport}/livereload")
-    hello = {"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}
-    socket_.write_message(json.dumps(hello))
-    assert json.loads(await socket_.read_message())["command"] == "hello"
-    socket_.write_message(json.dumps({"command": "info", "url": "http://test/", "plugins": {}}))
-    change()
-    while True:
-        message = json.loads(await socket_.read_message())
-        if message.get("command") == "reload":
-            socket_.close()
-            return message
+def _reloads(port: int) -> queue.Queue:
+    """Listen like the page's script does: each ``reload`` event lands in the queue."""
+    events: queue.Queue = queue.Queue()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    connection.request("GET", "/__live/events")
+    response = connection.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def read() -> None:
+        for line in response:
+            if line.strip() == b"data: reload":
+                events.put(time.monotonic())
+
+    threading.Thread(target=read, daemon=True).start()
+    return events
 
 
-def test_save_rebuilds_and_reloads_and_a_broken_save_keeps_the_site(served):
+def test_save_shows_the_post_rebuilds_and_reloads_and_a_broken_save_keeps_the_site(served):
     base = f"http://127.0.0.1:{served['port']}"
     home = _fetch(base + "/")
-    assert f"var port={served['liveport']};" in home and "livereload.js" in home
+    assert '<script src="/__live/reload.js" defer></script>' in home
+    assert "EventSource" in _fetch(base + "/__live/reload.js")
     assert f'href="{base}/' in home  # SITEURL follows --port
+    article = base + "/2023/09/ban-dau-tien/"
+    assert "Bản đầu tiên" in _fetch(article)
 
-    def edit():
-        time.sleep(1.1)  # a new mtime second: the watcher compares mtimes
-        served["post"].write_text(
-            POST.format(title="Bản đã sửa", date="12/09/2023 08:00"), encoding="utf-8"
-        )
+    reloads = _reloads(served["port"])
+    served["post"].write_text(
+        POST.format(title="Bản đầu tiên", date="12/09/2023 08:00").replace(
+            "Nội dung.", "Nội dung đã sửa."
+        ),
+        encoding="utf-8",
+    )
+    reloads.get(timeout=60)  # the saved post first
+    assert "Nội dung đã sửa." in _fetch(article)
+    reloads.get(timeout=60)  # then the rest of the site
+    _wait_for(lambda: "Dựng lại xong" in served["log"](), 10, "the build", served["log"])
+    assert "Đã hiển thị bài vừa lưu" in served["log"]()
 
-    message = IOLoop.current().run_sync(lambda: _reload_after(served["liveport"], edit), timeout=60)
-    assert message["command"] == "reload"
-    assert "Bản đã sửa" in _fetch(base + "/")
+    new_post = served["post"].with_name("moi.md")
+    new_post.write_text(POST.format(title="Bài mới", date="13/09/2023 08:00"), encoding="utf-8")
+    reloads.get(timeout=60)  # a new post: the build shows it
+    assert "Bài mới" in _fetch(base + "/")
 
-    time.sleep(1.1)
     served["post"].write_text(POST.format(title="Hỏng", date="32/09/2023"), encoding="utf-8")
     _wait_for(lambda: "không phải ngày có thật" in served["log"](), 60, "the error", served["log"])
     _wait_for(lambda: "bản dựng tốt gần nhất" in served["log"](), 10, "the summary", served["log"])
     assert "KHÔNG THÀNH CÔNG" in served["log"]()
-    assert "Bản đã sửa" in _fetch(base + "/")  # the last good site is still served
+    assert "Nội dung đã sửa." in _fetch(article)  # the last good site is still served
+    assert reloads.empty()
