@@ -132,9 +132,18 @@ def test_malformed_queries_get_4xx(make_client):
     many = ",".join(ARTICLES[:101])
     assert c.get("/api/v1/stats", params={"paths": many}).status_code == 400
     assert c.get("/api/v1/stats", params={"paths": "no-slash"}).status_code == 400
-    assert c.get("/api/v1/hit").status_code == 405
-    assert c.get("/api/v1/nothing").status_code == 404
-    assert c.post("/api/v1/stats").status_code == 405
+    for method, url, status, error in [
+        ("GET", "/api/v1/hit", 405, "method_not_allowed"),
+        ("POST", "/api/v1/stats", 405, "method_not_allowed"),
+        ("DELETE", "/api/v1/seed", 405, "method_not_allowed"),
+        ("GET", "/api/v1/nothing", 404, "not_found"),
+        ("POST", "/", 404, "not_found"),
+    ]:
+        r = c.request(method, url)
+        assert r.status_code == status, (method, url)
+        assert r.headers["content-type"] == "application/json", (method, url)
+        assert r.json()["error"] == error and r.json()["message"], (method, url)
+    assert c.get("/api/v1/hit").headers["allow"] == "POST"
 
 
 def test_rate_limit_per_visitor(make_client):
