@@ -129,12 +129,16 @@ def on_target(target: Target, argv: Sequence[str]) -> list[str]:
 def rsync_command(source: Path, target: Target, dest: str, link_dest: str | None) -> list[str]:
     """Upload ``source`` into ``dest`` (a path on the target).
 
-    ``--checksum`` because every build rewrites every file (new mtimes): only content
-    tells which files are unchanged, and those are hard-linked to the live release
-    (``--link-dest``) instead of copied. ``--chmod`` makes files readable by nginx
-    whatever the build's umask was.
+    Files are linked by content: ``--checksum`` because a build may rewrite a file with the
+    same bytes and a new time (robots.txt, pages rendered again), and ``--no-times`` because
+    ``--link-dest`` hard-links a file only when its attributes match, times included; with
+    times kept, every such file became a fresh copy on disk. So a file whose bytes did not
+    change is the live release's file (same inode, same time, so the same ETag and
+    Last-Modified for browsers), and a changed file gets the upload time. ``--chmod`` makes
+    files readable by nginx whatever the build's umask was.
     """
-    argv = ["rsync", "--archive", "--delete", "--checksum", "--chmod=D755,F644", "--stats"]
+    argv = ["rsync", "--archive", "--no-times", "--delete", "--checksum", "--chmod=D755,F644"]
+    argv.append("--stats")
     if link_dest:
         argv.append(f"--link-dest=../{link_dest}")
     if target.remote:
@@ -224,10 +228,11 @@ def plan_deploy(
     elif target.remote:
         raise DeployError("rsync is needed to deploy over SSH: apt-get install rsync")
     else:
+        live = Path(target.join("releases", link_dest)) if link_dest else None
         steps.append(
             Step(
                 f"copy into releases/{release}{PARTIAL_SUFFIX} (rsync not installed)",
-                action=lambda: _copy_tree(source, Path(partial)),
+                action=lambda: _copy_tree(source, Path(partial), live),
             )
         )
     steps += [
@@ -269,11 +274,35 @@ def plan_rollback(target: Target, state: State, to: str | None = None) -> tuple[
     return wanted, switch_steps(target, wanted)
 
 
-def _copy_tree(source: Path, dest: Path) -> None:
-    shutil.copytree(source, dest, symlinks=True)
+def _copy_tree(source: Path, dest: Path, live: Path | None = None) -> None:
+    """The rsync-less local upload: a file with the live release's bytes is linked to it."""
+
+    def copy(src: str, dst: str) -> None:
+        if live is not None:
+            old = live / os.path.relpath(dst, dest)
+            with contextlib.suppress(OSError):
+                if old.is_file() and not old.is_symlink() and _same_bytes(Path(src), old):
+                    os.link(old, dst)
+                    return
+        shutil.copyfile(src, dst)
+        os.chmod(dst, 0o644)
+
+    shutil.copytree(source, dest, symlinks=True, copy_function=copy)
     for path in [dest, *dest.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+
+
+def _same_bytes(a: Path, b: Path, chunk: int = 1 << 16) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            block = fa.read(chunk)
+            if block != fb.read(chunk):
+                return False
+            if not block:
+                return True
 
 
 def run_command(argv: Sequence[str]) -> subprocess.CompletedProcess:

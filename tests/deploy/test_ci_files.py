@@ -128,3 +128,18 @@ def test_the_kept_folders_hold_every_default_cache_and_report():
         SEARCH["SEARCH_CACHE_PATH"],
     ]
     assert {p.split("/")[0] for p in paths} <= set(BUILD_STATE), paths
+
+
+# The newest majors, both on the node24 runtime (node20 is retired on GitHub's runners):
+# actions/checkout v7.0.1 (2026-07) and actions/cache v6.1.0 (2026-06). Raise these when
+# a new major is out; an older pin fails here.
+CURRENT_MAJORS = {"actions/checkout": 7, "actions/cache": 6}
+
+
+def test_github_actions_are_on_their_current_majors():
+    flow = _load(GITHUB)
+    used = [s["uses"] for job in flow["jobs"].values() for s in job["steps"] if "uses" in s]
+    assert {u.split("@")[0] for u in used} == set(CURRENT_MAJORS)
+    for ref in used:
+        name, version = ref.split("@")
+        assert version == f"v{CURRENT_MAJORS[name]}", ref

@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from portal_ops import deploy as ops
+from tests.deploy.conftest import FIXED_MTIME
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 
@@ -189,3 +190,31 @@ def test_two_deploys_in_the_same_second_do_not_collide(tmp_path, site_factory):
     second = _deploy(site_factory("v2"), target)
     assert second.release == first.release + "-2"
     assert _live(base) == "<h1>v2</h1>"
+
+
+@pytest.mark.parametrize("rsync", [True, False], ids=["rsync", "no-rsync"])
+def test_unchanged_bytes_with_a_new_time_are_linked_not_copied(
+    tmp_path, site_factory, monkeypatch, rsync
+):
+    """A build that rewrites robots.txt with the same bytes costs no disk in the release."""
+    if not rsync:
+        real_which = shutil.which
+        monkeypatch.setattr(
+            ops.shutil, "which", lambda name: None if name == "rsync" else real_which(name)
+        )
+    base = tmp_path / "srv"
+    target = ops.parse_target(str(base))
+    first = _deploy(site_factory("v1", {"robots.txt": "User-agent: *\n"}), target)
+    site = site_factory("v2", {"robots.txt": "User-agent: *\n"})
+    for path in site.rglob("*"):  # every file written again by the build, one hour later
+        os.utime(path, (FIXED_MTIME + 3600, FIXED_MTIME + 3600))
+    second = _deploy(site, target, n=1)
+    old, new = base / "releases" / first.release, base / "releases" / second.release
+    files = [p.relative_to(old) for p in old.rglob("*") if p.is_file()]
+    linked = {str(f) for f in files if (old / f).stat().st_ino == (new / f).stat().st_ino}
+    assert linked == {str(f) for f in files} - {"index.html"}  # only the changed page is new
+    assert (new / "robots.txt").stat().st_mtime == (old / "robots.txt").stat().st_mtime
+    assert (new / "robots.txt").stat().st_nlink == 2
+    assert ((new / "index.html").stat().st_mode & 0o777) == 0o644
+    if rsync:
+        assert second.files_transferred == 1
