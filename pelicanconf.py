@@ -130,6 +130,7 @@ PLUGINS = [
     "plugins.related_posts",
     "plugins.search",
     "plugins.visitor_counter",
+    "plugins.build_stamp",  # what the build published (preview or production), for deploys
     "plugins.theme_i18n",
     "plugins.incremental",  # before the sitemap: it renders the queued pages at finalized
     "pelican.plugins.sitemap",

@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from plugins.build_stamp.core import deploy_problems
+
 from . import releases as rel
 
 Runner = Callable[[Sequence[str]], subprocess.CompletedProcess]
@@ -364,6 +366,15 @@ def deploy(
     source = Path(source)
     if not (source / "index.html").is_file():
         raise DeployError(f"{source} has no index.html: build the site first (invoke publish)")
+    refused = deploy_problems(source)
+    if refused:
+        raise DeployError(
+            f"{source} không phải bản dựng xuất bản / was not built with the production "
+            "settings (publishconf.py):\n"
+            + "".join(f"  - {problem}\n" for problem in refused)
+            + "Dựng lại bằng / build it with: invoke publish (or invoke deploy without "
+            "--skip-build). Nothing was uploaded."
+        )
     use_rsync = target.remote or shutil.which("rsync") is not None
     if target.remote and shutil.which("rsync") is None:
         raise DeployError("rsync is needed to deploy over SSH: apt-get install rsync")

@@ -37,7 +37,7 @@ def test_first_deploy_creates_a_release_and_the_current_link(tmp_path, site_fact
     assert _live(base) == "<h1>v1</h1>"
     assert any("atomic rename" in s for s in steps)
     assert sorted(os.listdir(base)) == ["current", "releases"]  # no temp link left behind
-    assert result.files_transferred == 4
+    assert result.files_transferred == 5  # four pages and the build stamp
 
 
 def test_files_are_readable_by_the_web_server(tmp_path, site_factory):

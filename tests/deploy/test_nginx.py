@@ -26,6 +26,7 @@ import pytest
 
 from portal_ops import deploy as ops
 from tests.conftest import ROOT
+from tests.deploy.conftest import stamp_production
 
 CONF = ROOT / "deploy/nginx/portal.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -84,8 +85,15 @@ def nginx(sample_build, tmp_path_factory):
     (site / FINGERPRINTED).write_text("body{color:#000}" * 50)
     (site / ".git").mkdir()
     (site / ".git/config").write_text("[core]")
+    # The preview build stands in for a production one here: its drafts folder goes (a
+    # deploy refuses it), and comes back in the live release below, to test that nginx
+    # refuses drafts even when a preview build's files reach the server.
+    drafts = home / "drafts"
+    shutil.move(site / "ban-nhap", drafts)
+    stamp_production(site)
     srv = home / "srv"
     ops.deploy(site, ops.parse_target(str(srv)), 3, "abc1234")
+    shutil.copytree(drafts, srv / "current" / "ban-nhap")
 
     key, cert = str(home / "key.pem"), str(home / "cert.pem")
     subprocess.run(
@@ -213,6 +221,8 @@ def test_missing_page_gets_the_404_page_with_status_404(nginx):
 
 
 def test_drafts_and_dotfiles_are_never_served(nginx):
+    draft = next((nginx["srv"] / "current" / "ban-nhap").rglob("index.html"))
+    assert get(nginx, "/" + str(draft.parent.relative_to(nginx["srv"] / "current")) + "/")[0] == 404
     assert get(nginx, "/ban-nhap/bat-ky/")[0] == 404
     assert get(nginx, "/.git/config")[0] == 404
 
