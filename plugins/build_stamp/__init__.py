@@ -7,7 +7,6 @@ none of its own; it records DRAFT_SAVE_AS, SCHEDULING_PUBLISH_MODE, SITEURL, REL
 
 from __future__ import annotations
 
-
 from plugins.portal_core.signals import before_publish, plan_outputs
 
 from .core import STAMP_NAME, deploy_problems, stamp_for, write_stamp
