@@ -44,12 +44,24 @@ Runner = Callable[[Sequence[str]], subprocess.CompletedProcess]
 Progress = Callable[[int, int, str], None]
 
 TMP_LINK = ".current.tmp"
+PAUSE_FILE = "deploys-paused"  # next to current/ and releases/; its text says who and why
 PARTIAL_SUFFIX = ".partial"
 _HOST_PATH = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>.+)$")
 
 
 class DeployError(RuntimeError):
     """A deploy or rollback that cannot go on; the message says what to do."""
+
+
+class DeploysPaused(DeployError):
+    """Deploys to this target are paused (``invoke pause`` or a rollback); nothing was done."""
+
+    def __init__(self, target: str, note: str) -> None:
+        super().__init__(
+            f"deploys to {target} are paused / đang tạm dừng triển khai: {note}\n"
+            "The live release stays as it is. Resume with / tiếp tục bằng: invoke resume"
+        )
+        self.note = note
 
 
 @dataclass(frozen=True)
@@ -165,24 +177,65 @@ class Step:
 class State:
     releases: list[str]
     current: str | None
+    paused: str | None = None  # the pause note, when deploys are paused
 
 
-def state_commands(target: Target) -> tuple[list[str], list[str]]:
+def state_commands(target: Target) -> tuple[list[str], list[str], list[str]]:
     listing = ["find", target.join("releases"), "-mindepth", "1", "-maxdepth", "1"]
     listing += ["-type", "d", "-printf", "%f\\n"]
-    return on_target(target, listing), on_target(target, ["readlink", target.join("current")])
+    pause = ["sh", "-c", '[ ! -e "$1" ] || cat "$1"', "sh", target.join(PAUSE_FILE)]
+    return (
+        on_target(target, listing),
+        on_target(target, ["readlink", target.join("current")]),
+        on_target(target, pause),
+    )
 
 
 def read_state(target: Target, runner: Runner) -> State:
-    """Which releases exist and which one ``current`` points at."""
-    listing, link = state_commands(target)
+    """Which releases exist, which one ``current`` points at, and whether deploys are paused."""
+    listing, link, pause = state_commands(target)
     found = runner(listing)
     names = found.stdout.split() if found.returncode == 0 else []
     pointed = runner(link)
     current = (
         posixpath.basename(pointed.stdout.strip().rstrip("/")) if pointed.returncode == 0 else None
     )
-    return State(rel.ordered(names), current or None)
+    paused = runner(pause)
+    if paused.returncode != 0:  # cannot tell: never deploy over a pause we could not read
+        detail = (paused.stderr or paused.stdout or "").strip()
+        raise DeployError(f"cannot read {target.join(PAUSE_FILE)} on {target.describe()}: {detail}")
+    note = paused.stdout.strip()
+    return State(rel.ordered(names), current or None, note or None)
+
+
+def pause_note(reason: str, was: str | None = None, now: str | None = None) -> str:
+    """One line: when, who, and why deploys were paused."""
+    import getpass
+    import socket
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        who = f"{getpass.getuser()}@{socket.gethostname()}"
+    except (KeyError, OSError):
+        who = "unknown"
+    parts = [f"{stamp} by {who}"]
+    if was or now:
+        parts.append(f"rolled back {was or 'none'} → {now}")
+    if reason.strip():
+        parts.append(" ".join(reason.split()))
+    return "; ".join(parts)
+
+
+def pause_steps(target: Target, note: str) -> list[Step]:
+    """Write the pause file (a new file renamed into place, like the ``current`` switch)."""
+    path, tmp = target.join(PAUSE_FILE), target.join(PAUSE_FILE + ".tmp")
+    write = ["sh", "-c", 'mkdir -p "$1" && printf "%s\\n" "$2" > "$3" && mv -f "$3" "$4"']
+    write += ["sh", target.path, " ".join(note.split()), tmp, path]
+    return [Step(f"pause deploys ({PAUSE_FILE})", on_target(target, write))]
+
+
+def resume_steps(target: Target) -> list[Step]:
+    return [Step("resume deploys", on_target(target, ["rm", "-f", target.join(PAUSE_FILE)]))]
 
 
 def switch_steps(target: Target, release: str) -> list[Step]:
@@ -384,6 +437,8 @@ def deploy(
 
 def _deploy(source, target, keep, sha, now, runner, progress, use_rsync, started) -> DeployResult:
     state = read_state(target, runner)
+    if state.paused:
+        raise DeploysPaused(target.describe(), state.paused)
     release = rel.release_name(now or dt.datetime.now(dt.UTC), sha, state.releases)
     steps = plan_deploy(source, target, state, release, keep, use_rsync)
     outputs = execute(steps, runner, progress)
@@ -402,13 +457,36 @@ def rollback(
     to: str | None = None,
     runner: Runner = run_command,
     progress: Progress | None = None,
+    pause: str | None = None,
 ) -> tuple[str | None, str]:
-    """Point ``current`` back at the previous release (or ``to``); returns (was, now)."""
+    """Point ``current`` back at the previous release (or ``to``); returns (was, now).
+
+    With ``pause`` (a reason, may be empty) deploys are paused in the same run, so the
+    hourly schedule cannot roll the bad build forward again before it is fixed.
+    """
     with shared_connection(target, runner) as target:
         state = read_state(target, runner)
         wanted, steps = plan_rollback(target, state, to)
+        if pause is not None:
+            steps += pause_steps(target, pause_note(pause, state.current, wanted))
         execute(steps, runner, progress)
     return state.current, wanted
+
+
+def pause(target: Target, reason: str = "", runner: Runner = run_command) -> str:
+    """Pause deploys to ``target`` until ``resume``; returns the note written."""
+    note = pause_note(reason)
+    with shared_connection(target, runner) as shared:
+        execute(pause_steps(shared, note), runner)
+    return note
+
+
+def resume(target: Target, runner: Runner = run_command) -> str | None:
+    """Allow deploys again; returns the note of the pause lifted (None if there was none)."""
+    with shared_connection(target, runner) as shared:
+        state = read_state(shared, runner)
+        execute(resume_steps(shared), runner)
+    return state.paused
 
 
 @contextlib.contextmanager

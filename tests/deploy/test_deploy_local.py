@@ -218,3 +218,36 @@ def test_unchanged_bytes_with_a_new_time_are_linked_not_copied(
     assert ((new / "index.html").stat().st_mode & 0o777) == 0o644
     if rsync:
         assert second.files_transferred == 1
+
+
+def test_a_rollback_with_pause_stops_deploys_until_resume(tmp_path, site_factory):
+    base = tmp_path / "srv"
+    target = ops.parse_target(str(base))
+    first = _deploy(site_factory("v1"), target)
+    second = _deploy(site_factory("v2"), target, n=1)
+    assert ops.rollback(target, pause="commit 1a2b3c làm hỏng trang chủ") == (
+        second.release,
+        first.release,
+    )
+    note = (base / ops.PAUSE_FILE).read_text(encoding="utf-8")
+    assert "làm hỏng trang chủ" in note and f"{second.release} → {first.release}" in note
+    assert ops.read_state(target, ops.run_command).paused == note.strip()
+    with pytest.raises(ops.DeploysPaused, match="invoke resume") as paused:
+        _deploy(site_factory("v3"), target, n=2)  # the hourly run
+    assert "làm hỏng trang chủ" in paused.value.note
+    assert _live(base) == "<h1>v1</h1>"
+    assert sorted(os.listdir(base / "releases")) == [first.release, second.release]
+    assert ops.resume(target) == note.strip()
+    assert ops.resume(target) is None  # resuming twice is harmless
+    third = _deploy(site_factory("v3"), target, n=3)
+    assert _live(base) == "<h1>v3</h1>" and third.previous == first.release
+
+
+def test_pause_without_a_rollback(tmp_path, site_factory):
+    base = tmp_path / "srv"
+    target = ops.parse_target(str(base))
+    note = ops.pause(target, "bảo trì máy chủ")  # before any deploy: the folder is made
+    assert "bảo trì máy chủ" in note
+    with pytest.raises(ops.DeploysPaused):
+        _deploy(site_factory("v1"), target)
+    assert not (base / "releases").exists()
