@@ -9,6 +9,7 @@ included, can link a key back to an IP address and user agent. Raw IP and UA nev
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from collections.abc import Mapping
 
@@ -30,6 +31,23 @@ def visitor_key(salt: bytes, ip: str, user_agent: str) -> bytes:
     h.update(b"\x00")
     h.update(user_agent.encode("utf-8", "replace"))
     return h.digest()
+
+
+def address_key(salt: bytes, ip: str) -> bytes:
+    """The 8-byte key of a client address for one day (IPv6: its /64, what one host holds)."""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        network = ip
+    else:
+        mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+        if mapped is not None:
+            network = str(mapped)
+        elif address.version == 6:
+            network = str(ipaddress.ip_network(f"{address}/64", strict=False))
+        else:
+            network = str(address)
+    return visitor_key(salt, network, "\x00address")
 
 
 class SaltKeeper:

@@ -28,7 +28,7 @@ from . import bots
 from .batch import Batch
 from .manifest import Manifest
 from .paths import PathError, normalize_path
-from .privacy import SaltKeeper, new_salt, opted_out, visitor_key
+from .privacy import SaltKeeper, address_key, new_salt, opted_out, visitor_key
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .stores import Numbers, open_store
@@ -56,9 +56,22 @@ class CounterService:
         self.manifest = manifest if manifest is not None else Manifest(settings.manifest)
         self.salts = SaltKeeper()
         self.tracker = VisitTracker(
-            settings.visit_timeout, settings.online_window, settings.visit_timeout
+            settings.visit_timeout,
+            settings.online_window,
+            settings.visit_timeout,
+            max_visitors=settings.max_visitors,
         )
-        self.limiter = RateLimiter(settings.rate_per_sec, settings.rate_burst)
+        self.limiter = RateLimiter(
+            settings.rate_per_sec, settings.rate_burst, max_keys=settings.max_visitors
+        )
+        # New visitors per client address: rotating the User-Agent makes a new visitor key
+        # on every hit, so the per-visitor bucket alone would let one machine add a visit
+        # (and a view) per hit. N at once, then N per hour, per address (IPv6: per /64).
+        self.address_limiter = RateLimiter(
+            settings.address_new_visitors / 3600.0,
+            settings.address_new_visitors,
+            max_keys=settings.max_visitors,
+        )
         self.pending = Batch()
         self.backlog: list[Batch] = []
         self.known = False
@@ -149,11 +162,16 @@ class CounterService:
                 return HitResult(
                     429, reason="rate_limited", message="too many hits, slow down", path=path
                 )
-            decision = self.tracker.observe(vid, path, now)
-            self.pending.add(day, path, vid, now, decision.count_view, decision.new_visit)
-            result.counted = decision.count_view
-            if not decision.count_view:
-                result.reason = "repeat_view"
+            if not self.tracker.knows(vid, now) and not self.address_limiter.allow(
+                address_key(self.salts.salt(day), ip), now
+            ):
+                result.reason = "too_many_visitors"  # from this address: not counted
+            else:
+                decision = self.tracker.observe(vid, path, now)
+                self.pending.add(day, path, vid, now, decision.count_view, decision.new_visit)
+                result.counted = decision.count_view
+                if not decision.count_view:
+                    result.reason = "repeat_view"
         result.views = self.page_views(path)
         result.site = self.site_numbers(now)
         return result
@@ -190,6 +208,8 @@ class CounterService:
             "store_ok": self.store_ok,
             "numbers_known": self.known,
             "manifest_paths": len(self.manifest),
+            "visitors_in_memory": self.tracker.visitors(),
+            "visitors_forgotten": self.tracker.evicted,
             "unflushed_views": sum(b.total_views() for b in self._unflushed()),
             "last_flush": self.last_flush,
             "last_error": self.last_error,

@@ -291,3 +291,34 @@ def test_read_snapshot_json(tmp_path):
     path.write_text("[1, 2")
     with pytest.raises(SnapshotError):
         read_snapshot(path)
+
+
+def test_tracker_forgets_the_least_recently_active_beyond_its_cap():
+    t = VisitTracker(max_visitors=3)
+    for n, vid in enumerate([b"a", b"b", b"c", b"a", b"d"]):  # a is active again before d
+        t.observe(vid, "/x.html", 1000.0 + n)
+    assert t.visitors() == 3 and t.evicted == 1
+    assert t.knows(b"a", 1005.0) and not t.knows(b"b", 1005.0)  # b was the idlest
+    assert t.observe(b"b", "/x.html", 1006.0).new_visit  # forgotten: a new visit
+    for i in range(100):
+        t.observe(b"a", f"/p{i}.html", 1010.0)
+    assert len(t._viewed) <= 3 * 4
+
+
+def test_rate_limiter_holds_at_most_max_keys():
+    rl = RateLimiter(rate=1, burst=1, max_keys=10)
+    for i in range(100):
+        assert rl.allow(str(i).encode(), 1000.0)
+    assert len(rl) == 10
+    assert rl.allow(b"0", 1000.0)  # dropped, so a fresh bucket: memory wins over precision
+
+
+def test_address_key_groups_an_ipv6_64_and_unwraps_mapped_ipv4():
+    from counter.privacy import address_key
+
+    salt = b"s" * 16
+    assert address_key(salt, "2001:db8::1") == address_key(salt, "2001:db8::ffff:1")
+    assert address_key(salt, "2001:db8::1") != address_key(salt, "2001:db8:0:1::1")
+    assert address_key(salt, "::ffff:203.0.113.9") == address_key(salt, "203.0.113.9")
+    assert address_key(salt, "203.0.113.9") != address_key(salt, "203.0.113.10")
+    assert address_key(salt, "not-an-ip") != address_key(b"t" * 16, "not-an-ip")
