@@ -143,3 +143,31 @@ def test_github_actions_are_on_their_current_majors():
     for ref in used:
         name, version = ref.split("@")
         assert version == f"v{CURRENT_MAJORS[name]}", ref
+
+
+def test_github_fetches_the_counter_snapshot_with_the_token_before_the_build():
+    deploy = _load(GITHUB)["jobs"]["deploy"]
+    steps = deploy["steps"]
+    env = deploy["env"]
+    assert env["COUNTER_ADMIN_TOKEN"] == "${{ secrets.COUNTER_ADMIN_TOKEN }}"
+    assert "/api/v1/snapshot" in env["COUNTER_SNAPSHOT_URL"]
+    assert float(env["COUNTER_SNAPSHOT_MAX_AGE"].split("'")[-2]) > 0
+    # kept with the build state, so a failed fetch leaves the last figures (and their age)
+    assert env["COUNTER_SNAPSHOT"].split("/")[0] in BUILD_STATE
+    fetch = next(i for i, s in enumerate(steps) if "counter.fetch" in s.get("run", ""))
+    cache = next(
+        i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache")
+    )
+    build = next(i for i, s in enumerate(steps) if "make publish" in s.get("run", ""))
+    assert cache < fetch < build
+    assert "continue-on-error" not in steps[fetch]  # a stale snapshot must stop the run
+
+
+def test_gitlab_fetches_the_counter_snapshot_before_the_build():
+    deploy = _load(GITLAB)["deploy"]
+    script = deploy["script"]
+    assert script.index("python3 -m counter.fetch") < script.index("make publish")
+    variables = deploy["variables"]
+    assert variables["COUNTER_SNAPSHOT"].split("/")[0] in BUILD_STATE
+    assert variables["COUNTER_SNAPSHOT_URL"].endswith("/api/v1/snapshot")
+    assert float(variables["COUNTER_SNAPSHOT_MAX_AGE"]) > 0
