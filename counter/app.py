@@ -269,6 +269,14 @@ def create_app(settings: Settings, service: CounterService | None = None) -> Sta
             return _error(404, "not_found", "no such endpoint; see counter/README.md", headers)
         return _error(status, "refused", str(getattr(exc, "detail", "")) or "refused", headers)
 
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: refused})
+    async def failed(request: Request, exc: Exception) -> Response:
+        """A bug answered in JSON (Starlette re-raises it after, so uvicorn logs the traceback)."""
+        return _error(500, "internal_error", "unexpected error; the service logged it")
+
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: refused, Exception: failed},
+    )
     app.state.counter = counter
     return app

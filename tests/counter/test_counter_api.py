@@ -299,3 +299,15 @@ def test_visitor_memory_is_capped(make_client):
     health = c.get("/healthz").json()
     assert (health["visitors_in_memory"], health["visitors_forgotten"]) == (100, 250)
     assert c.get("/api/v1/site").json()["site"]["online"] >= 100  # Redis: all instances
+
+
+def test_an_unexpected_error_is_a_json_500(make_live, tmp_path):
+    c = make_live(COUNTER_STORE=f"sqlite:///{tmp_path / 'e.sqlite3'}")
+
+    def broken(path):
+        raise RuntimeError("simulated bug")
+
+    c.counter.page_views = broken
+    r = c.get("/api/v1/stats", params={"paths": A})
+    assert r.status_code == 500 and r.json()["error"] == "internal_error"
+    assert "simulated" not in r.text  # details go to the log, not to the visitor
