@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from portal_ops import deploy as ops
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
+T0 = dt.datetime(2024, 9, 10, 1, 0, tzinfo=dt.UTC)  # one deploy an hour, as in CI
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess:
@@ -24,8 +26,8 @@ def invoke(*args: str) -> subprocess.CompletedProcess:
 def test_rollback_pauses_the_hourly_deploy_until_resume(tmp_path, site_factory):
     base = tmp_path / "srv"
     target = ops.parse_target(str(base))
-    ops.deploy(site_factory("v1"), target, 5, "abc1234")
-    ops.deploy(site_factory("v2"), target, 5, "def5678")
+    ops.deploy(site_factory("v1"), target, 5, "abc1234", now=T0)
+    ops.deploy(site_factory("v2"), target, 5, "def5678", now=T0 + dt.timedelta(hours=1))
 
     done = invoke("rollback", "--target", str(base), "--reason", "trang chủ lỗi")
     assert done.returncode == 0, done.stderr
@@ -53,8 +55,8 @@ def test_rollback_pauses_the_hourly_deploy_until_resume(tmp_path, site_factory):
 def test_rollback_no_pause_and_the_pause_command(tmp_path, site_factory):
     base = tmp_path / "srv"
     target = ops.parse_target(str(base))
-    ops.deploy(site_factory("v1"), target, 5, "abc1234")
-    ops.deploy(site_factory("v2"), target, 5, "def5678")
+    ops.deploy(site_factory("v1"), target, 5, "abc1234", now=T0)
+    ops.deploy(site_factory("v2"), target, 5, "def5678", now=T0 + dt.timedelta(hours=1))
     assert invoke("rollback", "--no-pause", "--target", str(base)).returncode == 0
     assert not (base / ops.PAUSE_FILE).exists()
     assert invoke("pause", "--target", str(base), "--reason", "bảo trì").returncode == 0
