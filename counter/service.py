@@ -254,7 +254,9 @@ class CounterService:
             if self.pending:
                 tail = self.backlog[-1] if self.backlog else None
                 if tail is not None and not tail.attempted:
-                    tail.absorb(self.pending, self.settings.visit_timeout)
+                    tail.absorb(
+                        self.pending, self.settings.visit_timeout, self.settings.max_visitors
+                    )
                 else:
                     self.backlog.append(self.pending)
                 self.pending = Batch()

@@ -66,6 +66,15 @@ if fresh then
 else
   i = i + 5 * nseen
 end
+local noverflow = tonumber(ARGV[i]); i = i + 1
+for _ = 1, noverflow do
+  local day, v = ARGV[i], tonumber(ARGV[i + 1])
+  if fresh and v > 0 then
+    redis.call('HINCRBY', p .. 'site:visits', day, v)
+    redis.call('INCRBY', p .. 'visits_all', v)
+  end
+  i = i + 2
+end
 redis.call('ZREMRANGEBYSCORE', p .. 'seen', '-inf', '(' .. tostring(now - timeout))
 local npaths = tonumber(ARGV[i]); i = i + 1
 local out = {
@@ -131,6 +140,9 @@ class RedisStore:
         args.append(len(batch.seen))
         for vid, (d, first, last, extra) in batch.seen.items():
             args += [vid, d, repr(first), repr(last), extra]
+        args.append(len(batch.overflow))
+        for d, n in batch.overflow.items():
+            args += [d, n]
         paths = list(batch.by_path)
         args.append(len(paths))
         args += paths

@@ -226,6 +226,37 @@ def test_batch_absorb_keeps_the_visit_rule():
     assert copy.batch_id == older.batch_id
 
 
+def test_a_long_outage_folds_visitors_beyond_the_cap_into_overflow():
+    backlog = Batch()
+    for flush_round in range(5):  # five flushes while the store is down, 40 new visitors each
+        newer = Batch()
+        for i in range(40):
+            vid = f"{flush_round}-{i}".encode()
+            newer.add("2026-11-22", "/a.html", vid, T0 + flush_round, view=True, new_visit=True)
+        backlog.absorb(newer, visit_timeout=1800, max_seen=100)
+    assert len(backlog.seen) == 100 and sum(backlog.overflow.values()) == 100
+    assert backlog.total_visits() == 200 and backlog.total_views() == 200
+    assert b"0-0".hex() in backlog.seen  # the oldest visitors keep the shared visit rule
+    copy = Batch.from_json(backlog.to_json())
+    assert copy.overflow == backlog.overflow and copy.seen == backlog.seen
+
+
+def test_redis_applies_overflow_visits_once(redis_server):
+    import uuid
+
+    from counter.stores.redis import RedisStore
+
+    store = RedisStore(redis_server.url, prefix=f"o{uuid.uuid4().hex[:8]}:")
+    batch = Batch()
+    batch.add("2026-11-22", "/a.html", b"v", T0, view=True, new_visit=True)
+    batch.overflow["2026-11-22"] += 7
+    numbers = store.apply(batch, "2026-11-22", T0)
+    assert (numbers.visits_total, numbers.today) == (8, 8)
+    again = store.apply(batch, "2026-11-22", T0)  # a retry of the same batch
+    assert (again.visits_total, again.views["/a.html"]) == (8, 1)
+    store.close()
+
+
 # -- settings ------------------------------------------------------------------------------
 
 
