@@ -346,7 +346,7 @@ _TARGET_HELP = {
         **_TARGET_HELP,
         "keep": "how many releases to keep [$PORTAL_DEPLOY_KEEP or 5]",
         "output": "the built site to upload [output/]",
-        "skip_build": "upload OUTPUT as it is, without building it first",
+        "skip_build": "upload OUTPUT as it is (it must come from invoke publish, not a preview)",
     }
 )
 def deploy(
