@@ -138,6 +138,7 @@ PLUGINS = [
     "plugins.search",
     "plugins.visitor_counter",
     "plugins.redirects",  # after search and counter: redirect pages are neither indexed nor counted
+    "plugins.build_stamp",  # what the build published (preview or production), for deploys
     "plugins.theme_i18n",
     "plugins.theme_assets",  # before incremental: its hashed names are in the settings
     "plugins.incremental",  # before the sitemap: it renders the queued pages at finalized

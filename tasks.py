@@ -1,7 +1,8 @@
 """Editor and operator tasks: ``invoke --list`` shows them all, ``invoke --help TASK`` each one.
 
 Editors:   new (scaffold a post), serve (live preview), check (validate, no deploy)
-Operators: build, publish, deploy, rollback, releases, counter, lint, test, clean
+Operators: build, publish, deploy, rollback, pause, resume, releases, counter, lint, test,
+           clean
 
 The logic lives in ``portal_ops/`` (tested); this file only asks, runs and prints.
 Environment (all optional): PORTAL_HOST, PORTAL_PORT,
@@ -406,7 +407,7 @@ _TARGET_HELP = {
         **_TARGET_HELP,
         "keep": "how many releases to keep [$PORTAL_DEPLOY_KEEP or 5]",
         "output": "the built site to upload [output/]",
-        "skip_build": "upload OUTPUT as it is, without building it first",
+        "skip_build": "upload OUTPUT as it is (it must come from invoke publish, not a preview)",
     }
 )
 def deploy(
@@ -422,10 +423,14 @@ def deploy(
     """Build for production, upload as a new release and switch to it atomically."""
     where = _target(target, port, identity, known_hosts)
     if not skip_build:
+        _exit_if_paused(where)  # no build for a deploy that will not happen
         _build_or_exit("publishconf.py", Path(output), "Dựng bản xuất bản")
     print(f"Deploying {_shown(Path(output))} to {where.describe()}")
     try:
         result = ops.deploy(Path(output), where, int(keep), _git_sha(), progress=_progress)
+    except ops.DeploysPaused as exc:
+        _print_paused(where, exc.note)
+        return  # a pause is what the operator asked for: the hourly run stays green
     except ops.DeployError as exc:
         print(report.box("Deploy FAILED: the live site is unchanged", [("error", str(exc))], False))
         raise Exit(code=1) from None
@@ -441,30 +446,81 @@ def deploy(
     print(report.box("Deployed", rows))
 
 
-@task(help={**_TARGET_HELP, "to": "release to switch to [the one before the live one]"})
-def rollback(c, target="", to="", port=0, identity="", known_hosts=""):
-    """Switch the live site back to the previous release (or --to NAME)."""
+def _print_paused(where: ops.Target, note: str) -> None:
+    rows = [("target", where.describe()), ("paused", note), ("resume", "invoke resume")]
+    print(report.box("Deploy PAUSED / Đang tạm dừng triển khai: the live site is unchanged", rows))
+
+
+def _exit_if_paused(where: ops.Target) -> None:
+    try:
+        state = ops.read_state(where, ops.run_command)
+    except ops.DeployError as exc:
+        raise Exit(f"deploy: {exc}", code=1) from None
+    if state.paused:
+        _print_paused(where, state.paused)
+        raise Exit(code=0)
+
+
+@task(
+    help={
+        **_TARGET_HELP,
+        "to": "release to switch to [the one before the live one]",
+        "pause": "also pause deploys until `invoke resume` [yes; --no-pause to keep them going]",
+        "reason": "why, kept in the pause note (e.g. the bad commit)",
+    }
+)
+def rollback(c, target="", to="", port=0, identity="", known_hosts="", pause=True, reason=""):
+    """Switch the live site back to the previous release (or --to NAME) and pause deploys."""
     where = _target(target, port, identity, known_hosts)
     try:
-        was, now = ops.rollback(where, to or None, progress=_progress)
+        was, now = ops.rollback(
+            where, to or None, progress=_progress, pause=reason if pause else None
+        )
     except ops.DeployError as exc:
         raise Exit(f"rollback: {exc}", code=1) from None
-    print(
-        report.box(
-            "Rolled back", [("target", where.describe()), ("was", was or "none"), ("now", now)]
-        )
-    )
+    rows = [("target", where.describe()), ("was", was or "none"), ("now", now)]
+    if pause:
+        rows.append(("deploys", "PAUSED (hourly runs deploy nothing); undo: invoke resume"))
+    print(report.box("Rolled back", rows))
+
+
+@task(help={**_TARGET_HELP, "reason": "why, shown to whoever deploys next"})
+def pause(c, target="", port=0, identity="", known_hosts="", reason=""):
+    """Pause deploys to the target (the hourly CI run then deploys nothing) until resume."""
+    where = _target(target, port, identity, known_hosts)
+    try:
+        note = ops.pause(where, reason)
+    except ops.DeployError as exc:
+        raise Exit(f"pause: {exc}", code=1) from None
+    print(report.box("Deploys paused", [("target", where.describe()), ("note", note)]))
+
+
+@task(help=_TARGET_HELP)
+def resume(c, target="", port=0, identity="", known_hosts=""):
+    """Allow deploys to the target again (after `invoke pause` or a rollback)."""
+    where = _target(target, port, identity, known_hosts)
+    try:
+        lifted = ops.resume(where)
+    except ops.DeployError as exc:
+        raise Exit(f"resume: {exc}", code=1) from None
+    rows = [("target", where.describe()), ("was paused", lifted or "no")]
+    print(report.box("Deploys resumed: the next run deploys main", rows))
 
 
 @task(help=_TARGET_HELP)
 def releases(c, target="", port=0, identity="", known_hosts=""):
-    """List the releases on the target, the live one marked."""
+    """List the releases on the target, the live one marked, and say if deploys are paused."""
     where = _target(target, port, identity, known_hosts)
-    state = ops.read_state(where, ops.run_command)
+    try:
+        state = ops.read_state(where, ops.run_command)
+    except ops.DeployError as exc:
+        raise Exit(f"releases: {exc}", code=1) from None
     for name in state.releases:
         print(f"{'*' if name == state.current else ' '} {name}")
     if not state.releases:
         print(f"no releases on {where.describe()}")
+    if state.paused:
+        print(f"deploys PAUSED: {state.paused} (invoke resume)")
 
 
 @task

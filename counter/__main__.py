@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from .settings import DEFAULTS, SettingsError, load_settings
@@ -46,6 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # uvicorn re-raises SIGTERM/SIGINT once it has shut down gracefully, which would end the
+    # process with status -15 and make a clean stop look like a crash to a supervisor. The
+    # shutdown (flush, spill) is complete by then: take the re-raised signal as "done".
+    stopped: list[int] = []
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda signum, frame: stopped.append(signum))
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -20,6 +20,7 @@ import logging
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -256,6 +257,26 @@ def create_app(settings: Settings, service: CounterService | None = None) -> Sta
         *(Route(f"/api/v1/{name}", preflight, methods=["OPTIONS"]) for name in CORS_ENDPOINTS),
         Route("/healthz", healthz, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+
+    async def refused(request: Request, exc: Exception) -> Response:
+        """Starlette's own refusals (unknown route, wrong method) in the API's JSON shape."""
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+        if status == 405:
+            allowed = headers.get("Allow", "")
+            return _error(405, "method_not_allowed", f"use {allowed or 'another method'}", headers)
+        if status == 404:
+            return _error(404, "not_found", "no such endpoint; see counter/README.md", headers)
+        return _error(status, "refused", str(getattr(exc, "detail", "")) or "refused", headers)
+
+    async def failed(request: Request, exc: Exception) -> Response:
+        """A bug answered in JSON (Starlette re-raises it after, so uvicorn logs the traceback)."""
+        return _error(500, "internal_error", "unexpected error; the service logged it")
+
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: refused, Exception: failed},
+    )
     app.state.counter = counter
     return app

@@ -9,6 +9,11 @@ holds, per visitor key, enough to let a shared store (Redis) re-decide visits ac
 instances with the same 30-minute rule: the first and last hit time in this batch and the
 number of visits that started inside the batch after its first hit. Each batch has an id the
 stores remember for a day, so a batch retried after an unclear failure is applied only once.
+
+While the store is down the backlog absorbs every flush's hits; ``seen`` would then grow with
+every visitor of the outage. Past ``max_seen`` entries, the newest visitors are folded into
+``overflow`` (day -> visits, counted as new visits without the shared rule), so the backlog's
+memory is bounded by the number of pages, days and ``max_seen``.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ class Batch:
     by_path: Counter = field(default_factory=Counter)  # path -> views (all days)
     visits: Counter = field(default_factory=Counter)  # day -> visits (local rule)
     seen: dict[str, list] = field(default_factory=dict)  # vid hex -> [day, first, last, extra]
+    overflow: Counter = field(default_factory=Counter)  # day -> visits folded out of seen
     batch_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     attempted: bool = False  # sent to the store at least once (so it may have been applied)
 
@@ -45,7 +51,7 @@ class Batch:
             entry[2] = now
 
     def __bool__(self) -> bool:
-        return bool(self.views or self.visits or self.seen)
+        return bool(self.views or self.visits or self.seen or self.overflow)
 
     def total_views(self) -> int:
         return sum(self.views.values())
@@ -53,7 +59,7 @@ class Batch:
     def total_visits(self) -> int:
         return sum(self.visits.values())
 
-    def absorb(self, newer: Batch, visit_timeout: float) -> None:
+    def absorb(self, newer: Batch, visit_timeout: float, max_seen: int | None = None) -> None:
         """Fold a newer batch into this one (used while the store is down).
 
         The id is kept: only a batch that was never sent to the store absorbs newer hits.
@@ -61,6 +67,7 @@ class Batch:
         self.views.update(newer.views)
         self.by_path.update(newer.by_path)
         self.visits.update(newer.visits)
+        self.overflow.update(newer.overflow)
         for key, new in newer.seen.items():
             old = self.seen.get(key)
             if old is None:
@@ -68,6 +75,10 @@ class Batch:
             else:
                 gap_visit = 1 if new[1] - old[2] > visit_timeout else 0
                 self.seen[key] = [old[0], old[1], new[2], old[3] + new[3] + gap_visit]
+        if max_seen is not None and len(self.seen) > max_seen:
+            for key in list(self.seen)[max_seen:]:  # the newest visitors of the outage
+                day, _first, _last, extra = self.seen.pop(key)
+                self.overflow[day] += 1 + extra
 
     def to_json(self) -> str:
         return json.dumps(
@@ -75,6 +86,7 @@ class Batch:
                 "views": [[d, p, n] for (d, p), n in self.views.items()],
                 "visits": dict(self.visits),
                 "seen": self.seen,
+                "overflow": dict(self.overflow),
                 "batch_id": self.batch_id,
                 "attempted": self.attempted,
             }
@@ -92,4 +104,5 @@ class Batch:
             batch.by_path[path] += n
         batch.visits.update(data["visits"])
         batch.seen = {k: list(v) for k, v in data["seen"].items()}
+        batch.overflow.update(data.get("overflow") or {})
         return batch

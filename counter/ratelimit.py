@@ -1,6 +1,9 @@
-"""Per-visitor token bucket (default 4 hits/s, burst 10, as GoatCounter does).
+"""Token buckets: per visitor (default 4 hits/s, burst 10, as GoatCounter does) and, for new
+visitors, per client address (see ``CounterService``).
 
-Keyed by the hashed visitor key, so the limiter never holds an IP address.
+Keyed by hashed keys, so a limiter never holds an IP address. At most ``max_keys`` buckets
+are held; beyond that the least recently used is dropped (it was the idlest: a flood of new
+keys costs memory up to the cap, never more).
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from collections import OrderedDict
 class RateLimiter:
     """``allow(key, now)`` spends one token; idle buckets are dropped once full again."""
 
-    def __init__(self, rate: float = 4.0, burst: int = 10) -> None:
-        if rate <= 0 or burst < 1:
-            raise ValueError("rate must be > 0 and burst >= 1")
+    def __init__(self, rate: float = 4.0, burst: int = 10, max_keys: int = 100_000) -> None:
+        if rate <= 0 or burst < 1 or max_keys < 1:
+            raise ValueError("rate must be > 0, burst >= 1 and max_keys >= 1")
         self.rate = rate
         self.burst = float(burst)
+        self.max_keys = max_keys
         self._buckets: OrderedDict[bytes, tuple[float, float]] = OrderedDict()
 
     def allow(self, key: bytes, now: float) -> bool:
@@ -27,6 +31,8 @@ class RateLimiter:
             tokens -= 1.0
         self._buckets[key] = (tokens, now)
         self._buckets.move_to_end(key)
+        while len(self._buckets) > self.max_keys:
+            self._buckets.popitem(last=False)
         return allowed
 
     def retry_after(self) -> float:

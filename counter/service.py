@@ -28,7 +28,7 @@ from . import bots
 from .batch import Batch
 from .manifest import Manifest
 from .paths import PathError, normalize_path
-from .privacy import SaltKeeper, new_salt, opted_out, visitor_key
+from .privacy import SaltKeeper, address_key, opted_out, visitor_key
 from .ratelimit import RateLimiter
 from .settings import Settings
 from .stores import Numbers, open_store
@@ -36,6 +36,7 @@ from .visits import VisitTracker, local_day
 
 log = logging.getLogger("counter")
 REFRESH_EVERY = 30.0  # seconds between full reloads (other instances' counts, manual seeds)
+SALT_EXCHANGE_EVERY = 1.0  # seconds between salt announcements between instances (Redis)
 
 
 @dataclass
@@ -56,9 +57,22 @@ class CounterService:
         self.manifest = manifest if manifest is not None else Manifest(settings.manifest)
         self.salts = SaltKeeper()
         self.tracker = VisitTracker(
-            settings.visit_timeout, settings.online_window, settings.visit_timeout
+            settings.visit_timeout,
+            settings.online_window,
+            settings.visit_timeout,
+            max_visitors=settings.max_visitors,
         )
-        self.limiter = RateLimiter(settings.rate_per_sec, settings.rate_burst)
+        self.limiter = RateLimiter(
+            settings.rate_per_sec, settings.rate_burst, max_keys=settings.max_visitors
+        )
+        # New visitors per client address: rotating the User-Agent makes a new visitor key
+        # on every hit, so the per-visitor bucket alone would let one machine add a visit
+        # (and a view) per hit. N at once, then N per hour, per address (IPv6: per /64).
+        self.address_limiter = RateLimiter(
+            settings.address_new_visitors / 3600.0,
+            settings.address_new_visitors,
+            max_keys=settings.max_visitors,
+        )
         self.pending = Batch()
         self.backlog: list[Batch] = []
         self.known = False
@@ -72,6 +86,8 @@ class CounterService:
         self._lock = asyncio.Lock()
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="counter-store")
         self._task: asyncio.Task | None = None
+        self._salt_task: asyncio.Task | None = None
+        self._heard_peer = False  # another instance's salt announcement was heard
         self.loop: asyncio.AbstractEventLoop | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -82,14 +98,26 @@ class CounterService:
         bots.warm_up()
         self._load_spill()
         await self.flush()
+        if self.store.kind == "redis":
+            # Hear the running instances' salt before the first hit (they announce it every
+            # second) and adopt the oldest one heard; alone on the channel, nothing to wait for.
+            if await self._exchange_salts():
+                with contextlib.suppress(Exception):
+                    if await self._run(self.store.salt_peers):
+                        deadline = time.monotonic() + 3 * SALT_EXCHANGE_EVERY
+                        while not self._heard_peer and time.monotonic() < deadline:
+                            await asyncio.sleep(0.1)
+                            await self._exchange_salts()
+            self._salt_task = asyncio.create_task(self._salt_loop(), name="counter-salt")
         self._task = asyncio.create_task(self._flush_loop(), name="counter-flush")
 
     async def stop(self) -> None:
-        """Stop the loop, flush everything; spill what the store refuses."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Stop the loops, flush everything; spill what the store refuses."""
+        for task in (self._salt_task, self._task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         for attempt in range(3):
             await self.flush()
             if not self.backlog and not self.pending:
@@ -107,6 +135,20 @@ class CounterService:
                 await self.flush()
             except Exception:  # never let the loop die; the next round retries
                 log.exception("flush failed unexpectedly")
+
+    async def _salt_loop(self) -> None:
+        while True:
+            await asyncio.sleep(SALT_EXCHANGE_EVERY)
+            await self._exchange_salts()
+
+    async def _exchange_salts(self) -> bool:
+        """One salt exchange; False while Redis is down (the flush loop reports that)."""
+        try:
+            await self._sync_salts(time.time())
+        except Exception as exc:
+            log.debug("salt exchange failed: %s", exc)
+            return False
+        return True
 
     async def _run(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
@@ -149,11 +191,16 @@ class CounterService:
                 return HitResult(
                     429, reason="rate_limited", message="too many hits, slow down", path=path
                 )
-            decision = self.tracker.observe(vid, path, now)
-            self.pending.add(day, path, vid, now, decision.count_view, decision.new_visit)
-            result.counted = decision.count_view
-            if not decision.count_view:
-                result.reason = "repeat_view"
+            if not self.tracker.knows(vid, now) and not self.address_limiter.allow(
+                address_key(self.salts.salt(day), ip), now
+            ):
+                result.reason = "too_many_visitors"  # from this address: not counted
+            else:
+                decision = self.tracker.observe(vid, path, now)
+                self.pending.add(day, path, vid, now, decision.count_view, decision.new_visit)
+                result.counted = decision.count_view
+                if not decision.count_view:
+                    result.reason = "repeat_view"
         result.views = self.page_views(path)
         result.site = self.site_numbers(now)
         return result
@@ -190,6 +237,8 @@ class CounterService:
             "store_ok": self.store_ok,
             "numbers_known": self.known,
             "manifest_paths": len(self.manifest),
+            "visitors_in_memory": self.tracker.visitors(),
+            "visitors_forgotten": self.tracker.evicted,
             "unflushed_views": sum(b.total_views() for b in self._unflushed()),
             "last_flush": self.last_flush,
             "last_error": self.last_error,
@@ -205,16 +254,19 @@ class CounterService:
             if self.pending:
                 tail = self.backlog[-1] if self.backlog else None
                 if tail is not None and not tail.attempted:
-                    tail.absorb(self.pending, self.settings.visit_timeout)
+                    tail.absorb(
+                        self.pending, self.settings.visit_timeout, self.settings.max_visitors
+                    )
                 else:
                     self.backlog.append(self.pending)
                 self.pending = Batch()
             try:
-                await self._sync_salts(now)
                 if not self.known or now - self._last_refresh > REFRESH_EVERY:
                     numbers = await self._run(self.store.load, day, now)
                     self.cache, self.cache_day = numbers, day
                     self.known, self._last_refresh = True, now
+                elif not self.backlog:
+                    await self._run(self.store.ping)  # nothing to write: is the store up?
                 while self.backlog:
                     head = self.backlog[0]
                     head.attempted = True
@@ -243,17 +295,23 @@ class CounterService:
         self.cache.online = numbers.online
 
     async def _sync_salts(self, now: float) -> None:
-        """With a shared store, every instance uses the same salt for today and tomorrow."""
+        """With a shared store, every instance uses the same salt for today and tomorrow.
+
+        Announced and heard over Redis pub/sub, never stored (see stores/redis.py).
+        """
         if self.store.kind != "redis":
             return
         today = date.fromisoformat(local_day(now, self.settings.tz))
+        mine = []
         for d in (today, today + timedelta(days=1)):
             day = d.isoformat()
-            known = day in self.salts.days()
-            candidate = self.salts.salt(day) if known else new_salt()
-            shared = await self._run(self.store.shared_salt, day, candidate, 2 * 86400)
-            if shared:
-                self.salts.adopt(day, shared)
+            salt = self.salts.prepare(day, now)
+            mine.append((day, self.salts.born(day) or now, salt))
+        heard = await self._run(self.store.exchange_salts, mine)
+        for day, born, salt in heard:
+            if (day, born, salt) not in mine:  # our own announcement comes back too
+                self._heard_peer = True
+            self.salts.offer(day, salt, born)
 
     # -- admin -----------------------------------------------------------------------------
 

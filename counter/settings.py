@@ -31,6 +31,11 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     "COUNTER_FLUSH_INTERVAL": ("2", "seconds between flushes of the in-memory batch"),
     "COUNTER_RATE_PER_SEC": ("4", "per-visitor hits per second (token bucket rate)"),
     "COUNTER_RATE_BURST": ("10", "per-visitor burst (token bucket size)"),
+    "COUNTER_ADDRESS_NEW_VISITORS": (
+        "50",
+        "new visitors counted per client address (IPv6: per /64) at once, then per hour",
+    ),
+    "COUNTER_MAX_VISITORS": ("20000", "visitors held in memory at most (oldest forgotten first)"),
     "COUNTER_RESPECT_DNT": ("0", "1 to treat DNT: 1 like Sec-GPC: 1"),
     "COUNTER_REDIS_PREFIX": ("ctr:", "prefix of every Redis key"),
     "COUNTER_SPILL_PATH": (
@@ -66,6 +71,8 @@ class Settings:
     flush_interval: float = 2.0
     rate_per_sec: float = 4.0
     rate_burst: int = 10
+    address_new_visitors: int = 50
+    max_visitors: int = 20_000
     respect_dnt: bool = False
     redis_prefix: str = "ctr:"
     spill_path: Path = Path(DEFAULTS["COUNTER_SPILL_PATH"][0])
@@ -176,6 +183,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides) -> Settings
         flush_interval=_number(env, "COUNTER_FLUSH_INTERVAL", float, problems, 0.05, 60),
         rate_per_sec=_number(env, "COUNTER_RATE_PER_SEC", float, problems, 0.01, 1e6),
         rate_burst=_number(env, "COUNTER_RATE_BURST", int, problems, 1, 1_000_000),
+        address_new_visitors=_number(
+            env, "COUNTER_ADDRESS_NEW_VISITORS", int, problems, 1, 1_000_000
+        ),
+        max_visitors=_number(env, "COUNTER_MAX_VISITORS", int, problems, 100, 10_000_000),
         respect_dnt=text("COUNTER_RESPECT_DNT").lower() in ("1", "true", "yes", "on"),
         redis_prefix=text("COUNTER_REDIS_PREFIX"),
         spill_path=Path(text("COUNTER_SPILL_PATH")),

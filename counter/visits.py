@@ -7,7 +7,12 @@
 * *Online* is the number of distinct visitors with a hit in the last ``online_window`` (5 min).
 
 State is kept in insertion-ordered dicts, oldest activity first, so expiry and the online
-count cost O(1) amortised per hit instead of a scan.
+count cost O(1) amortised per hit instead of a scan. Memory is capped: at most
+``max_visitors`` visitors and ``VIEWS_PER_VISITOR`` × that many (visitor, page) pairs are
+held; past the cap the least recently active are forgotten first (``evicted`` counts them),
+so a flood of made-up visitors cannot grow the process without bound. A forgotten visitor
+who comes back within the visit timeout starts a new visit: a flood can add visits, never
+memory.
 """
 
 from __future__ import annotations
@@ -42,18 +47,33 @@ def local_day(now: float, tz: ZoneInfo) -> str:
     return day
 
 
+VIEWS_PER_VISITOR = 4  # (visitor, page) pairs held per visitor of the cap, on average
+
+
 class VisitTracker:
     """Applies the visit, view and online rules to a stream of (visitor, path, time) hits."""
 
     def __init__(
-        self, visit_timeout: float = 1800, online_window: float = 300, view_window: float = 1800
+        self,
+        visit_timeout: float = 1800,
+        online_window: float = 300,
+        view_window: float = 1800,
+        max_visitors: int = 20_000,
     ) -> None:
         self.visit_timeout = visit_timeout
         self.online_window = online_window
         self.view_window = view_window
+        self.max_visitors = max_visitors
+        self.max_views = max_visitors * VIEWS_PER_VISITOR
+        self.evicted = 0
         self._last_seen: OrderedDict[bytes, float] = OrderedDict()
         self._online: OrderedDict[bytes, float] = OrderedDict()
         self._viewed: OrderedDict[tuple[bytes, str], float] = OrderedDict()
+
+    def knows(self, vid: bytes, now: float) -> bool:
+        """True if a hit from ``vid`` now would continue a visit (not start a new one)."""
+        last = self._last_seen.get(vid)
+        return last is not None and now - last <= self.visit_timeout
 
     def observe(self, vid: bytes, path: str, now: float) -> Decision:
         """Record a hit and say whether it starts a visit and whether it counts as a view."""
@@ -67,7 +87,19 @@ class VisitTracker:
         count_view = viewed is None or now - viewed > self.view_window
         if count_view:
             self._touch(self._viewed, key, now)
+        self._cap()
         return Decision(new_visit, count_view)
+
+    def _cap(self) -> None:
+        """Forget the least recently active visitors beyond the caps."""
+        while len(self._last_seen) > self.max_visitors:
+            vid, _ = self._last_seen.popitem(last=False)
+            self._online.pop(vid, None)
+            self.evicted += 1
+        while len(self._online) > self.max_visitors:  # cannot happen; kept as a guard
+            self._online.popitem(last=False)
+        while len(self._viewed) > self.max_views:
+            self._viewed.popitem(last=False)
 
     def online(self, now: float) -> int:
         """Distinct visitors with a hit in the last ``online_window`` seconds."""
@@ -76,6 +108,9 @@ class VisitTracker:
 
     def size(self) -> int:
         return len(self._last_seen) + len(self._viewed)
+
+    def visitors(self) -> int:
+        return len(self._last_seen)
 
     @staticmethod
     def _touch(d: OrderedDict, key, now: float) -> None:

@@ -36,18 +36,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from plugins.build_stamp.core import deploy_problems
+
 from . import releases as rel
 
 Runner = Callable[[Sequence[str]], subprocess.CompletedProcess]
 Progress = Callable[[int, int, str], None]
 
 TMP_LINK = ".current.tmp"
+PAUSE_FILE = "deploys-paused"  # next to current/ and releases/; its text says who and why
 PARTIAL_SUFFIX = ".partial"
 _HOST_PATH = re.compile(r"^(?P<host>(?:[^@/:\s]+@)?[^@/:\s]+):(?P<path>.+)$")
 
 
 class DeployError(RuntimeError):
     """A deploy or rollback that cannot go on; the message says what to do."""
+
+
+class DeploysPaused(DeployError):
+    """Deploys to this target are paused (``invoke pause`` or a rollback); nothing was done."""
+
+    def __init__(self, target: str, note: str) -> None:
+        super().__init__(
+            f"deploys to {target} are paused / đang tạm dừng triển khai: {note}\n"
+            "The live release stays as it is. Resume with / tiếp tục bằng: invoke resume"
+        )
+        self.note = note
 
 
 @dataclass(frozen=True)
@@ -129,12 +143,16 @@ def on_target(target: Target, argv: Sequence[str]) -> list[str]:
 def rsync_command(source: Path, target: Target, dest: str, link_dest: str | None) -> list[str]:
     """Upload ``source`` into ``dest`` (a path on the target).
 
-    ``--checksum`` because every build rewrites every file (new mtimes): only content
-    tells which files are unchanged, and those are hard-linked to the live release
-    (``--link-dest``) instead of copied. ``--chmod`` makes files readable by nginx
-    whatever the build's umask was.
+    Files are linked by content: ``--checksum`` because a build may rewrite a file with the
+    same bytes and a new time (robots.txt, pages rendered again), and ``--no-times`` because
+    ``--link-dest`` hard-links a file only when its attributes match, times included; with
+    times kept, every such file became a fresh copy on disk. So a file whose bytes did not
+    change is the live release's file (same inode, same time, so the same ETag and
+    Last-Modified for browsers), and a changed file gets the upload time. ``--chmod`` makes
+    files readable by nginx whatever the build's umask was.
     """
-    argv = ["rsync", "--archive", "--delete", "--checksum", "--chmod=D755,F644", "--stats"]
+    argv = ["rsync", "--archive", "--no-times", "--delete", "--checksum", "--chmod=D755,F644"]
+    argv.append("--stats")
     if link_dest:
         argv.append(f"--link-dest=../{link_dest}")
     if target.remote:
@@ -159,24 +177,65 @@ class Step:
 class State:
     releases: list[str]
     current: str | None
+    paused: str | None = None  # the pause note, when deploys are paused
 
 
-def state_commands(target: Target) -> tuple[list[str], list[str]]:
+def state_commands(target: Target) -> tuple[list[str], list[str], list[str]]:
     listing = ["find", target.join("releases"), "-mindepth", "1", "-maxdepth", "1"]
     listing += ["-type", "d", "-printf", "%f\\n"]
-    return on_target(target, listing), on_target(target, ["readlink", target.join("current")])
+    pause = ["sh", "-c", '[ ! -e "$1" ] || cat "$1"', "sh", target.join(PAUSE_FILE)]
+    return (
+        on_target(target, listing),
+        on_target(target, ["readlink", target.join("current")]),
+        on_target(target, pause),
+    )
 
 
 def read_state(target: Target, runner: Runner) -> State:
-    """Which releases exist and which one ``current`` points at."""
-    listing, link = state_commands(target)
+    """Which releases exist, which one ``current`` points at, and whether deploys are paused."""
+    listing, link, pause = state_commands(target)
     found = runner(listing)
     names = found.stdout.split() if found.returncode == 0 else []
     pointed = runner(link)
     current = (
         posixpath.basename(pointed.stdout.strip().rstrip("/")) if pointed.returncode == 0 else None
     )
-    return State(rel.ordered(names), current or None)
+    paused = runner(pause)
+    if paused.returncode != 0:  # cannot tell: never deploy over a pause we could not read
+        detail = (paused.stderr or paused.stdout or "").strip()
+        raise DeployError(f"cannot read {target.join(PAUSE_FILE)} on {target.describe()}: {detail}")
+    note = paused.stdout.strip()
+    return State(rel.ordered(names), current or None, note or None)
+
+
+def pause_note(reason: str, was: str | None = None, now: str | None = None) -> str:
+    """One line: when, who, and why deploys were paused."""
+    import getpass
+    import socket
+
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        who = f"{getpass.getuser()}@{socket.gethostname()}"
+    except (KeyError, OSError):
+        who = "unknown"
+    parts = [f"{stamp} by {who}"]
+    if was or now:
+        parts.append(f"rolled back {was or 'none'} → {now}")
+    if reason.strip():
+        parts.append(" ".join(reason.split()))
+    return "; ".join(parts)
+
+
+def pause_steps(target: Target, note: str) -> list[Step]:
+    """Write the pause file (a new file renamed into place, like the ``current`` switch)."""
+    path, tmp = target.join(PAUSE_FILE), target.join(PAUSE_FILE + ".tmp")
+    write = ["sh", "-c", 'mkdir -p "$1" && printf "%s\\n" "$2" > "$3" && mv -f "$3" "$4"']
+    write += ["sh", target.path, " ".join(note.split()), tmp, path]
+    return [Step(f"pause deploys ({PAUSE_FILE})", on_target(target, write))]
+
+
+def resume_steps(target: Target) -> list[Step]:
+    return [Step("resume deploys", on_target(target, ["rm", "-f", target.join(PAUSE_FILE)]))]
 
 
 def switch_steps(target: Target, release: str) -> list[Step]:
@@ -224,10 +283,11 @@ def plan_deploy(
     elif target.remote:
         raise DeployError("rsync is needed to deploy over SSH: apt-get install rsync")
     else:
+        live = Path(target.join("releases", link_dest)) if link_dest else None
         steps.append(
             Step(
                 f"copy into releases/{release}{PARTIAL_SUFFIX} (rsync not installed)",
-                action=lambda: _copy_tree(source, Path(partial)),
+                action=lambda: _copy_tree(source, Path(partial), live),
             )
         )
     steps += [
@@ -269,11 +329,35 @@ def plan_rollback(target: Target, state: State, to: str | None = None) -> tuple[
     return wanted, switch_steps(target, wanted)
 
 
-def _copy_tree(source: Path, dest: Path) -> None:
-    shutil.copytree(source, dest, symlinks=True)
+def _copy_tree(source: Path, dest: Path, live: Path | None = None) -> None:
+    """The rsync-less local upload: a file with the live release's bytes is linked to it."""
+
+    def copy(src: str, dst: str) -> None:
+        if live is not None:
+            old = live / os.path.relpath(dst, dest)
+            with contextlib.suppress(OSError):
+                if old.is_file() and not old.is_symlink() and _same_bytes(Path(src), old):
+                    os.link(old, dst)
+                    return
+        shutil.copyfile(src, dst)
+        os.chmod(dst, 0o644)
+
+    shutil.copytree(source, dest, symlinks=True, copy_function=copy)
     for path in [dest, *dest.rglob("*")]:
-        if not path.is_symlink():
-            path.chmod(0o755 if path.is_dir() else 0o644)
+        if path.is_dir() and not path.is_symlink():
+            path.chmod(0o755)
+
+
+def _same_bytes(a: Path, b: Path, chunk: int = 1 << 16) -> bool:
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with a.open("rb") as fa, b.open("rb") as fb:
+        while True:
+            block = fa.read(chunk)
+            if block != fb.read(chunk):
+                return False
+            if not block:
+                return True
 
 
 def run_command(argv: Sequence[str]) -> subprocess.CompletedProcess:
@@ -335,6 +419,15 @@ def deploy(
     source = Path(source)
     if not (source / "index.html").is_file():
         raise DeployError(f"{source} has no index.html: build the site first (invoke publish)")
+    refused = deploy_problems(source)
+    if refused:
+        raise DeployError(
+            f"{source} không phải bản dựng xuất bản / was not built with the production "
+            "settings (publishconf.py):\n"
+            + "".join(f"  - {problem}\n" for problem in refused)
+            + "Dựng lại bằng / build it with: invoke publish (or invoke deploy without "
+            "--skip-build). Nothing was uploaded."
+        )
     use_rsync = target.remote or shutil.which("rsync") is not None
     if target.remote and shutil.which("rsync") is None:
         raise DeployError("rsync is needed to deploy over SSH: apt-get install rsync")
@@ -344,6 +437,8 @@ def deploy(
 
 def _deploy(source, target, keep, sha, now, runner, progress, use_rsync, started) -> DeployResult:
     state = read_state(target, runner)
+    if state.paused:
+        raise DeploysPaused(target.describe(), state.paused)
     release = rel.release_name(now or dt.datetime.now(dt.UTC), sha, state.releases)
     steps = plan_deploy(source, target, state, release, keep, use_rsync)
     outputs = execute(steps, runner, progress)
@@ -362,13 +457,36 @@ def rollback(
     to: str | None = None,
     runner: Runner = run_command,
     progress: Progress | None = None,
+    pause: str | None = None,
 ) -> tuple[str | None, str]:
-    """Point ``current`` back at the previous release (or ``to``); returns (was, now)."""
+    """Point ``current`` back at the previous release (or ``to``); returns (was, now).
+
+    With ``pause`` (a reason, may be empty) deploys are paused in the same run, so the
+    hourly schedule cannot roll the bad build forward again before it is fixed.
+    """
     with shared_connection(target, runner) as target:
         state = read_state(target, runner)
         wanted, steps = plan_rollback(target, state, to)
+        if pause is not None:
+            steps += pause_steps(target, pause_note(pause, state.current, wanted))
         execute(steps, runner, progress)
     return state.current, wanted
+
+
+def pause(target: Target, reason: str = "", runner: Runner = run_command) -> str:
+    """Pause deploys to ``target`` until ``resume``; returns the note written."""
+    note = pause_note(reason)
+    with shared_connection(target, runner) as shared:
+        execute(pause_steps(shared, note), runner)
+    return note
+
+
+def resume(target: Target, runner: Runner = run_command) -> str | None:
+    """Allow deploys again; returns the note of the pause lifted (None if there was none)."""
+    with shared_connection(target, runner) as shared:
+        state = read_state(shared, runner)
+        execute(resume_steps(shared), runner)
+    return state.paused
 
 
 @contextlib.contextmanager

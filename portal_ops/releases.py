@@ -22,12 +22,11 @@ def release_name(now: dt.datetime, sha: str = "", taken: Iterable[str] = ()) -> 
     stamp = now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     sha = sha.strip().lower()[:12]
     base = f"{stamp}-{sha if _SHA_RE.match(sha) else 'nogit'}"
-    taken = set(taken)
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    return name
+    # The suffix counts every release of that second, whatever its commit, so the order of
+    # two deploys in one second is never left to chance (rollback picks the one before).
+    same_second = [RELEASE_RE.match(t) for t in taken]
+    n = max((_key(m.string)[1] for m in same_second if m and m["stamp"] == stamp), default=0)
+    return base if n == 0 else f"{base}-{n + 1}"
 
 
 def is_release(name: str) -> bool:

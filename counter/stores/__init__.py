@@ -7,7 +7,8 @@ thread, never from the event loop):
   apply(batch, day, now) -> Numbers   write a batch once (idempotent per batch id); totals
                                       of the paths it touched and the site numbers
   seed(total, views)               set the totals carried over from the old portal
-  shared_salt(day, candidate, ttl) -> bytes | None   the salt all instances share (Redis)
+  exchange_salts([(day, born, salt)]) -> [(day, born, salt)]   announce ours, hear others'
+                                   (Redis pub/sub; never stored), so instances share one salt
   ping(), close()
 """
 

@@ -6,14 +6,21 @@ Keys (all under COUNTER_REDIS_PREFIX, default ``ctr:``):
   visits_all       INT   every visit counted          meta      HASH  seed_total
   seen             ZSET  visitor key -> last hit time, trimmed to the visit timeout
                          (cross-instance visit rule and the shared "online" figure)
-  salt:<day>       STRING the day's random salt, SET NX, expires the next day
   batch:<id>       STRING applied batch ids, expire after a day (idempotent retries)
+
+The day's salt is never a key: instances announce theirs on the pub/sub channel
+``<prefix>salt`` every second and adopt the oldest one they hear (``SaltKeeper.offer``).
+Redis writes data commands to its AOF and keys to its RDB snapshots; a PUBLISH is
+neither, so the salt never reaches the disk, and the visitor keys that are written (the
+``seen`` set) cannot be linked to anyone once the day's salt is gone from memory.
 
 A flush is one Lua script, so a batch is applied atomically and at most once. Use
 ``appendonly yes`` (appendfsync everysec) on the Redis server for durable counts.
 """
 
 from __future__ import annotations
+
+import contextlib
 
 from redis import Redis
 from redis.backoff import NoBackoff
@@ -59,6 +66,15 @@ if fresh then
 else
   i = i + 5 * nseen
 end
+local noverflow = tonumber(ARGV[i]); i = i + 1
+for _ = 1, noverflow do
+  local day, v = ARGV[i], tonumber(ARGV[i + 1])
+  if fresh and v > 0 then
+    redis.call('HINCRBY', p .. 'site:visits', day, v)
+    redis.call('INCRBY', p .. 'visits_all', v)
+  end
+  i = i + 2
+end
 redis.call('ZREMRANGEBYSCORE', p .. 'seen', '-inf', '(' .. tostring(now - timeout))
 local npaths = tonumber(ARGV[i]); i = i + 1
 local out = {
@@ -100,6 +116,7 @@ class RedisStore:
             retry=Retry(NoBackoff(), 0),
         )
         self._apply = self.r.register_script(APPLY)
+        self._pubsub = None
 
     def load(self, day: str, now: float) -> Numbers:
         p = self.p
@@ -123,6 +140,9 @@ class RedisStore:
         args.append(len(batch.seen))
         for vid, (d, first, last, extra) in batch.seen.items():
             args += [vid, d, repr(first), repr(last), extra]
+        args.append(len(batch.overflow))
+        for d, n in batch.overflow.items():
+            args += [d, n]
         paths = list(batch.by_path)
         args.append(len(paths))
         args += paths
@@ -138,14 +158,54 @@ class RedisStore:
             pipe.hset(self.p + "seed", mapping=views)
         pipe.execute()
 
-    def shared_salt(self, day: str, candidate: bytes, ttl: int) -> bytes | None:
-        key = f"{self.p}salt:{day}"
-        pipe = self.r.pipeline(transaction=True)
-        pipe.set(key, candidate, nx=True, ex=ttl).get(key)
-        return pipe.execute()[1]
+    def exchange_salts(
+        self, mine: list[tuple[str, float, bytes]]
+    ) -> list[tuple[str, float, bytes]]:
+        """Announce our salts (day, birth time, salt); return those heard since the last call.
+
+        Over pub/sub, never a key, so no salt is ever written to Redis's files. Announced
+        every second, so an instance that starts (or comes back after an outage) hears the
+        running instances' salts within a second.
+        """
+        channel = self.p + "salt"
+        if self._pubsub is None:
+            pubsub = self.r.pubsub(ignore_subscribe_messages=True)
+            pubsub.subscribe(channel)
+            self._pubsub = pubsub
+        heard: list[tuple[str, float, bytes]] = []
+        try:
+            for _ in range(10_000):
+                message = self._pubsub.get_message(timeout=0)
+                if message is None:
+                    break
+                if message.get("type") != "message":
+                    continue
+                try:
+                    day, born, salt = message["data"].decode("ascii").split(" ")
+                    heard.append((day, float(born), bytes.fromhex(salt)))
+                except (UnicodeDecodeError, ValueError):
+                    continue  # not ours: ignore
+            for day, born, salt in mine:
+                self.r.publish(channel, f"{day} {born!r} {salt.hex()}")
+        except Exception:
+            self._close_pubsub()
+            raise
+        return heard
+
+    def salt_peers(self) -> int:
+        """How many other instances listen on the salt channel (PUBSUB NUMSUB, not stored)."""
+        listening = int(self.r.pubsub_numsub(self.p + "salt")[0][1])
+        return max(0, listening - (1 if self._pubsub is not None else 0))
+
+    def _close_pubsub(self) -> None:
+        if self._pubsub is not None:
+            with contextlib.suppress(Exception):  # already broken: nothing to release
+                self._pubsub.close()
+            self._pubsub = None
 
     def ping(self) -> None:
         self.r.ping()
 
     def close(self) -> None:
+        self._close_pubsub()
         self.r.close()

@@ -132,9 +132,18 @@ def test_malformed_queries_get_4xx(make_client):
     many = ",".join(ARTICLES[:101])
     assert c.get("/api/v1/stats", params={"paths": many}).status_code == 400
     assert c.get("/api/v1/stats", params={"paths": "no-slash"}).status_code == 400
-    assert c.get("/api/v1/hit").status_code == 405
-    assert c.get("/api/v1/nothing").status_code == 404
-    assert c.post("/api/v1/stats").status_code == 405
+    for method, url, status, error in [
+        ("GET", "/api/v1/hit", 405, "method_not_allowed"),
+        ("POST", "/api/v1/stats", 405, "method_not_allowed"),
+        ("DELETE", "/api/v1/seed", 405, "method_not_allowed"),
+        ("GET", "/api/v1/nothing", 404, "not_found"),
+        ("POST", "/", 404, "not_found"),
+    ]:
+        r = c.request(method, url)
+        assert r.status_code == status, (method, url)
+        assert r.headers["content-type"] == "application/json", (method, url)
+        assert r.json()["error"] == error and r.json()["message"], (method, url)
+    assert c.get("/api/v1/hit").headers["allow"] == "POST"
 
 
 def test_rate_limit_per_visitor(make_client):
@@ -258,3 +267,47 @@ def test_manifest_is_reloaded_when_the_build_rewrites_it(make_client, manifest):
     while hit(c, new).status_code == 404 and time.monotonic() < deadline:
         time.sleep(0.2)
     assert hit(c, new, agent=ua(1)).json()["views"] == 2
+
+
+def test_rotating_the_user_agent_adds_only_a_few_visits(make_client):
+    """One address cycling through user agents: N new visitors counted, then N per hour."""
+    c = make_client(COUNTER_ADDRESS_NEW_VISITORS="5")
+    bodies = [hit(c, ARTICLES[0], agent=ua(f"rot{i}")).json() for i in range(40)]
+    assert [b["counted"] for b in bodies] == [True] * 5 + [False] * 35
+    assert {b["reason"] for b in bodies[5:]} == {"too_many_visitors"}
+    assert bodies[-1]["site"]["today"] == 5 and bodies[-1]["views"] == 5
+    # the five counted visitors go on reading; another address is not affected
+    assert hit(c, ARTICLES[1], agent=ua("rot0")).json()["counted"]
+    other = {"X-Forwarded-For": "203.0.113.7"}  # trusted from the proxy on 127.0.0.1
+    assert hit(c, ARTICLES[0], agent=ua("rot39"), **other).json()["counted"]
+    # IPv6: the /64 is one address (one host gets a whole /64)
+    for i in range(6):
+        r = hit(c, ARTICLES[0], agent=BROWSER_UA, **{"X-Forwarded-For": f"2001:db8:1:2::{i + 1}"})
+        assert r.json()["counted"] is (i < 5), i
+    flush(c)
+    assert c.get("/api/v1/site").json()["site"]["today"] == 11
+
+
+def test_visitor_memory_is_capped(make_client):
+    c = make_client(COUNTER_MAX_VISITORS="100", COUNTER_ADDRESS_NEW_VISITORS="100000")
+    for i in range(350):  # a flood of made-up visitors
+        assert hit(c, ARTICLES[i % 3], agent=ua(f"flood{i}")).json()["counted"]
+    service = c.counter
+    assert service.tracker.visitors() == 100 and service.tracker.evicted == 250
+    assert len(service.limiter) <= 100 and len(service.address_limiter) <= 100
+    assert service.tracker.size() <= 100 + 400
+    health = c.get("/healthz").json()
+    assert (health["visitors_in_memory"], health["visitors_forgotten"]) == (100, 250)
+    assert c.get("/api/v1/site").json()["site"]["online"] >= 100  # Redis: all instances
+
+
+def test_an_unexpected_error_is_a_json_500(make_live, tmp_path):
+    c = make_live(COUNTER_STORE=f"sqlite:///{tmp_path / 'e.sqlite3'}")
+
+    def broken(path):
+        raise RuntimeError("simulated bug")
+
+    c.counter.page_views = broken
+    r = c.get("/api/v1/stats", params={"paths": A})
+    assert r.status_code == 500 and r.json()["error"] == "internal_error"
+    assert "simulated" not in r.text  # details go to the log, not to the visitor

@@ -143,6 +143,8 @@ def test_redis_outage_serves_last_numbers_and_recovers(tmp_path, make_live):
             "numbers_known": True,
             "manifest_paths": len(ARTICLES) + 1,
             "unflushed_views": 0,
+            "visitors_in_memory": 10,
+            "visitors_forgotten": 0,
             "last_flush": None,
             "last_error": None,
         }

@@ -226,6 +226,37 @@ def test_batch_absorb_keeps_the_visit_rule():
     assert copy.batch_id == older.batch_id
 
 
+def test_a_long_outage_folds_visitors_beyond_the_cap_into_overflow():
+    backlog = Batch()
+    for flush_round in range(5):  # five flushes while the store is down, 40 new visitors each
+        newer = Batch()
+        for i in range(40):
+            vid = f"{flush_round}-{i}".encode()
+            newer.add("2026-11-22", "/a.html", vid, T0 + flush_round, view=True, new_visit=True)
+        backlog.absorb(newer, visit_timeout=1800, max_seen=100)
+    assert len(backlog.seen) == 100 and sum(backlog.overflow.values()) == 100
+    assert backlog.total_visits() == 200 and backlog.total_views() == 200
+    assert b"0-0".hex() in backlog.seen  # the oldest visitors keep the shared visit rule
+    copy = Batch.from_json(backlog.to_json())
+    assert copy.overflow == backlog.overflow and copy.seen == backlog.seen
+
+
+def test_redis_applies_overflow_visits_once(redis_server):
+    import uuid
+
+    from counter.stores.redis import RedisStore
+
+    store = RedisStore(redis_server.url, prefix=f"o{uuid.uuid4().hex[:8]}:")
+    batch = Batch()
+    batch.add("2026-11-22", "/a.html", b"v", T0, view=True, new_visit=True)
+    batch.overflow["2026-11-22"] += 7
+    numbers = store.apply(batch, "2026-11-22", T0)
+    assert (numbers.visits_total, numbers.today) == (8, 8)
+    again = store.apply(batch, "2026-11-22", T0)  # a retry of the same batch
+    assert (again.visits_total, again.views["/a.html"]) == (8, 1)
+    store.close()
+
+
 # -- settings ------------------------------------------------------------------------------
 
 
@@ -291,3 +322,34 @@ def test_read_snapshot_json(tmp_path):
     path.write_text("[1, 2")
     with pytest.raises(SnapshotError):
         read_snapshot(path)
+
+
+def test_tracker_forgets_the_least_recently_active_beyond_its_cap():
+    t = VisitTracker(max_visitors=3)
+    for n, vid in enumerate([b"a", b"b", b"c", b"a", b"d"]):  # a is active again before d
+        t.observe(vid, "/x.html", 1000.0 + n)
+    assert t.visitors() == 3 and t.evicted == 1
+    assert t.knows(b"a", 1005.0) and not t.knows(b"b", 1005.0)  # b was the idlest
+    assert t.observe(b"b", "/x.html", 1006.0).new_visit  # forgotten: a new visit
+    for i in range(100):
+        t.observe(b"a", f"/p{i}.html", 1010.0)
+    assert len(t._viewed) <= 3 * 4
+
+
+def test_rate_limiter_holds_at_most_max_keys():
+    rl = RateLimiter(rate=1, burst=1, max_keys=10)
+    for i in range(100):
+        assert rl.allow(str(i).encode(), 1000.0)
+    assert len(rl) == 10
+    assert rl.allow(b"0", 1000.0)  # dropped, so a fresh bucket: memory wins over precision
+
+
+def test_address_key_groups_an_ipv6_64_and_unwraps_mapped_ipv4():
+    from counter.privacy import address_key
+
+    salt = b"s" * 16
+    assert address_key(salt, "2001:db8::1") == address_key(salt, "2001:db8::ffff:1")
+    assert address_key(salt, "2001:db8::1") != address_key(salt, "2001:db8:0:1::1")
+    assert address_key(salt, "::ffff:203.0.113.9") == address_key(salt, "203.0.113.9")
+    assert address_key(salt, "203.0.113.9") != address_key(salt, "203.0.113.10")
+    assert address_key(salt, "not-an-ip") != address_key(b"t" * 16, "not-an-ip")

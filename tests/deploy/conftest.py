@@ -7,7 +7,24 @@ from pathlib import Path
 
 import pytest
 
+from plugins.build_stamp.core import STAMP_NAME, stamp_for, write_stamp
+
 FIXED_MTIME = 1_726_000_000  # 10/09/2024
+PRODUCTION = {  # what publishconf.py sets, as plugins/build_stamp records it
+    "SITEURL": "https://sgtvt.lamson.gov.vn",
+    "RELATIVE_URLS": False,
+    "DRAFT_SAVE_AS": "",
+    "DRAFT_PAGE_SAVE_AS": "",
+    "DRAFT_URL": "ban-nhap/{slug}/",
+    "SCHEDULING_PUBLISH_MODE": True,
+}
+
+
+def stamp_production(folder: Path) -> Path:
+    """Mark a hand-made site as a production build (deploys refuse anything else)."""
+    write_stamp(folder, stamp_for(PRODUCTION))
+    os.utime(folder / STAMP_NAME, (FIXED_MTIME, FIXED_MTIME))
+    return folder
 
 
 def make_site(folder: Path, marker: str, extra: dict[str, str] | None = None) -> Path:
@@ -26,7 +43,7 @@ def make_site(folder: Path, marker: str, extra: dict[str, str] | None = None) ->
         # --link-dest links a file only when its time matches too, and two sites written
         # a second apart would otherwise make the "unchanged file is linked" tests flaky
         os.utime(path, (FIXED_MTIME, FIXED_MTIME))
-    return folder
+    return stamp_production(folder)
 
 
 @pytest.fixture

@@ -128,3 +128,47 @@ def test_the_kept_folders_hold_every_default_cache_and_report():
         SEARCH["SEARCH_CACHE_PATH"],
     ]
     assert {p.split("/")[0] for p in paths} <= set(BUILD_STATE), paths
+
+
+# The newest majors, both on the node24 runtime (node20 is retired on GitHub's runners):
+# actions/checkout v7.0.1 (2026-07) and actions/cache v6.1.0 (2026-06). Raise these when
+# a new major is out; an older pin fails here.
+CURRENT_MAJORS = {"actions/checkout": 7, "actions/cache": 6}
+
+
+def test_github_actions_are_on_their_current_majors():
+    flow = _load(GITHUB)
+    used = [s["uses"] for job in flow["jobs"].values() for s in job["steps"] if "uses" in s]
+    assert {u.split("@")[0] for u in used} == set(CURRENT_MAJORS)
+    for ref in used:
+        name, version = ref.split("@")
+        assert version == f"v{CURRENT_MAJORS[name]}", ref
+
+
+def test_github_fetches_the_counter_snapshot_with_the_token_before_the_build():
+    deploy = _load(GITHUB)["jobs"]["deploy"]
+    steps = deploy["steps"]
+    env = deploy["env"]
+    assert "COUNTER_ADMIN_TOKEN" not in env  # only the step that needs it sees the token
+    assert "/api/v1/snapshot" in env["COUNTER_SNAPSHOT_URL"]
+    assert float(env["COUNTER_SNAPSHOT_MAX_AGE"].split("'")[-2]) > 0
+    # kept with the build state, so a failed fetch leaves the last figures (and their age)
+    assert env["COUNTER_SNAPSHOT"].split("/")[0] in BUILD_STATE
+    fetch = next(i for i, s in enumerate(steps) if "counter.fetch" in s.get("run", ""))
+    cache = next(
+        i for i, s in enumerate(steps) if str(s.get("uses", "")).startswith("actions/cache")
+    )
+    build = next(i for i, s in enumerate(steps) if "make publish" in s.get("run", ""))
+    assert cache < fetch < build
+    assert steps[fetch]["env"]["COUNTER_ADMIN_TOKEN"] == "${{ secrets.COUNTER_ADMIN_TOKEN }}"
+    assert "continue-on-error" not in steps[fetch]  # a stale snapshot must stop the run
+
+
+def test_gitlab_fetches_the_counter_snapshot_before_the_build():
+    deploy = _load(GITLAB)["deploy"]
+    script = deploy["script"]
+    assert script.index("python3 -m counter.fetch") < script.index("make publish")
+    variables = deploy["variables"]
+    assert variables["COUNTER_SNAPSHOT"].split("/")[0] in BUILD_STATE
+    assert variables["COUNTER_SNAPSHOT_URL"].endswith("/api/v1/snapshot")
+    assert float(variables["COUNTER_SNAPSHOT_MAX_AGE"]) > 0

@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from portal_ops import deploy as ops
+from tests.deploy.conftest import FIXED_MTIME
 
 pytestmark = pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed")
 
@@ -36,7 +37,7 @@ def test_first_deploy_creates_a_release_and_the_current_link(tmp_path, site_fact
     assert _live(base) == "<h1>v1</h1>"
     assert any("atomic rename" in s for s in steps)
     assert sorted(os.listdir(base)) == ["current", "releases"]  # no temp link left behind
-    assert result.files_transferred == 4
+    assert result.files_transferred == 5  # four pages and the build stamp
 
 
 def test_files_are_readable_by_the_web_server(tmp_path, site_factory):
@@ -189,3 +190,64 @@ def test_two_deploys_in_the_same_second_do_not_collide(tmp_path, site_factory):
     second = _deploy(site_factory("v2"), target)
     assert second.release == first.release + "-2"
     assert _live(base) == "<h1>v2</h1>"
+
+
+@pytest.mark.parametrize("rsync", [True, False], ids=["rsync", "no-rsync"])
+def test_unchanged_bytes_with_a_new_time_are_linked_not_copied(
+    tmp_path, site_factory, monkeypatch, rsync
+):
+    """A build that rewrites robots.txt with the same bytes costs no disk in the release."""
+    if not rsync:
+        real_which = shutil.which
+        monkeypatch.setattr(
+            ops.shutil, "which", lambda name: None if name == "rsync" else real_which(name)
+        )
+    base = tmp_path / "srv"
+    target = ops.parse_target(str(base))
+    first = _deploy(site_factory("v1", {"robots.txt": "User-agent: *\n"}), target)
+    site = site_factory("v2", {"robots.txt": "User-agent: *\n"})
+    for path in site.rglob("*"):  # every file written again by the build, one hour later
+        os.utime(path, (FIXED_MTIME + 3600, FIXED_MTIME + 3600))
+    second = _deploy(site, target, n=1)
+    old, new = base / "releases" / first.release, base / "releases" / second.release
+    files = [p.relative_to(old) for p in old.rglob("*") if p.is_file()]
+    linked = {str(f) for f in files if (old / f).stat().st_ino == (new / f).stat().st_ino}
+    assert linked == {str(f) for f in files} - {"index.html"}  # only the changed page is new
+    assert (new / "robots.txt").stat().st_mtime == (old / "robots.txt").stat().st_mtime
+    assert (new / "robots.txt").stat().st_nlink == 2
+    assert ((new / "index.html").stat().st_mode & 0o777) == 0o644
+    if rsync:
+        assert second.files_transferred == 1
+
+
+def test_a_rollback_with_pause_stops_deploys_until_resume(tmp_path, site_factory):
+    base = tmp_path / "srv"
+    target = ops.parse_target(str(base))
+    first = _deploy(site_factory("v1"), target)
+    second = _deploy(site_factory("v2"), target, n=1)
+    assert ops.rollback(target, pause="commit 1a2b3c làm hỏng trang chủ") == (
+        second.release,
+        first.release,
+    )
+    note = (base / ops.PAUSE_FILE).read_text(encoding="utf-8")
+    assert "làm hỏng trang chủ" in note and f"{second.release} → {first.release}" in note
+    assert ops.read_state(target, ops.run_command).paused == note.strip()
+    with pytest.raises(ops.DeploysPaused, match="invoke resume") as paused:
+        _deploy(site_factory("v3"), target, n=2)  # the hourly run
+    assert "làm hỏng trang chủ" in paused.value.note
+    assert _live(base) == "<h1>v1</h1>"
+    assert sorted(os.listdir(base / "releases")) == [first.release, second.release]
+    assert ops.resume(target) == note.strip()
+    assert ops.resume(target) is None  # resuming twice is harmless
+    third = _deploy(site_factory("v3"), target, n=3)
+    assert _live(base) == "<h1>v3</h1>" and third.previous == first.release
+
+
+def test_pause_without_a_rollback(tmp_path, site_factory):
+    base = tmp_path / "srv"
+    target = ops.parse_target(str(base))
+    note = ops.pause(target, "bảo trì máy chủ")  # before any deploy: the folder is made
+    assert "bảo trì máy chủ" in note
+    with pytest.raises(ops.DeploysPaused):
+        _deploy(site_factory("v1"), target)
+    assert not (base / "releases").exists()

@@ -10,14 +10,11 @@ from __future__ import annotations
 import gzip
 import http.client
 import json
-import os
 import re
 import shutil
-import socket
 import ssl
 import subprocess
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from xml.etree import ElementTree
@@ -26,9 +23,10 @@ import pytest
 
 from portal_ops import deploy as ops
 from tests.conftest import ROOT
+from tests.deploy.conftest import stamp_production
+from tests.deploy.nginx_helpers import check, free_port, main_conf, require_nginx, rewrite, start
 
 CONF = ROOT / "deploy/nginx/portal.conf"
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so")
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -36,20 +34,6 @@ CSP = (
     "base-uri 'self'; form-action 'self'"
 )
 FINGERPRINTED = "theme/css/app.3f2a9c1b0d.css"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _rewrite(text: str, replacements: list[tuple[str, str]]) -> str:
-    """Replace each pattern (must match: a changed portal.conf fails loudly here)."""
-    for pattern, new in replacements:
-        text, count = re.subn(pattern, new, text, flags=re.MULTILINE)
-        assert count, f"portal.conf no longer has a line matching {pattern!r}"
-    return text
 
 
 class _Counter(BaseHTTPRequestHandler):
@@ -70,8 +54,7 @@ class _Counter(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def nginx(sample_build, tmp_path_factory):
-    if not os.path.exists(NGINX):
-        pytest.skip("nginx is not installed (apt-get install nginx); CI installs it")
+    require_nginx()
     if shutil.which("openssl") is None:
         pytest.skip("openssl is needed for the test certificate")
     home = tmp_path_factory.mktemp("nginx")
@@ -84,8 +67,15 @@ def nginx(sample_build, tmp_path_factory):
     (site / FINGERPRINTED).write_text("body{color:#000}" * 50)
     (site / ".git").mkdir()
     (site / ".git/config").write_text("[core]")
+    # The preview build stands in for a production one here: its drafts folder goes (a
+    # deploy refuses it), and comes back in the live release below, to test that nginx
+    # refuses drafts even when a preview build's files reach the server.
+    drafts = home / "drafts"
+    shutil.move(site / "ban-nhap", drafts)
+    stamp_production(site)
     srv = home / "srv"
     ops.deploy(site, ops.parse_target(str(srv)), 3, "abc1234")
+    shutil.copytree(drafts, srv / "current" / "ban-nhap")
 
     key, cert = str(home / "key.pem"), str(home / "cert.pem")
     subprocess.run(
@@ -95,10 +85,10 @@ def nginx(sample_build, tmp_path_factory):
     )  # fmt: skip
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), _Counter)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
-    http_port, https_port = _free_port(), _free_port()
+    http_port, https_port = free_port(), free_port()
     brotli = BROTLI_MODULE.exists()
     brotli_conf = ROOT / "deploy/nginx/portal-brotl[i].conf" if brotli else home / "none[.]conf"
-    conf = _rewrite(
+    conf = rewrite(
         CONF.read_text(encoding="utf-8"),
         [
             (r"server 127\.0\.0\.1:8001;", f"server 127.0.0.1:{upstream.server_port};"),
@@ -108,7 +98,7 @@ def nginx(sample_build, tmp_path_factory):
             (r"ssl_certificate /\S+;", f"ssl_certificate {cert};"),
             (r"ssl_certificate_key /\S+;", f"ssl_certificate_key {key};"),
             (r"root /srv/portal/current;", f"root {srv / 'current'};"),
-            (r"root /var/www/letsencrypt;", f"root {home};"),
+            (r"root /var/www/letsencrypt;", f"root {home / 'letsencrypt'};"),
             (
                 r"include /etc/nginx/snippets/portal-brotl\[i\]\.conf;",
                 f"include {brotli_conf};",
@@ -116,38 +106,18 @@ def nginx(sample_build, tmp_path_factory):
         ],
     )
     (home / "portal.conf").write_text(conf, encoding="utf-8")
-    main = "\n".join(
-        [
-            "user root;" if os.geteuid() == 0 else "",
-            f"load_module {BROTLI_MODULE};" if brotli else "",
-            "worker_processes 1;",
-            f"pid {home / 'nginx.pid'};",
-            "events { worker_connections 64; }",
-            "http {",
-            "  include /etc/nginx/mime.types;",
-            "  default_type application/octet-stream;",
-            "  access_log off;",
-            *(f"  {kind}_temp_path {home / kind};" for kind in ("client_body", "proxy")),
-            *(f"  {kind}_temp_path {home / kind};" for kind in ("fastcgi", "uwsgi", "scgi")),
-            f"  include {home / 'portal.conf'};",
-            "}",
-        ]
-    )
-    (home / "nginx.conf").write_text(main, encoding="utf-8")
-    base = [NGINX, "-p", str(home), "-c", str(home / "nginx.conf"), "-e", str(home / "error.log")]
-    checked = subprocess.run([*base, "-t"], capture_output=True, text=True)
+    base = main_conf(home, home / "portal.conf", [str(BROTLI_MODULE)] if brotli else [])
+    checked = check(base)
     assert checked.returncode == 0, checked.stderr
-    proc = subprocess.Popen([*base, "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", https_port), timeout=0.2).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("nginx did not start: " + (proc.stderr.read() if proc.stderr else ""))
-            time.sleep(0.05)
-    yield {"http": http_port, "https": https_port, "site": site, "srv": srv, "brotli": brotli}
+    proc = start(base, https_port)
+    yield {
+        "http": http_port,
+        "https": https_port,
+        "site": site,
+        "srv": srv,
+        "brotli": brotli,
+        "acme": home / "letsencrypt",
+    }
     proc.terminate()
     proc.wait(timeout=10)
     upstream.shutdown()
@@ -202,6 +172,16 @@ def test_plain_http_redirects_to_https_without_hsts(nginx):
     assert "Strict-Transport-Security" not in headers
 
 
+def test_certificate_renewals_are_served_over_plain_http(nginx):
+    token = nginx["acme"] / ".well-known/acme-challenge/Xy_z-renew"
+    token.parent.mkdir(parents=True, exist_ok=True)
+    token.write_text("Xy_z-renew.key-authorization")
+    status, headers, body = get(nginx, "/.well-known/acme-challenge/Xy_z-renew", tls=False)
+    assert (status, body) == (200, b"Xy_z-renew.key-authorization")
+    assert headers["Content-Type"] == "text/plain"
+    assert get(nginx, "/.well-known/acme-challenge/missing", tls=False)[0] == 404
+
+
 def test_missing_page_gets_the_404_page_with_status_404(nginx):
     status, headers, body = get(nginx, "/khong-co-trang-nay/")
     assert status == 404
@@ -213,6 +193,8 @@ def test_missing_page_gets_the_404_page_with_status_404(nginx):
 
 
 def test_drafts_and_dotfiles_are_never_served(nginx):
+    draft = next((nginx["srv"] / "current" / "ban-nhap").rglob("index.html"))
+    assert get(nginx, "/" + str(draft.parent.relative_to(nginx["srv"] / "current")) + "/")[0] == 404
     assert get(nginx, "/ban-nhap/bat-ky/")[0] == 404
     assert get(nginx, "/.git/config")[0] == 404
 

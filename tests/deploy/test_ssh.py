@@ -165,8 +165,15 @@ def test_deploy_and_rollback_over_real_ssh(sshd, tmp_path, site_factory):
     second = ops.deploy(site_factory("v2"), target, 2, "def5678", now=t0 + dt.timedelta(hours=1))
     assert (base / "current/index.html").read_text() == "<h1>v2</h1>"
     assert second.previous == first.release and second.files_transferred == 1
-    assert ops.rollback(target) == (second.release, first.release)
+    assert ops.rollback(target, pause="it's 'broken' \"quoted\" $HOME") == (
+        second.release,
+        first.release,
+    )
     assert (base / "current/index.html").read_text() == "<h1>v1</h1>"
+    assert ops.read_state(target, ops.run_command).paused.endswith("it's 'broken' \"quoted\" $HOME")
+    with pytest.raises(ops.DeploysPaused):
+        ops.deploy(site_factory("v3"), target, 2, "0123abc", now=t0 + dt.timedelta(hours=2))
+    assert ops.resume(target)
     third = ops.deploy(site_factory("v3"), target, 2, "0123abc", now=t0 + dt.timedelta(hours=2))
     # keep=2, but the release that was live (rolled back to) is the known-good one: kept.
     assert sorted(os.listdir(base / "releases")) == [first.release, third.release]

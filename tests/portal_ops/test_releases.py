@@ -28,6 +28,9 @@ def test_same_second_gets_a_suffix_and_still_sorts():
     third = rel.release_name(T0, "abcdef1", [first, second])
     assert (second, third) == (first + "-2", first + "-3")
     assert rel.ordered([third, second, first]) == [first, second, third]
+    other = rel.release_name(T0, "0123abc", [first, second, third])  # another commit
+    assert other == "20240910T013000Z-0123abc-4"
+    assert rel.ordered([other, third, first, second])[-1] == other
 
 
 def test_naive_time_is_refused():
