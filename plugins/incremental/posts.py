@@ -79,6 +79,8 @@ class PostStore:
             self.memo = DiskMemo(
                 self.path, {"settings": self.settings, "context": context}, table="posts"
             )
+            if self.trusted:
+                self.memo.preload()  # most posts of a build come from the store
         return self.memo
 
     def source_key(self, generator, relative: str) -> str | None:

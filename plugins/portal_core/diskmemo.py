@@ -23,6 +23,9 @@ from typing import Any
 
 #: entries unused for this long are dropped
 MAX_AGE_SECONDS = 30 * 24 * 3600
+#: an entry's time of last use is written again only when it is older than this (writing
+#: 10,000 times per build cost a second; a day's precision is plenty for a 30-day expiry)
+RESTAMP_SECONDS = 24 * 3600
 
 
 class _Pickler(pickle.Pickler):
@@ -73,6 +76,7 @@ class DiskMemo:
         self.now = time.time()
         self.hits: list[str] = []
         self.stats = {"hits": 0, "misses": 0}
+        self._rows: dict[str, tuple[float, bytes]] | None = None  # see ``preload``
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(str(self.path), timeout=60)
@@ -81,19 +85,34 @@ class DiskMemo:
         )
         return db
 
-    def get(self, key: str) -> Any | None:
+    def preload(self) -> None:
+        """Read every entry in one query (a build that asks for most of them: one query
+        instead of one per key)."""
         try:
-            row = self.db.execute(
-                f"SELECT value FROM {self.table} WHERE key = ?", (key,)
-            ).fetchone()
+            rows = self.db.execute(f"SELECT key, used, value FROM {self.table}").fetchall()
         except sqlite3.DatabaseError:  # damaged: computed again
-            row = None
-        value = None if row is None else self.decode(row[0])
+            rows = []
+        self._rows = {key: (used, value) for key, used, value in rows}
+
+    def get(self, key: str) -> Any | None:
+        if self._rows is not None:
+            row = self._rows.get(key)
+            used, blob = row if row is not None else (0.0, None)
+        else:
+            try:
+                found = self.db.execute(
+                    f"SELECT used, value FROM {self.table} WHERE key = ?", (key,)
+                ).fetchone()
+            except sqlite3.DatabaseError:  # damaged: computed again
+                found = None
+            used, blob = found if found is not None else (0.0, None)
+        value = None if blob is None else self.decode(blob)
         if value is None:
             self.stats["misses"] += 1
             return None
         self.stats["hits"] += 1
-        self.hits.append(key)
+        if used < self.now - min(RESTAMP_SECONDS, self.max_age / 2):
+            self.hits.append(key)
         return value
 
     def stored(self, keys: list[str]) -> set[str]:
