@@ -5,8 +5,8 @@ A page's inputs are declared by the kind of page, not observed while it renders:
 * **every page**: the build's global key (settings, theme, plugin code, libraries) and the
   site-wide values of the context that hold no post (menus, registries, counter figures,
   feed lists…);
-* **a post's own page** (``article.html``, ``page.html``): that post, and the posts it
-  links to (related posts, older and newer post) by their own fields only;
+* **a post's own page** (``article.html``): that post, and the posts it links to (related
+  posts, older and newer post) by their own fields only;
 * **a listing of one collection** (``category``, ``tag``, ``unit``, ``author`` and
   ``period_archives`` templates): the list it is given, by its posts' own fields; on
   pages other than the first (paginated, ``*_page``) only the posts of its slice and its
@@ -14,7 +14,8 @@ A page's inputs are declared by the kind of page, not observed while it renders:
 * **the list of all posts** (``index``): its older pages like a listing's; its first
   page is the front page, which shows each section's newest posts: as below;
 * **any other page** (the front page, the indexes of sections, units, tags and archives,
-  plugin pages): everything it is given and every collection of posts in the site.
+  fixed pages, which carry the newest post's date when they have none, plugin pages):
+  everything it is given and every collection of posts in the site.
 
 A post's *own* version is its source key (``posts``: its file and everything reading
 depends on) plus whatever plugins changed on it after reading (scheduling, photos);
@@ -38,7 +39,7 @@ from .signature import Signer
 
 #: templates that show one post, and templates that list one collection: the others show
 #: the whole site
-POST_TEMPLATES = frozenset({"article", "page"})
+POST_TEMPLATES = frozenset({"article"})
 LISTING_TEMPLATES = frozenset({"category", "tag", "unit", "author", "period_archives", "index"})
 #: listings whose first page shows the whole site
 FRONT_TEMPLATES = frozenset({"index"})
