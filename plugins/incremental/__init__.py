@@ -35,6 +35,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.build_guard import fail
+from plugins.portal_core import registry
 from plugins.portal_core.signals import published
 from plugins.scheduling.core import current_time
 
@@ -211,7 +212,8 @@ def get_writer(pelican):
 
 def read_key(settings) -> bytes:
     """Everything besides a file's bytes that reading it depends on: settings, plugin code,
-    the registries (content/*.yml) and library versions."""
+    the registries names are resolved against (``portal_core.registry``: every registry
+    file read by this build, whatever plugin reads it) and library versions."""
     signer = make_signer()
     parts = [
         f"{key}={signer.sign(settings[key]).hex()}"
@@ -219,9 +221,8 @@ def read_key(settings) -> bytes:
         if key.isupper() and key not in VOLATILE_SETTINGS
     ]
     parts.append("code=" + code_digest())
-    content = Path(settings["PATH"])
-    registries = [p for p in sorted(content.glob("*.yml")) if p.is_file()]
-    parts += [f"{p.name}={digest_bytes(p.read_bytes()).hex()}" for p in registries]
+    for path, text in sorted(registry.loaded_files().items()):
+        parts.append(f"{os.path.basename(path)}={digest_text(text).hex()}")
     parts += [f"library {name}={version}" for name, version in library_versions().items()]
     return digest_text("\n".join(parts))
 

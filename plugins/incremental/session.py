@@ -29,6 +29,8 @@ from .signature import Signer, digest_bytes, digest_text
 VOLATILE_SETTINGS = {
     "OUTPUT_PATH",
     "PORTAL_FINAL_OUTPUT_PATH",
+    "PORTAL_LIVE_PREVIEW",
+    "DEBUG",
     "INCREMENTAL_BUILD",
     "INCREMENTAL_RENDER_WORKERS",
 }

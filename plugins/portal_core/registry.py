@@ -7,6 +7,7 @@ with a suggestion rather than a silent guess.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,13 +73,25 @@ class Registry:
         return self.resolve(found[0]).name
 
 
+#: every registry file read in this process, by absolute path, with its text: reading a post
+#: depends on them (names are resolved against them), so the post store's key does too
+_loaded: dict[str, str] = {}
+
+
+def loaded_files() -> dict[str, str]:
+    """The registry files read so far (absolute path → text; "" for one that is missing)."""
+    return dict(_loaded)
+
+
 def load_entries(
     path: str, top_key: str, label: str, extra_fields: tuple[str, ...] = ()
 ) -> tuple[list[RegistryEntry], list[RegistryProblem]]:
     """Read a registry file; every problem found is returned, none raised."""
     problems: list[RegistryProblem] = []
+    _loaded[os.path.abspath(path)] = ""
     try:
         text = read_text(path)
+        _loaded[os.path.abspath(path)] = text
         data = load_yaml(path, text)
     except YamlFileError as exc:
         return [], [RegistryProblem(path, exc.message, exc.line)]

@@ -33,10 +33,19 @@ QUERY_MAP_FILE = ".redirects-query.map"
 _loaded: list[Redirect] = []
 
 
+def check_settings(pelican) -> None:
+    """Defaults at start-up: a setting added later would differ between a process's first
+    build and the next ones (the live preview builds many times in one process)."""
+    from plugins.build_guard import fail
+
+    value = pelican.settings.setdefault("REDIRECTS_FILE", "redirects.yml")
+    if not isinstance(value, str) or not value.strip():
+        fail('pelicanconf.py: REDIRECTS_FILE must be a file name in PATH, e.g. "redirects.yml".')
+
+
 def read_redirects(pelican) -> None:
     global _loaded
     settings = pelican.settings
-    settings.setdefault("REDIRECTS_FILE", "redirects.yml")
     path = os.path.join(settings["PATH"], settings["REDIRECTS_FILE"])
     _loaded, found = load(path)
     shown = os.path.relpath(path, os.path.dirname(os.path.abspath(settings["PATH"])))
@@ -74,5 +83,6 @@ def write_redirects(sender, output_path: str, settings) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(check_settings)
     signals.get_generators.connect(read_redirects)
     before_publish.connect(write_redirects)
