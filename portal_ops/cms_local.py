@@ -70,3 +70,13 @@ def start_decap_server(
         time.sleep(0.1)
     proc.terminate()
     raise CmsLocalError(f"decap-server không mở cổng {port} sau {timeout:.0f} giây")
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -18,11 +18,15 @@ from plugins.front_matter.fields import SAFE_SLUG_RE
 #: date day-first in the form (a native date-time input in a Vietnamese page).
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
 DAY_FORMAT = "YYYY-MM-DD"
-#: Path parts taken from the date field *as stored* (dayjs reads and formats it in the
-#: same local time), never ``{{year}}``/``{{month}}``: those are read in UTC and put a
-#: post dated 01/01 at 05:00 (Vietnam time) in the previous year's folder.
-YEAR = "{{fields.date | date('YYYY')}}"
+#: The file name's date comes from the date field *as stored* (a filter: dayjs reads and
+#: formats it in the same local time). The year folder must be ``{{year}}``: Decap
+#: rewrites ``path`` templates (lower case, no quotes), which breaks filters there, and
+#: ``{{year}}`` is read in UTC: a post dated 1 January before 07:00 (Vietnam time) lands
+#: in the previous year's folder. Only the folder: its URL and date stay right.
+YEAR = "{{year}}"
 DAY = "{{fields.date | date('YYYY-MM-DD')}}"
+#: Photo folders are not rewritten like paths: the filter works there.
+MEDIA_YEAR = "{{fields.date | date('YYYY')}}"
 
 BACKENDS = ("gitlab", "gitea", "forgejo", "github", "bitbucket", "git-gateway", "azure")
 #: The collections' folders and files; the registries are read here, never edited.
@@ -86,7 +90,7 @@ def post_fields(
 ) -> list[dict[str, Any]]:
     """Every front-matter field of a news post, in the order of the editors' guide."""
     slug_pattern = [SAFE_SLUG_RE.pattern, "Chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang."]
-    image_library = {"config": {"max_file_size": max_image_bytes}, "choose_url": False}
+    image_library = {"config": {"max_file_size": max_image_bytes}}
     return [
         {
             "label": "Tiêu đề",
@@ -135,6 +139,7 @@ def post_fields(
             "widget": "image",
             "required": False,
             "media_library": image_library,
+            "choose_url": False,
             "hint": "Ảnh JPEG, PNG hoặc WebP; được lưu vào content/images/<năm>/.",
         },
         {
@@ -288,8 +293,8 @@ def cms_config(
                 "identifier_field": "title",
                 "slug": DAY + "-{{slug}}",
                 "path": YEAR + "/{{slug}}",
-                "media_folder": "/" + IMAGES_FOLDER + "/" + YEAR,
-                "public_folder": "images/" + YEAR,
+                "media_folder": "/" + IMAGES_FOLDER + "/" + MEDIA_YEAR,
+                "public_folder": "images/" + MEDIA_YEAR,
                 "summary": "{{title}} — {{fields.date | date('DD/MM/YYYY HH:mm')}}",
                 "sortable_fields": ["date", "title", "unit", "category"],
                 "view_groups": [

@@ -1,0 +1,1 @@
+from tests.browser_fixtures import browser  # noqa: F401
