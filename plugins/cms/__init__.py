@@ -81,16 +81,7 @@ def write_admin(sender=None, output_path: str = "", settings=None, **_) -> None:
         [str(settings.get("SITEURL") or "").rstrip("/"), settings["THEME_STATIC_DIR"], "css"]
     )
     try:
-        version = (bundle.parent / "package.json").stat().st_mtime_ns
-        written = site.write_admin(
-            Path(output_path),
-            settings["CMS_SAVE_AS"],
-            bundle,
-            cms_config(settings, units, categories),
-            settings.get("SITENAME", ""),
-            str(version),
-            [f"{theme_css}/portal.css"],
-        )
+        site.bundle_files(bundle)
     except site.BundleMissing:
         logger.warning(
             "Trang quản trị /%s/ chưa được tạo: chưa cài Decap CMS (%s). Chạy: npm ci",
@@ -98,6 +89,17 @@ def write_admin(sender=None, output_path: str = "", settings=None, **_) -> None:
             bundle,
         )
         return
+    # Changes when npm installs another version, so browsers fetch the new bundle.
+    version = str(int((bundle / "decap-cms.js").stat().st_mtime))
+    written = site.write_admin(
+        Path(output_path),
+        settings["CMS_SAVE_AS"],
+        bundle,
+        cms_config(settings, units, categories),
+        settings.get("SITENAME", ""),
+        version,
+        [f"{theme_css}/portal.css"],
+    )
     logger.info("Trang quản trị /%s/: %d tệp mới.", settings["CMS_SAVE_AS"], len(written))
 
 

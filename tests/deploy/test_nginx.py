@@ -315,3 +315,20 @@ def test_the_sample_site_passes_the_csp(sample_build):
             if match:
                 problems.append(f"{page.relative_to(sample_build.output)}: {what}: {match[0][:80]}")
     assert problems == [], "\n".join(problems[:20])
+
+
+def test_only_the_cms_gets_a_looser_policy(nginx):
+    """/admin/ (Decap CMS, plugins/cms) gets the policy it needs, every other header kept;
+    the rest of the site keeps the strict one (test_home_page_has_every_security_header)."""
+    status, headers, _ = get(nginx, "/admin/")
+    assert status == 200, "the sample build has no /admin/: run npm ci"
+    policy = headers["Content-Security-Policy"]
+    assert policy != CSP
+    assert "'unsafe-eval'" in policy and "style-src 'self' 'unsafe-inline'" in policy
+    assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cache-Control"] == "no-cache"
+    status, headers, _ = get(nginx, "/admin/config.yml")
+    assert status == 200 and headers["Content-Type"].startswith("text/yaml")
+    status, headers, _ = get(nginx, "/gioi-thieu/")
+    assert headers["Content-Security-Policy"] == CSP
