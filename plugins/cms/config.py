@@ -12,10 +12,10 @@ from typing import Any
 
 from plugins.front_matter.fields import SAFE_SLUG_RE
 
-#: How a post's date is stored. Decap derives paths from the date with dayjs, which
-#: reads ISO dates right and ``07/12/2025`` as 12 July (and ``25/12/2025`` as no date at
-#: all); the build reads this form too (plugins/front_matter/dates.py). Editors see the
-#: date day-first in the form (a native date-time input in a Vietnamese page).
+#: How a post's date is stored (the "ngay-gio" widget of cms-portal.js writes it). Decap
+#: derives file names from the date with dayjs, which reads ISO dates right and
+#: ``07/12/2025`` as 12 July (``25/12/2025`` as no date at all); the build reads this form
+#: too (plugins/front_matter/dates.py). Editors type and read dates day-first in the form.
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
 DAY_FORMAT = "YYYY-MM-DD"
 #: The file name's date comes from the date field *as stored* (a filter: dayjs reads and
@@ -102,13 +102,11 @@ def post_fields(
         {
             "label": "Ngày giờ đăng",
             "name": "date",
-            "widget": "datetime",
-            "format": DATE_FORMAT,
-            "date_format": "DD/MM/YYYY",
-            "time_format": "HH:mm",
-            "picker_utc": False,
+            "widget": "ngay-gio",  # cms-portal.js: typed and shown day-first, stored ISO
+            "default_now": True,
             "required": True,
-            "hint": "Giờ Việt Nam. Ngày sau hôm nay: bài hẹn giờ, được đăng khi đến ngày.",
+            "hint": "Ngày/tháng/năm giờ:phút, giờ Việt Nam, ví dụ 07/12/2026 08:00. "
+            "Ngày sau hôm nay: bài hẹn giờ, được đăng khi đến ngày.",
         },
         {
             "label": "Đơn vị viết bài",
@@ -203,12 +201,10 @@ def document_fields() -> list[dict[str, Any]]:
         return {
             "label": label,
             "name": name,
-            "widget": "datetime",
-            "format": DAY_FORMAT,
-            "date_format": "DD/MM/YYYY",
-            "time_format": False,
-            "picker_utc": False,
+            "widget": "ngay-gio",
+            "time": False,
             "required": False,
+            "hint": "Ngày/tháng/năm, ví dụ 07/12/2026",
         }
 
     def file(name: str, label: str) -> dict[str, Any]:

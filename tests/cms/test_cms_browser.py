@@ -12,6 +12,7 @@ browser may talk to 127.0.0.1 only.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import socket
@@ -127,6 +128,17 @@ def cms_site(tmp_path_factory):
     cms_local.stop(server)
 
 
+#: Set to a folder to save the screenshots of the editors' guide (docs/huong-dan-bien-tap.md)
+#: while the test runs: PORTAL_CMS_SCREENSHOTS=docs/anh pytest tests/cms/test_cms_browser.py
+SCREENSHOTS = os.environ.get("PORTAL_CMS_SCREENSHOTS", "")
+
+
+def _shoot(page, name: str, **options) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"cms-{name}.png"), **options)
+
+
 def _select(page, label: str, option: str) -> None:
     """Pick ``option`` in Decap's select widget (react-select) labelled ``label``."""
     control = page.locator(f"[id^='{label}-field-']").first
@@ -158,11 +170,15 @@ def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  #
     missing_files: list[str] = []
     page.on("response", lambda r: missing_files.append(r.url) if r.status == 404 else None)
     page.goto(f"{url}/admin/")
-    page.get_by_role("button", name="Đăng nhập").click()
+    login = page.get_by_role("button", name="Đăng nhập")
+    login.wait_for()
+    _shoot(page, "1-dang-nhap")
+    login.click()
     page.get_by_text("Tin bài").first.wait_for()
 
     # The post dated 25/12 is read as 25 December (day-first display in the list).
     page.get_by_text("Lịch trực Giáng sinh — 25/12/2026 05:00").wait_for()
+    _shoot(page, "2-danh-sach")
     # Decap's Vietnamese, with the strings it lacks filled in.
     missing = page.evaluate(
         """() => {
@@ -180,7 +196,8 @@ def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  #
 
     page.goto(f"{url}/admin/#/collections/posts/new")
     page.locator("[id^='title-field-']").fill(TITLE)
-    page.locator("[id^='date-field-']").fill("2026-12-07T06:30")
+    date = page.locator("[id^='date-field-']")
+    date.fill("31/11/2026 06:30")  # November has no 31st: refused in the form, as the build does
     _select(page, "category", "Tin tức sự kiện")
     page.locator("[id^='summary-field-']").fill(
         "Sau 18 tháng thi công, đoạn tuyến dài 6,5 km đã thông xe."
@@ -189,8 +206,14 @@ def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  #
     # Without a unit the form refuses to save, and nothing reaches git.
     page.get_by_role("button", name="Lưu").click()
     page.get_by_text("Đơn vị viết bài bắt buộc nhập.").wait_for()
+    page.get_by_text("tháng 11/2026 không có ngày 31").first.wait_for()
+    _shoot(page, "4-bao-loi")
+    date.fill("07/12/2026 06:30")  # 7 December, typed day-first as editors do
     assert "cms/" not in _git(repo, "branch", "--list")
 
+    page.locator("[id^='unit-field-']").first.click()
+    _shoot(page, "3-chon-don-vi")
+    page.keyboard.press("Escape")
     _select(page, "unit", "— — Trạm Kiểm tra tải trọng xe lưu động (Trạm KTTTX)")
     photo = tmp_path / "thong-xe.png"
     shutil.copy(ROOT / "theme/static/img/logo.png", photo)
@@ -211,6 +234,17 @@ def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  #
         page.get_by_role("button", name="Trạng thái:", exact=False).click()
         page.get_by_role("menuitem", name=status).click()
         page.get_by_text("Thay đổi đã được lưu").first.wait_for()
+    _shoot(page, "5-trang-thai")
+
+    # The workflow board shows the post in the "ready" column; the reviewer opens it there.
+    editor_url = page.url
+    page.goto(f"{url}/admin/#/workflow")
+    ready_column = page.get_by_text("Sẵn sàng", exact=True).first
+    ready_column.wait_for()
+    page.get_by_text(TITLE).first.wait_for()
+    _shoot(page, "6-quy-trinh")
+    page.goto(editor_url)
+    page.get_by_role("button", name="Trạng thái:", exact=False).wait_for()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
     page.get_by_role("button", name="Công bố", exact=True).click()
