@@ -33,6 +33,18 @@ def _port_taken(port: int) -> bool:
         return sock.connect_ex((LOOPBACK, port)) == 0
 
 
+def uncommitted(repo: Path) -> list[str]:
+    """Files git would commit: decap-server saves with ``git add .``, so anything changed
+    in the working copy would land in the editor's post."""
+    done = subprocess.run(
+        ["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=all"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return [line[3:] for line in done.stdout.splitlines() if line.strip()]
+
+
 def start_decap_server(
     root: Path, port: int, origin: str, repository: Path | None = None, timeout: float = 30
 ) -> subprocess.Popen:
@@ -51,6 +63,13 @@ def start_decap_server(
     repo = Path(repository or root)
     if not (repo / ".git").exists():
         raise CmsLocalError(f"{repo} không phải kho git; trang quản trị lưu bài bằng git")
+    pending = uncommitted(repo)
+    if pending:
+        shown = ", ".join(pending[:5]) + (" …" if len(pending) > 5 else "")
+        raise CmsLocalError(
+            f"kho git có thay đổi chưa commit ({shown}); decap-server sẽ gộp chúng vào bài "
+            "lưu từ trang quản trị. Hãy commit hoặc cất tạm (git stash) rồi chạy lại"
+        )
     env = {
         **os.environ,
         "PORT": str(port),

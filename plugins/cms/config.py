@@ -12,17 +12,17 @@ from typing import Any
 
 from plugins.front_matter.fields import SAFE_SLUG_RE
 
-#: How a post's date is stored (the "ngay-gio" widget of cms-portal.js writes it). Decap
+#: How a post's date is stored (the "date" widget of cms-portal.js writes it). Decap
 #: derives file names from the date with dayjs, which reads ISO dates right and
 #: ``07/12/2025`` as 12 July (``25/12/2025`` as no date at all); the build reads this form
 #: too (plugins/front_matter/dates.py). Editors type and read dates day-first in the form.
 DATE_FORMAT = "YYYY-MM-DD HH:mm"
-DAY_FORMAT = "YYYY-MM-DD"
 #: The file name's date comes from the date field *as stored* (a filter: dayjs reads and
 #: formats it in the same local time). The year folder must be ``{{year}}``: Decap
-#: rewrites ``path`` templates (lower case, no quotes), which breaks filters there, and
-#: ``{{year}}`` is read in UTC: a post dated 1 January before 07:00 (Vietnam time) lands
-#: in the previous year's folder. Only the folder: its URL and date stay right.
+#: rewrites ``path`` templates (lower case, no quotes), which breaks filters there.
+#: ``{{year}}`` is the year of the date field (the "date" widget makes it the entry's
+#: date) read in UTC: a new post dated 1 January before 07:00 (Vietnam time) lands in
+#: the previous year's folder. Only the folder: its file name, URL and date stay right.
 YEAR = "{{year}}"
 DAY = "{{fields.date | date('YYYY-MM-DD')}}"
 #: Photo folders are not rewritten like paths: the filter works there.
@@ -102,7 +102,7 @@ def post_fields(
         {
             "label": "Ngày giờ đăng",
             "name": "date",
-            "widget": "ngay-gio",  # cms-portal.js: typed and shown day-first, stored ISO
+            "widget": "date",  # cms-portal.js: typed and shown day-first, stored ISO
             "default_now": True,
             "required": True,
             "hint": "Ngày/tháng/năm giờ:phút, giờ Việt Nam, ví dụ 07/12/2026 08:00. "
@@ -201,7 +201,7 @@ def document_fields() -> list[dict[str, Any]]:
         return {
             "label": label,
             "name": name,
-            "widget": "ngay-gio",
+            "widget": "date",
             "time": False,
             "required": False,
             "hint": "Ngày/tháng/năm, ví dụ 07/12/2026",

@@ -58,7 +58,7 @@ def test_pickers_are_the_registries_and_rules_are_the_builds(admin):
     for name in ("title", "date", "unit", "category", "body"):
         assert fields[name]["required"] is True, name
     assert fields["slug"]["pattern"][0] == SAFE_SLUG_RE.pattern
-    assert fields["date"]["widget"] == "ngay-gio"  # typed day-first, stored 2026-12-07 08:00
+    assert fields["date"]["widget"] == "date"  # typed day-first, stored 2026-12-07 08:00
     assert posts["format"] == "yaml-frontmatter" and posts["folder"] == "content/posts"
     assert "images/" in posts["public_folder"] and posts["media_folder"].startswith(
         "/content/images/"

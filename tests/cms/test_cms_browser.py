@@ -3,7 +3,7 @@ with nginx's /admin/ Content-Security-Policy, decap-server (git mode) on loopbac
 temporary git repository holding the sample content converted to YAML.
 
 One editor's session, in order: log in, try to save a post without a unit (refused in the
-form, nothing reaches git), write a Vietnamese post dated 07/12 with a unit, a category
+form, nothing reaches git), write a Vietnamese post dated 07/12/2024 06:30 with a unit, a category
 and a photo, save it as a draft, move it to review and to ready, publish it; then the
 Markdown file is on main with the right front-matter and the portal builds it. The
 browser may talk to 127.0.0.1 only.
@@ -42,7 +42,9 @@ pytestmark = pytest.mark.skipif(
 
 TITLE = "Đường tỉnh 512 thông xe đoạn qua xã Tân Phúc"
 SLUG = "duong-tinh-512-thong-xe-doan-qua-xa-tan-phuc"
-POST = f"content/posts/2026/2026-12-07-{SLUG}.md"
+# A past year and an hour before 07:00: a folder from today's date, or a day read in UTC
+# (6 December, 23:30), would put the file elsewhere.
+POST = f"content/posts/2024/2024-12-07-{SLUG}.md"
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -89,6 +91,9 @@ def cms_site(tmp_path_factory):
             slug="lich-truc-giang-sinh",
         ),
     )
+    # The project's own ignores: builds write cache/ and reports/ next to content/, and
+    # decap-server commits whatever is in the working copy ("git add .").
+    shutil.copy(ROOT / ".gitignore", repo / ".gitignore")
     _git(repo.parent, "init", "-q", "-b", "main", str(repo))
     _git(repo, "config", "user.email", "bien-tap@example.invalid")
     _git(repo, "config", "user.name", "Biên tập viên")
@@ -208,7 +213,7 @@ def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  #
     page.get_by_text("Đơn vị viết bài bắt buộc nhập.").wait_for()
     page.get_by_text("tháng 11/2026 không có ngày 31").first.wait_for()
     _shoot(page, "4-bao-loi")
-    date.fill("07/12/2026 06:30")  # 7 December, typed day-first as editors do
+    date.fill("07/12/2024 06:30")  # 7 December, typed day-first as editors do
     assert "cms/" not in _git(repo, "branch", "--list")
 
     page.locator("[id^='unit-field-']").first.click()
@@ -229,6 +234,10 @@ def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  #
     page.get_by_role("button", name="Lưu").click()
     page.get_by_text("Thay đổi đã được lưu").first.wait_for()
     assert "cms/posts/" in _git(repo, "branch", "--list")
+    committed = _git(
+        repo, "diff", "--name-only", "main", "cms/posts/" + POST[len("content/posts/") : -3]
+    )
+    assert sorted(committed.split()) == ["content/images/2024/thong-xe.png", POST]
 
     for status in ("Đang xét duyệt", "Sẵn sàng"):
         page.get_by_role("button", name="Trạng thái:", exact=False).click()
@@ -255,20 +264,20 @@ def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  #
     text = _git(repo, "show", f"main:{POST}")
     header = yaml.safe_load(text.split("---\n")[1])
     assert header["title"] == TITLE
-    assert header["date"] == "2026-12-07 06:30"
+    assert header["date"] == "2024-12-07 06:30"
     assert header["unit"] == "Trạm Kiểm tra tải trọng xe lưu động"
     assert header["category"] == "Tin tức sự kiện"
-    assert header["image"] == "images/2026/thong-xe.png"
+    assert header["image"] == "images/2024/thong-xe.png"
     assert "lễ thông xe" in text
-    assert _git(repo, "cat-file", "-t", "main:content/images/2026/thong-xe.png").strip() == "blob"
+    assert _git(repo, "cat-file", "-t", "main:content/images/2024/thong-xe.png").strip() == "blob"
 
     _git(repo, "checkout", "-q", "main")
     built = run_pelican(repo / "content", base / "rebuilt", settings_file)
     assert built.returncode == 0, built.log
-    article = built.page(f"2026/12/{SLUG}/index.html")
+    article = built.page(f"2024/12/{SLUG}/index.html")
     assert TITLE in article and "Trạm Kiểm tra tải trọng xe lưu động" in article
     # The uploaded photo went through the photo pipeline (resized WebP renditions).
-    assert re.search(r"images/2026/thong-xe-\d+\.[0-9a-f]+\.webp", article)
+    assert re.search(r"images/2024/thong-xe-\d+\.[0-9a-f]+\.webp", article)
 
     assert outside == []
     assert not [u for u in missing_files if "/admin/" in u]

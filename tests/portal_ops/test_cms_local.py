@@ -52,3 +52,9 @@ def test_decap_server_listens_on_loopback_only(repo):
 def test_a_folder_without_git_is_refused(tmp_path):
     with pytest.raises(cms_local.CmsLocalError, match="không phải kho git"):
         cms_local.start_decap_server(ROOT, _free_port(), "http://127.0.0.1:8000", tmp_path)
+
+
+def test_uncommitted_changes_are_refused_not_swept_into_a_post(repo):
+    (repo / "ghi-chu.txt").write_text("việc riêng", encoding="utf-8")
+    with pytest.raises(cms_local.CmsLocalError, match=r"ghi-chu\.txt"):
+        cms_local.start_decap_server(ROOT, _free_port(), "http://127.0.0.1:8000", repository=repo)

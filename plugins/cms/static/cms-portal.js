@@ -127,7 +127,8 @@
     render: function () { return h("span", {}, dayFirst(this.props.value)); },
   });
 
-  CMS.registerWidget("ngay-gio", DateControl, DatePreview);
+  // Named "date" so Decap takes this field as the entry's date ({{year}} in file paths).
+  CMS.registerWidget("date", DateControl, DatePreview);
 
   var PostPreview = window.createClass({
     render: function () {
