@@ -143,7 +143,7 @@ def post_fields(
         {
             "label": "Mô tả ảnh (cho người khiếm thị)",
             "name": "image_alt",
-            "widget": "string",
+            "widget": "mo-ta-anh",  # cms-portal.js: required when there is a photo
             "required": False,
             "hint": "Bắt buộc khi có ảnh: tả điều ảnh cho thấy, ví dụ 'Đoàn công tác "
             "kiểm tra mặt cầu Bến Mới'.",

@@ -127,8 +127,41 @@
     render: function () { return h("span", {}, dayFirst(this.props.value)); },
   });
 
+  var TextPreview = window.createClass({
+    render: function () { return h("span", {}, String(this.props.value || "")); },
+  });
+
   // Named "date" so Decap takes this field as the entry's date ({{year}} in file paths).
   CMS.registerWidget("date", DateControl, DatePreview);
+
+  // -- The photo's description: required as soon as there is a photo -----------------
+  // The production build refuses a lead photo without alt text (IMAGES_REQUIRE_ALT); a
+  // post without a photo needs none, so Decap's plain "required" cannot say it.
+  var AltControl = window.createClass({
+    isValid: function () {
+      var entry = this.props.getEntry ? this.props.getEntry() : this.props.entry;
+      var image = entry && entry.getIn(["data", "image"]);
+      if (image && !String(this.props.value || "").trim()) {
+        return { error: { message: this.props.field.get("label") +
+          ": bài có ảnh đại diện thì phải mô tả ảnh (cho người khiếm thị)" } };
+      }
+      return true;
+    },
+    handleChange: function (event) { this.props.onChange(event.target.value); },
+    render: function () {
+      return h("input", {
+        type: "text",
+        id: this.props.forID,
+        className: this.props.classNameWrapper,
+        value: this.props.value || "",
+        onChange: this.handleChange,
+        onFocus: this.props.setActiveStyle,
+        onBlur: this.props.setInactiveStyle,
+      });
+    },
+  });
+
+  CMS.registerWidget("mo-ta-anh", AltControl, TextPreview);
 
   var PostPreview = window.createClass({
     render: function () {
