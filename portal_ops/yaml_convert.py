@@ -25,20 +25,28 @@ class Outcome:
 
 
 def portal_settings(root: Path, content: Path) -> dict[str, Any]:
+    """The settings the build reads posts with, including the fields plugins add at
+    start-up (the compliance rules' document fields)."""
     from pelican.settings import read_settings
 
-    return read_settings(str(root / "pelicanconf.py"), override={"PATH": str(content)})
+    settings = read_settings(str(root / "pelicanconf.py"), override={"PATH": str(content)})
+    if "plugins.compliance" in settings.get("PLUGINS", []):
+        from plugins.compliance.settings import apply_defaults
+
+        apply_defaults(settings)
+    return settings
 
 
-def _read(path: Path, settings: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """What the build reads from ``path``: (HTML, fields), or None if it rejects it."""
+def _read(path: Path, settings: dict[str, Any]) -> tuple[str, dict[str, Any]] | str:
+    """What the build reads from ``path``: (HTML, fields), or its first problem."""
     from plugins.front_matter.reader import PortalMarkdownReader
     from plugins.portal_core import problems
 
     problems.reset()
     content, metadata = PortalMarkdownReader(settings).read(str(path))
-    if metadata.get("status") == "skip" or problems.current().errors:
-        return None
+    errors = problems.current().errors
+    if metadata.get("status") == "skip" or errors:
+        return errors[0].message if errors else "không đọc được"
     metadata.pop("source_file", None)
     return content, metadata
 
@@ -46,8 +54,8 @@ def _read(path: Path, settings: dict[str, Any]) -> tuple[str, dict[str, Any]] | 
 def _reads_the_same(path: Path, new_text: str, settings: dict[str, Any]) -> str:
     """'' when the build reads ``new_text`` as it reads ``path``, else what differs."""
     before = _read(path, settings)
-    if before is None:
-        return "bản dựng đang báo lỗi ở tệp này; sửa lỗi trước (invoke check) rồi chạy lại"
+    if isinstance(before, str):
+        return f"bản dựng đang báo lỗi ở tệp này ({before}); sửa lỗi trước (invoke check)"
     handle, temporary = tempfile.mkstemp(prefix=".yaml-", suffix=".md", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
@@ -55,8 +63,8 @@ def _reads_the_same(path: Path, new_text: str, settings: dict[str, Any]) -> str:
         after = _read(Path(temporary), settings)
     finally:
         os.unlink(temporary)
-    if after is None:
-        return "bản chuyển đổi không đọc được; tệp giữ nguyên"
+    if isinstance(after, str):
+        return f"bản chuyển đổi không đọc được ({after}); tệp giữ nguyên"
     if after[0] != before[0]:
         return "nội dung bài sẽ khác sau khi chuyển; tệp giữ nguyên"
     old, new = before[1], after[1]

@@ -19,15 +19,10 @@ import yaml
 from .dates import DateError, parse_date
 from .fields import split_list
 
-#: Date fields written with the time; day-only fields of the compliance rules without.
+#: The dates the build reads as dates (and Decap files posts by); written ISO. Other date
+#: fields (the compliance rules' document_issued…) are kept as typed: the build keeps
+#: their text, and the CMS's date field reads them day-first.
 DATETIME_FIELDS = ("date", "modified")
-DAY_FIELDS = (
-    "document_issued",
-    "document_effective",
-    "related_doc_date",
-    "consultation_deadline",
-    "question_date",
-)
 LIST_FIELDS = ("tags",)
 
 _META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
@@ -72,16 +67,12 @@ def split_key_value(text: str) -> tuple[dict[str, str], str] | None:
     return header, "\n".join(lines[body_start:])
 
 
-def stored_date(value: Any, with_time: bool) -> str:
-    """``2025-12-07 08:00`` (seconds only when there are some); offsets other than
-    Vietnam's are kept as typed, so nothing is shifted."""
+def stored_date(value: Any) -> str:
+    """``2025-12-07 08:00`` (seconds only when there are some); a date in another time
+    zone than Vietnam's is refused rather than shifted."""
     when = parse_date(value)
     if when.utcoffset() != dt.timedelta(hours=7):
         raise DateError(f'ngày "{value}" có múi giờ khác giờ Việt Nam; hãy sửa tay')
-    if not with_time:
-        if (when.hour, when.minute, when.second) != (0, 0, 0):
-            return when.strftime("%Y-%m-%d %H:%M")
-        return when.strftime("%Y-%m-%d")
     return when.strftime("%Y-%m-%d %H:%M" + (":%S" if when.second else ""))
 
 
@@ -89,13 +80,13 @@ def yaml_values(header: Mapping[str, Any]) -> dict[str, Any]:
     """The header's values as they are written in YAML (dates ISO, tags a list)."""
     out: dict[str, Any] = {}
     for name, value in header.items():
-        if name in DATETIME_FIELDS or name in DAY_FIELDS:
+        if name in DATETIME_FIELDS:
             text = value if isinstance(value, (dt.date, dt.datetime)) else str(value).strip()
             if isinstance(text, str) and not text:
                 out[name] = text
                 continue
             try:
-                out[name] = stored_date(text, name in DATETIME_FIELDS)
+                out[name] = stored_date(text)
             except DateError as exc:
                 raise ConversionError(f"trường {name}: {exc}") from None
         elif name in LIST_FIELDS and not isinstance(value, list):
@@ -116,7 +107,7 @@ def render(header: Mapping[str, Any], body: str) -> str:
 
 
 _YAML_DATE_LINE = re.compile(
-    r"^(?P<key>" + "|".join(DATETIME_FIELDS + DAY_FIELDS) + r"):[ \t]*(?P<value>.+?)[ \t]*$",
+    r"^(?P<key>" + "|".join(DATETIME_FIELDS) + r"):[ \t]*(?P<value>.+?)[ \t]*$",
     re.MULTILINE,
 )
 
@@ -150,7 +141,7 @@ def _convert_yaml_dates(text: str) -> str | None:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?", value):
             return match.group(0)
         try:
-            new = stored_date(value, match.group("key") in DATETIME_FIELDS)
+            new = stored_date(value)
         except DateError as exc:
             raise ConversionError(f"trường {match.group('key')}: {exc}") from None
         return f'{match.group("key")}: "{new}"'

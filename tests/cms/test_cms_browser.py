@@ -28,8 +28,10 @@ from plugins.front_matter.dates import parse_date
 from portal_ops import cms_local, scaffold, yaml_convert
 from tests.browser_fixtures import (
     ADMIN_CONTENT_SECURITY_POLICY,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     SiteHandler,
-    browser,  # noqa: F401
+    _shared,
     serve,
     settings_with_theme_plugins,
 )
@@ -144,6 +146,24 @@ def _shoot(page, name: str, **options) -> None:
         page.screenshot(path=str(Path(SCREENSHOTS) / f"cms-{name}.png"), **options)
 
 
+@pytest.fixture(scope="module")
+def cms_browser():
+    """Debian's Chromium for this module only: Playwright's loop must not outlive it, or
+    later tests that run their own event loop (invoke serve's) would find it running. The
+    session's shared browser is used when another module already started it."""
+    if not (os.path.isfile(CHROMIUM) or shutil.which(CHROMIUM)):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    if _shared.browser is not None:
+        yield _shared.browser
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
 def _select(page, label: str, option: str) -> None:
     """Pick ``option`` in Decap's select widget (react-select) labelled ``label``."""
     control = page.locator(f"[id^='{label}-field-']").first
@@ -151,9 +171,9 @@ def _select(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def test_editor_publishes_a_post_through_review(cms_site, browser, tmp_path):  # noqa: F811
+def test_editor_publishes_a_post_through_review(cms_site, cms_browser, tmp_path):
     url, repo, base, settings_file = cms_site
-    context = browser.new_context(
+    context = cms_browser.new_context(
         viewport={"width": 1366, "height": 900}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
     )
     page = context.new_page()

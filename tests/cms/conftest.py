@@ -1,1 +1,0 @@
-from tests.browser_fixtures import browser  # noqa: F401
