@@ -19,20 +19,26 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
-serve: $(VENV)/.runtime-installed
+# npm packages (Decap CMS for /admin/, decap-server), exactly as package-lock.json pins them;
+# again whenever the lock changes. npm writes node_modules/.package-lock.json.
+node_modules/.package-lock.json: package-lock.json package.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+serve: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	$(BIN)/invoke serve
 
-build: $(VENV)/.runtime-installed
+build: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	$(BIN)/invoke build
 
-publish: $(VENV)/.runtime-installed
+publish: $(VENV)/.runtime-installed node_modules/.package-lock.json
 	$(BIN)/invoke publish
 
 # Debian packages the tests drive for real (Chromium, Redis, nginx), installed if missing.
 system-packages:
 	bash scripts/system-packages.sh
 
-test: $(VENV)/.dev-installed system-packages
+test: $(VENV)/.dev-installed system-packages node_modules/.package-lock.json
 	$(BIN)/invoke test
 
 lint: $(VENV)/.dev-installed

@@ -141,6 +141,7 @@ PLUGINS = [
     "plugins.build_stamp",  # what the build published (preview or production), for deploys
     "plugins.theme_i18n",
     "plugins.theme_assets",  # before incremental: its hashed names are in the settings
+    "plugins.cms",  # Decap CMS at /admin/ (docs/cms.md)
     "plugins.incremental",  # before the sitemap: it renders the queued pages at finalized
     "pelican.plugins.sitemap",
 ]
@@ -153,6 +154,7 @@ IMAGES_CACHE_PATH = "cache/images"  # next to content/, outside the output
 
 # -- Site maps and search (plugins/search, pelican-sitemap) ---------------------------
 SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", "^tim-kiem/", "^ban-nhap/"]}
+ROBOTS_DISALLOW = ["/ban-nhap/", "/pagefind/", "/admin/"]
 
 # -- Visitor counters (plugins/visitor_counter; the service is counter/) ------------
 # The service's own store by default; CI points COUNTER_SNAPSHOT at the JSON it fetched.
@@ -164,6 +166,12 @@ COMPLIANCE_PACK = "43/2011"  # or "42/2022", "224/2026"
 COMPLIANCE_AGENCY_LEVEL = "so"  # "so", "ubnd_tinh" or "bo"
 COMPLIANCE_FAIL_ON_ERROR = False  # the preview reports; production (publishconf) stops
 COMPLIANCE_COLLECTS = ["đếm lượt truy cập"]  # what the portal collects while browsing
+
+# -- Decap CMS at /admin/ (plugins/cms; operators: docs/cms.md) ------------------------
+# The production backend: the department's own GitLab (or Gitea/Forgejo, GitHub): see docs/cms.md.
+CMS_BACKEND = {"name": "gitlab", "repo": "so-gtvt/cong-thong-tin", "branch": "main"}
+# decap-server started by ``invoke cms`` (loopback only: it has no login). publishconf: off.
+CMS_LOCAL_BACKEND = os.environ.get("PORTAL_CMS_LOCAL_BACKEND", "http://127.0.0.1:8081/api/v1")
 
 # -- Scheduled posts: shown (marked) in the preview, held back in production ----------
 SCHEDULING_PUBLISH_MODE = False

@@ -25,3 +25,7 @@ COUNTER_ENDPOINT = "/api/v1"
 # Drafts are never published.
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_SAVE_AS = ""
+
+# The CMS at /admin/ talks to the production git host (CMS_BACKEND, docs/cms.md),
+# never to a local decap-server.
+CMS_LOCAL_BACKEND = ""

@@ -633,3 +633,77 @@ def import_seed_counter(c, file="", endpoint="http://127.0.0.1:8001/api/v1", tok
     except ImportStop as exc:
         raise Exit(f"Lỗi: {exc}", code=1) from None
     print(f"Đã chuyển lượt xem của {answer.get('imported')} bài; tổng: {answer.get('total')}")
+
+
+# -- Decap CMS and YAML front-matter (issue 16; docs/cms.md) --------------------------
+
+
+@task(
+    help={
+        "dry_run": "chỉ liệt kê các tệp sẽ đổi, không ghi gì",
+        "content": "thư mục nội dung [content/]",
+    }
+)
+def yaml_front_matter(c, dry_run=False, content=str(CONTENT)):
+    """Chuyển phần đầu bài 'Key: value' sang YAML (dạng trang quản trị mở được), không mất gì.
+
+    A file is rewritten only if the build reads the same post from both texts.
+    """
+    from portal_ops import yaml_convert
+
+    folder = Path(content)
+    settings = yaml_convert.portal_settings(ROOT, folder)
+    outcomes = yaml_convert.convert_tree(folder, settings, dry_run=bool(dry_run))
+    verb = "Sẽ chuyển" if dry_run else "Đã chuyển"
+    errors = [o for o in outcomes if o.status == "error"]
+    for outcome in outcomes:
+        if outcome.status == "converted":
+            print(f"{verb}: {_shown(outcome.path)}")
+        elif outcome.status == "error":
+            print(f"Lỗi: {_shown(outcome.path)}: {outcome.message}", file=sys.stderr)
+    converted = sum(o.status == "converted" for o in outcomes)
+    unchanged = sum(o.status == "unchanged" for o in outcomes)
+    print(
+        f"{verb} {converted} tệp; {unchanged} tệp đã đúng dạng; {len(errors)} tệp lỗi."
+        + (" Chưa ghi gì (--dry-run)." if dry_run else "")
+    )
+    if errors:
+        raise Exit(code=1)
+
+
+def _npm_ci(c) -> None:
+    """node_modules from package-lock.json, when missing or older than the lock."""
+    stamp = ROOT / "node_modules" / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if not stamp.is_file() or stamp.stat().st_mtime < lock.stat().st_mtime:
+        with c.cd(str(ROOT)):
+            c.run("npm ci --no-audit --no-fund", pty=False)
+
+
+@task(
+    help={
+        "host": "address of the preview [127.0.0.1]",
+        "port": "port of the preview [8000]",
+        "cms_port": "port of decap-server, loopback only [8081]",
+    }
+)
+def cms(c, host=HOST, port=PORT, cms_port=8081):
+    """Trang quản trị trên máy mình: xem trước ở http://HOST:PORT, quản trị ở /admin/.
+
+    Starts decap-server (git mode, this repository, 127.0.0.1 only: it has no login),
+    then the live preview (invoke serve) with the CMS pointed at it.
+    """
+    from portal_ops import cms_local
+
+    _npm_ci(c)
+    try:
+        server = cms_local.start_decap_server(ROOT, int(cms_port), f"http://{host}:{int(port)}")
+    except cms_local.CmsLocalError as exc:
+        raise Exit(f"Lỗi: {exc}", code=1) from None
+    os.environ["PORTAL_CMS_LOCAL_BACKEND"] = cms_local.api_url(int(cms_port))
+    print(f"decap-server (git, {ROOT}) đang chạy tại {cms_local.api_url(int(cms_port))}")
+    print(f"Trang quản trị: http://{host}:{port}/admin/ (bài lưu vào nhánh cms/… của kho git)")
+    try:
+        serve(c, host=host, port=port)
+    finally:
+        _stop(server)

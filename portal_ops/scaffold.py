@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from pelican.settings import DEFAULT_CONFIG
 from pelican.utils import slugify
 
+from plugins.front_matter import yaml_header
 from plugins.portal_core.registry import Registry, RegistryEntry
 from plugins.portal_core.text import nfc
 
@@ -143,22 +144,26 @@ class NewPost:
 
 
 def render(post: NewPost) -> str:
-    """The file text: a ``Key: value`` header the reader accepts, then a body to replace."""
-    lines = [
-        f"Title: {nfc(post.title.strip())}",
-        f"Date: {post.date:%d/%m/%Y %H:%M}",
-        f"Unit: {post.unit.name}",
-        f"Category: {post.category.name}",
-        f"Slug: {post.slug}",
-    ]
+    """The file text: YAML front-matter (the form Decap CMS opens), then a body to replace.
+
+    The date is written ``2026-09-10 08:30``: the build reads it day-first-proof, and
+    Decap files the post under the right year (it would read ``10/09/2026`` as 9 October).
+    """
+    header: dict[str, str] = {
+        "title": nfc(post.title.strip()),
+        "date": f"{post.date:%Y-%m-%d %H:%M}",
+        "unit": post.unit.name,
+        "category": post.category.name,
+        "slug": post.slug,
+    }
     if post.summary.strip():
-        lines.append(f"Summary: {nfc(post.summary.strip())}")
+        header["summary"] = nfc(post.summary.strip())
     if post.author.strip():
-        lines.append(f"Author: {nfc(post.author.strip())}")
+        header["author"] = nfc(post.author.strip())
     if post.draft:
-        lines.append("Status: draft")
+        header["status"] = "draft"
     body = "Viết nội dung bài ở đây. Mỗi đoạn cách nhau một dòng trống."
-    return "\n".join(lines) + "\n\n" + body + "\n"
+    return yaml_header.render(header, body + "\n")
 
 
 def create(content_dir: Path, post: NewPost) -> Path:

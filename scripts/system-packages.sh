@@ -12,6 +12,7 @@ declare -A NEEDED=(
   [nginx]=nginx
   [rsync]=rsync
   [node]=nodejs
+  [npm]=npm
   [ssh]=openssh-client
   [sshd]=openssh-server
 )

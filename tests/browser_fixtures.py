@@ -39,10 +39,11 @@ CHROMIUM_ARGS = [
 ]
 #: What nginx sends in production (read from its configuration, so the browser tests
 #: check the real policy). 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly.
-CONTENT_SECURITY_POLICY = re.search(
-    r'Content-Security-Policy "([^"]+)"',
-    (ROOT / "deploy/nginx/portal.conf").read_text(encoding="utf-8"),
-).group(1)
+_NGINX_CONF = (ROOT / "deploy/nginx/portal.conf").read_text(encoding="utf-8")
+_CSP_MAP = re.search(r"map \$uri \$portal_csp \{(.*?)\n\}", _NGINX_CONF, re.S).group(1)
+CONTENT_SECURITY_POLICY = re.search(r'default\s+"([^"]+)"', _CSP_MAP).group(1)
+#: The looser policy nginx sends for the CMS at /admin/ (and only there).
+ADMIN_CONTENT_SECURITY_POLICY = re.search(r'~\^/admin/\s+"([^"]+)"', _CSP_MAP).group(1)
 #: Plugins this theme needs beyond the foundation's, in the order given to the lead.
 THEME_PLUGINS = ["plugins.related_posts", "plugins.search", "pelican.plugins.sitemap"]
 #: The sitemap.xml settings given to the lead: no drafts, 404 page or search page.
@@ -68,7 +69,9 @@ class SiteHandler(SimpleHTTPRequestHandler):
     """Serves a built site as nginx does: the production CSP and the portal's 404 page."""
 
     def end_headers(self) -> None:
-        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        admin = self.path.startswith("/admin/")
+        policy = ADMIN_CONTENT_SECURITY_POLICY if admin else CONTENT_SECURITY_POLICY
+        self.send_header("Content-Security-Policy", policy)
         self.send_header("Cache-Control", "no-store")
         super().end_headers()
 
@@ -98,6 +101,7 @@ SiteHandler.extensions_map = {
     ".pf_meta": "application/octet-stream",
     ".svg": "image/svg+xml",
     ".webp": "image/webp",
+    ".yml": "text/yaml",
 }
 
 

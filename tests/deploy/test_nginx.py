@@ -311,3 +311,20 @@ def test_the_theme_files_pages_link_to_are_cached_for_a_year(nginx):
         assert status == 200, path
         assert headers["Cache-Control"] == "public, max-age=31536000, immutable", path
         assert_security_headers(headers)
+
+
+def test_only_the_cms_gets_a_looser_policy(nginx):
+    """/admin/ (Decap CMS, plugins/cms) gets the policy it needs, every other header kept;
+    the rest of the site keeps the strict one (test_home_page_has_every_security_header)."""
+    status, headers, _ = get(nginx, "/admin/")
+    assert status == 200, "the sample build has no /admin/: run npm ci"
+    policy = headers["Content-Security-Policy"]
+    assert policy != CSP
+    assert "'unsafe-eval'" in policy and "style-src 'self' 'unsafe-inline'" in policy
+    assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cache-Control"] == "no-cache"
+    status, headers, _ = get(nginx, "/admin/config.yml")
+    assert status == 200 and headers["Content-Type"].startswith("text/yaml")
+    status, headers, _ = get(nginx, "/gioi-thieu/")
+    assert headers["Content-Security-Policy"] == CSP

@@ -125,13 +125,15 @@ def test_file_goes_in_the_year_folder_with_a_dated_name(tmp_path, units, categor
     assert path == tmp_path / "posts/2024/2024-09-10-hop-giao-ban-thang-9.md"
     text = path.read_text(encoding="utf-8")
     header = text.split("\n\n", 1)[0].splitlines()
-    assert header == [
-        "Title: Họp giao ban tháng 9",
-        "Date: 10/09/2024 08:30",
-        "Unit: Văn phòng Sở",
-        "Category: Thông báo",
-        "Slug: hop-giao-ban-thang-9",
-        "Author: Nguyễn Thị Hoa",
+    assert header == [  # YAML, the form Decap CMS opens; the date ISO so Decap reads it right
+        "---",
+        "title: Họp giao ban tháng 9",
+        "date: 2024-09-10 08:30",
+        "unit: Văn phòng Sở",
+        "category: Thông báo",
+        "slug: hop-giao-ban-thang-9",
+        "author: Nguyễn Thị Hoa",
+        "---",
     ]
 
 
@@ -193,8 +195,8 @@ def test_invoke_new_with_arguments(content):
     assert expected.is_file(), done.stdout
     assert "Đã tạo" in done.stdout
     text = expected.read_text(encoding="utf-8")
-    assert f"Date: {today:%d/%m/%Y}" in text
-    assert "Category: Thông báo" in text
+    assert f"date: {today:%Y-%m-%d}" in text
+    assert "category: Thông báo" in text
 
 
 def test_invoke_new_with_a_future_date_says_it_is_scheduled(content):

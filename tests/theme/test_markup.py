@@ -130,6 +130,8 @@ def test_home_page_shows_lead_story_categories_units_and_feeds(portal_build):
 
 def test_header_footer_and_menu_on_every_page(portal_build):
     for path in portal_build.output.rglob("*.html"):
+        if path.relative_to(portal_build.output).parts[0] == "admin":
+            continue  # the CMS's application (plugins/cms), not a portal page
         html = path.read_text(encoding="utf-8")
         assert html.index('class="governing-body"') < html.index('class="agency"'), path
         assert '<nav class="main-nav"' in html and '<dl class="identity-block">' in html, path
