@@ -624,7 +624,7 @@ def growth(runs: list[Run]) -> list[str]:
                 f"growth {scenario}: {n1} → {n2} posts (×{n2 / n1:.0f}): "
                 f"wall ×{b.wall / a.wall:.1f}, "
                 f"per post {1000 * per1:.2f} → {1000 * per2:.2f} ms (×{per2 / per1:.2f}); "
-                f"CPU per post ×{(b.cpu / n2) / (a.cpu / n1):.2f}"
+                + (f"CPU per post ×{(b.cpu / n2) / (a.cpu / n1):.2f}" if a.cpu and b.cpu else "")
             )
     return out
 
