@@ -53,66 +53,26 @@ def test_every_kind_of_change_gives_the_full_build_bytes(tmp_path: Path):
         return assert_same_as_full_build(site, tmp_path, name)
 
     step("first")
-    site.post(
-        "bai-05",
-        title="Bài số 5 về an toàn giao thông",
-        Date="05/03/2024 08:00",
-        Tags="an toàn giao thông",
-        Unit="Thanh tra Sở",
-        body="Nội dung đã sửa.",
-    )
-    edited = step("body")
-    assert edited.get("reused", 0) > edited.get("changed", 0), edited  # not the whole site
-    site.post(
-        "bai-05",
-        title="Bài số 5 về an toàn giao thông",
-        Date="05/03/2024 08:00",
-        Tags="an toàn giao thông",
-        Unit="Thanh tra Sở",
-        Summary="Tóm tắt mới.",
-    )
-    step("summary")
-    site.post(
-        "bai-05",
-        title="Bài số 5, tiêu đề mới",
-        Date="05/03/2024 08:00",
-        Tags="an toàn giao thông",
-        Unit="Thanh tra Sở",
-    )
-    step("title")
-    site.post(
-        "bai-05",
-        title="Bài số 5, tiêu đề mới",
-        Date="09/03/2024 09:30",
-        Tags="an toàn giao thông",
-        Unit="Thanh tra Sở",
-    )
-    step("date")
-    site.post(
-        "bai-05",
-        title="Bài số 5, tiêu đề mới",
-        Date="09/03/2024 09:30",
-        Tags="đăng kiểm, cầu đường",
-        Unit="Thanh tra Sở",
-    )
-    step("tags")
-    site.post(
-        "bai-05",
-        title="Bài số 5, tiêu đề mới",
-        Date="09/03/2024 09:30",
-        Tags="đăng kiểm, cầu đường",
-        Unit="Văn phòng Sở",
-    )
-    step("unit")
-    site.post(
-        "bai-05",
-        title="Bài số 5, tiêu đề mới",
-        Date="09/03/2024 09:30",
-        Tags="đăng kiểm, cầu đường",
-        Unit="Văn phòng Sở",
-        Category="Thông báo",
-    )
-    step("category")
+    bai_05 = {
+        "title": "Bài số 5 về an toàn giao thông",
+        "Date": "05/03/2024 08:00",
+        "Tags": "an toàn giao thông",
+        "Unit": "Thanh tra Sở",
+    }
+    for name, change in [
+        ("body", {"body": "Nội dung đã sửa."}),
+        ("summary", {"Summary": "Tóm tắt mới."}),
+        ("title", {"title": "Bài số 5, tiêu đề mới"}),
+        ("date", {"Date": "09/03/2024 09:30"}),
+        ("tags", {"Tags": "đăng kiểm, cầu đường"}),
+        ("unit", {"Unit": "Văn phòng Sở"}),
+        ("category", {"Category": "Thông báo"}),
+    ]:
+        bai_05.update(change)  # one field more changed at each step, the others kept
+        site.post("bai-05", **bai_05)
+        edited = step(name)
+        if name == "body":
+            assert edited.get("reused", 0) > edited.get("changed", 0), edited  # not all
     site.post("bai-13", title="Thông báo nghỉ lễ", Date="13/03/2024 08:00", Category="Thông báo")
     step("add")
     (site.content / "posts/bai-02.md").unlink()

@@ -20,6 +20,7 @@ import pytest
 from portal_import.model import ImportStop
 from portal_import.seed import load_seed, send_seed
 from tests.conftest import ROOT
+from tests.deploy import nginx_helpers
 from tests.deploy.nginx_helpers import NGINX
 from tests.deploy.nginx_helpers import free_port as _free_port
 from tests.deploy.nginx_helpers import rewrite as _rewrite
@@ -69,29 +70,10 @@ def served(imported, tmp_path_factory):
         ],
     )
     (home / "portal.conf").write_text(conf, encoding="utf-8")
-    main = "\n".join(
-        [
-            "user root;" if os.geteuid() == 0 else "",
-            "worker_processes 1;",
-            f"pid {home / 'nginx.pid'};",
-            "events { worker_connections 64; }",
-            "http {",
-            "  include /etc/nginx/mime.types;",
-            "  access_log off;",
-            *(
-                f"  {kind}_temp_path {home / kind};"
-                for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-            ),
-            f"  include {home / 'portal.conf'};",
-            "}",
-        ]
-    )
-    (home / "nginx.conf").write_text(main, encoding="utf-8")
-    base = [NGINX, "-p", str(home), "-c", str(home / "nginx.conf"), "-e", str(home / "error.log")]
-    checked = subprocess.run([*base, "-t"], capture_output=True, text=True)
+    base = nginx_helpers.main_conf(home, home / "portal.conf")
+    checked = nginx_helpers.check(base)
     assert checked.returncode == 0, checked.stderr
-    proc = subprocess.Popen([*base, "-g", "daemon off;"], stderr=subprocess.PIPE, text=True)
-    _wait_port(https_port, proc)
+    proc = nginx_helpers.start(base, https_port)
     yield {"https": https_port, "current": current}
     proc.terminate()
     proc.wait(timeout=10)
