@@ -55,7 +55,7 @@ def _pelican_build(settings: str, output: Path, title: str, extra: list[str] | N
 
     console = Console(highlight=False)
     output = Path(output)
-    before = report.snapshot(output)
+    before = report.stamps(output)
     started = time.monotonic()
     argv = [str(BIN / "pelican"), str(CONTENT), "-s", settings, "-o", str(output), *(extra or [])]
     env = {**os.environ, "COLUMNS": "120", "PYTHONWARNINGS": "ignore", "NO_COLOR": "1"}
@@ -80,7 +80,7 @@ def _pelican_build(settings: str, output: Path, title: str, extra: list[str] | N
     ok = proc.returncode == 0
     elapsed = time.monotonic() - started
     stats = report.parse_pelican_log("".join(lines))
-    changes = report.diff(before, report.snapshot(output)) if ok else None
+    changes = report.diff(before, report.stamps(output)) if ok else None
     heading = f"{title}: {'xong' if ok else 'KHÔNG THÀNH CÔNG'}"
     print(report.build_summary(heading, stats, changes, elapsed, ok, _shown(output)))
     return ok

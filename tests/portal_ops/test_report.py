@@ -45,6 +45,19 @@ def test_diff_of_two_builds(tmp_path):
     assert report.snapshot(tmp_path / "missing") == {}
 
 
+def test_stamps_tell_a_file_written_again_from_one_left_alone(tmp_path):
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "a/index.html").write_text("same")
+    (site / "index.html").write_text("1")
+    before = report.stamps(site)
+    (site / "index.html.new").write_text("1")
+    (site / "index.html.new").replace(site / "index.html")  # written again, same bytes
+    changes = report.diff(before, report.stamps(site))
+    assert changes.changed == ["index.html"] and changes.added == changes.removed == []
+    assert report.stamps(tmp_path / "missing") == {}
+
+
 def test_box_is_aligned_with_vietnamese_text():
     text = report.box("Dựng xong", [("Bài viết", "45"), ("Thời gian", "1,2 giây")])
     lines = text.splitlines()
@@ -72,7 +85,7 @@ def test_build_summary_rows():
     text = report.build_summary("Dựng", stats, changes, 2.0, True, "output")
     assert "45 (bản nháp: 1)" in text
     assert re.search(r"Số trang HTML +7 ", text)
-    assert "10 (mới 1, thay đổi 2, xóa 0)" in text
+    assert "10 (mới 1, ghi lại 2, xóa 0)" in text
     assert re.search(r"Cảnh báo +2 ", text)
     failed = report.build_summary("Dựng", stats, None, 2.0, False, "output")
     assert "✘" in failed and "xem danh sách ở trên" in failed
