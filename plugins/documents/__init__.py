@@ -352,6 +352,8 @@ class DocumentsGenerator(Generator):
     def _write_index(self, register: Register) -> None:
         data = {
             "today": self.today.isoformat(),
+            "fixed_today": bool(self.settings.get("DOCUMENTS_TODAY")),
+            "labels": VALIDITY_LABELS,
             "documents": index_records(register.documents),
         }
         target = os.path.join(self.output_path, self.settings["DOCUMENTS_INDEX_SAVE_AS"])

@@ -85,6 +85,7 @@ VALIDITY_LABELS = {
 _NUMBER_RE = re.compile(r"^\d+[A-Za-z]?(?:/\d{4})?/[^\s/][^\s]*$")
 #: a document number inside running text (for related news)
 NUMBER_IN_TEXT_RE = re.compile(r"(?<![\w/])\d+[a-z]?/(?:\d{4}/)?[A-ZĐ][A-ZĐ0-9Đ-]*[A-ZĐ0-9]", re.I)
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 _META_LINE = re.compile(r"^(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)$")
 _META_MORE = re.compile(r"^[ \t]+(?P<value>.*)$")
 _YAML_HEADER = re.compile(
@@ -93,8 +94,9 @@ _YAML_HEADER = re.compile(
 
 
 def number_key(number: str) -> str:
-    """How numbers are compared: case, spaces and diacritics ignored (QĐ = qd)."""
-    return fold(nfc(number)).replace(" ", "")
+    """How numbers are compared: case, spaces, diacritics and leading zeros ignored
+    (05/2021/QĐ-UBND = 5/2021/qd-ubnd)."""
+    return _LEADING_ZEROS.sub("", fold(nfc(number)).replace(" ", ""))
 
 
 def slug_of(text: str) -> str:
@@ -324,9 +326,8 @@ def read_document(path: str, ctx: ReadContext) -> tuple[Document | None, list[Pr
         ]
 
     def report(name: str, message: str, hint: str = "", warning: bool = False) -> None:
-        problems.append(
-            Problem(shown, FIELDS.get(name, name), message, hint, lines.get(name), warning)
-        )
+        shown_name = FIELDS.get(name) or "_".join(p.capitalize() for p in name.split("_"))
+        problems.append(Problem(shown, shown_name, message, hint, lines.get(name), warning))
 
     for name in raw:
         if name not in FIELDS:
