@@ -181,9 +181,19 @@ def _relative_source(doc) -> str:
 
 
 def _log(problem) -> None:
-    log = problems.current()
-    add = log.warning if problem.warning else log.error
-    add(problem.path, problem.message, hint=problem.hint, field=problem.field, line=problem.line)
+    """Errors stop the build (problem log); warnings go to Pelican's log, which shows them."""
+    found = problems.Problem(
+        problem.path,
+        problem.message,
+        hint=problem.hint,
+        field=problem.field,
+        line=problem.line,
+        severity=problems.WARNING if problem.warning else problems.ERROR,
+    )
+    if problem.warning:
+        logger.warning("%s", found.format())
+    else:
+        problems.current().add(found)
 
 
 class DocumentsGenerator(Generator):
