@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import shutil
+import time
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
@@ -78,6 +79,10 @@ FACET_TITLES = {
 }
 #: an editor's link to a document by number in a news post: [text]({van-ban}12/2024/QĐ-UBND)
 _LINK_RE = re.compile(r'href="\{van-ban\}([^"]+)"')
+
+
+#: seconds spent in each step of the last build, for bench/documents_bench.py and the log
+TIMINGS: dict[str, float] = {}
 
 
 class _State:
@@ -227,6 +232,8 @@ class DocumentsGenerator(Generator):
             },
         )
         folder = os.path.join(content, settings["DOCUMENTS_PATH"])
+        TIMINGS.clear()
+        started = time.perf_counter()
         documents = []
         for path in _document_paths(folder, os.path.join(content, ctx.files_folder)):
             doc, found = read_document(path, ctx)
@@ -234,6 +241,8 @@ class DocumentsGenerator(Generator):
                 _log(problem)
             if doc is not None:
                 documents.append(doc)
+        TIMINGS["read"] = time.perf_counter() - started
+        started = time.perf_counter()
         self.today = _today(settings)
         register, found = build_register(documents, self.today, _state.registries)
         for problem in found:
@@ -244,7 +253,10 @@ class DocumentsGenerator(Generator):
         generated = self.context.setdefault("generated_content", {})
         for doc in register.documents:  # so Pelican's {filename} links reach documents
             generated[_relative_source(doc)] = doc
+        TIMINGS["register"] = time.perf_counter() - started
+        started = time.perf_counter()
         self._link_news(register)
+        TIMINGS["news_links"] = time.perf_counter() - started
         now = dt.datetime.combine(self.today, dt.time(), ZoneInfo(ctx.timezone))
         if not settings.get("DOCUMENTS_TODAY"):
             now = dt.datetime.now(ZoneInfo(ctx.timezone))
@@ -305,6 +317,7 @@ class DocumentsGenerator(Generator):
         settings = self.settings
         relative = settings["RELATIVE_URLS"]
         register = self.register
+        started = time.perf_counter()
         listing = self.get_template("documents")
         common = {"relative_urls": relative, "template_name": "documents"}
         writer.write_file(
@@ -345,9 +358,21 @@ class DocumentsGenerator(Generator):
                 document=doc,
                 page_name=doc.url + "index",
             )
+        TIMINGS["pages"] = time.perf_counter() - started
+        started = time.perf_counter()
         self._copy_files(register)
         self._write_index(register)
         self._write_feeds(register)
+        TIMINGS["files_index_feeds"] = time.perf_counter() - started
+        logger.info(
+            "Sổ văn bản: %d văn bản; đọc %.1f s, liên kết %.1f s, ghi trang %.1f s, tệp và "
+            "kênh tin %.1f s.",
+            len(register.documents),
+            TIMINGS["read"],
+            TIMINGS["register"] + TIMINGS["news_links"],
+            TIMINGS["pages"],
+            TIMINGS["files_index_feeds"],
+        )
 
     def _copy_files(self, register: Register) -> None:
         for doc in register.documents:
