@@ -260,11 +260,11 @@ class DocumentsGenerator(Generator):
         now = dt.datetime.combine(self.today, dt.time(), ZoneInfo(ctx.timezone))
         if not settings.get("DOCUMENTS_TODAY"):
             now = dt.datetime.now(ZoneInfo(ctx.timezone))
+        for doc in register.documents:
+            doc.comments_open_now = doc.comments_open(now)
         self.context["documents_register"] = register
         self.context["documents_latest"] = register.documents[:5]
         self.context["documents_url"] = "van-ban/"
-        self.context["documents_now"] = now
-        self.context["documents_today"] = self.today
         self.context["document_facet_titles"] = FACET_TITLES
         self.context["document_validity_labels"] = VALIDITY_LABELS
         self.context["documents_index_url"] = settings["DOCUMENTS_INDEX_SAVE_AS"]

@@ -148,6 +148,18 @@ class Attachment:
         return f"{max(1, round(self.size / 1024))} KB"
 
 
+@dataclass(frozen=True)
+class DocumentLink:
+    """Another document as a page names it (plain data: pages never hold a reference
+    cycle, which would make the build engine render them again every time)."""
+
+    number: str
+    title: str
+    type_name: str
+    url: str
+    starts: dt.date
+
+
 @dataclass(eq=False)
 class Document:
     source: str  # as editors see it: content/van-ban/2024/qd-12.md
@@ -175,10 +187,11 @@ class Document:
     own: bool = False  # issued by this agency
     status: str = "published"
     # filled by build_register
-    replaces: list[Document] = field(default_factory=list)
-    replaced_by: list[Document] = field(default_factory=list)
+    replaces: list[DocumentLink] = field(default_factory=list)
+    replaced_by: list[DocumentLink] = field(default_factory=list)
     related_news: list[Any] = field(default_factory=list)
     validity: str = IN_FORCE
+    comments_open_now: bool = False  # set for the build's time: pages need no clock
 
     @property
     def url(self) -> str:
@@ -203,6 +216,9 @@ class Document:
     @property
     def starts(self) -> dt.date:
         return self.effective or self.issued
+
+    def link(self) -> DocumentLink:
+        return DocumentLink(self.number, self.title, self.type.name, self.url, self.starts)
 
     def facets(self) -> list[Facet]:
         found = [self.type, self.issuer, self.year, *self.fields]
@@ -611,6 +627,7 @@ def build_register(
     kept = [d for d in docs if id(d) in numbered]
     for doc in kept:
         doc.replaces, doc.replaced_by, doc.related_news = [], [], []
+    edges: dict[int, list[Document]] = {id(doc): [] for doc in kept}
     for doc in kept:
         for number in doc.replaces_numbers:
             target = by_key.get(number_key(number))
@@ -633,10 +650,11 @@ def build_register(
                         f'xóa "{number}" khỏi Document_Replaces',
                     )
                 )
-            elif target not in doc.replaces:
-                doc.replaces.append(target)
-                target.replaced_by.append(doc)
-    for cycle in _cycles(kept):
+            elif target not in edges[id(doc)]:
+                edges[id(doc)].append(target)
+                doc.replaces.append(target.link())
+                target.replaced_by.append(doc.link())
+    for cycle in _cycles(kept, edges):
         chain = " → ".join(d.number for d in [*cycle, cycle[0]])
         for doc in cycle:
             problems.append(
@@ -673,7 +691,7 @@ def _registry_order(kind: str, registries: Registries | None) -> dict[str, int]:
     return {entry.slug: index for index, entry in enumerate(registry)}
 
 
-def _cycles(docs: list[Document]) -> list[list[Document]]:
+def _cycles(docs: list[Document], edges: dict[int, list[Document]]) -> list[list[Document]]:
     """Each replacement cycle once (iterative colouring: linear, no recursion limit)."""
     state: dict[int, int] = {}  # 1 on the current path, 2 done
     found: list[list[Document]] = []
@@ -687,9 +705,9 @@ def _cycles(docs: list[Document]) -> list[list[Document]]:
             if index == 0:
                 state[id(doc)] = 1
                 path.append(doc)
-            if index < len(doc.replaces):
+            if index < len(edges[id(doc)]):
                 stack.append((doc, index + 1))
-                nxt = doc.replaces[index]
+                nxt = edges[id(doc)][index]
                 mark = state.get(id(nxt))
                 if mark == 1:
                     found.append(path[path.index(nxt) :])
