@@ -33,7 +33,9 @@ Settings (defaults in brackets):
                                            bundle is reused (hard links) instead of running
                                            Pagefind again.
 
-Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``.
+Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``. Another plugin
+may put its pages in a bundle of their own with ``context["search_bundle_groups"]``
+({"/page/url/": "bundle"}), filled in its ``generate_context`` (plugins/documents does).
 """
 
 from __future__ import annotations
@@ -258,6 +260,8 @@ class SearchGenerator(Generator):
         elif settings["SEARCH_INDEX"]:  # a --full build folds every twin afresh
             _pending["records"] = records_for(articles, pages)
         _pending["groups"] = bundle_groups(articles) if settings["SEARCH_INDEX"] else None
+        if _pending["groups"] is not None:  # other plugins' pages in bundles of their own
+            _pending["groups"].update(self.context.get("search_bundle_groups") or {})
 
 
 #: The folded records of the build in progress, indexed at ``before_publish``.
