@@ -181,6 +181,18 @@ def _document_paths(folder: str, files_folder: str) -> list[str]:
     return found
 
 
+def _same_file(source: str, previous: str, target: str) -> bool:
+    """Link ``previous`` (last build's copy) at ``target`` if it is ``source`` unchanged."""
+    try:
+        now, before = os.stat(source), os.stat(previous)
+        if (before.st_size, int(before.st_mtime)) != (now.st_size, int(now.st_mtime)):
+            return False
+        os.link(previous, target)
+        return True
+    except OSError:
+        return False
+
+
 def _relative_source(doc) -> str:
     return doc.source.split("/", 1)[1]
 
@@ -380,13 +392,23 @@ class DocumentsGenerator(Generator):
         )
 
     def _copy_files(self, register: Register) -> None:
+        """Copy each attached file, or link the live site's copy when it is the same file
+        (size and time kept by the copy); the content file itself is never linked, so an
+        edit in content/ cannot reach the live site before a build has checked it."""
+        live = self.settings.get("PORTAL_FINAL_OUTPUT_PATH") or ""
+        done: set[str] = set()
         for doc in register.documents:
             for attachment in doc.files:
+                if attachment.path in done:
+                    continue
+                done.add(attachment.path)
                 source = os.path.join(self.settings["PATH"], attachment.path)
                 target = os.path.join(self.output_path, attachment.path)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 if os.path.lexists(target):
                     os.unlink(target)  # never write through a link into another folder
+                if live and _same_file(source, os.path.join(live, attachment.path), target):
+                    continue
                 shutil.copy2(source, target)
 
     def _write_index(self, register: Register) -> None:

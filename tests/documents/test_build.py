@@ -228,3 +228,17 @@ def test_a_full_build_without_the_incremental_layer_writes_the_same_register(tmp
     page = result.page("van-ban/")
     assert page.count('<td class="doc-number">') == SAMPLE_NUMBERS
     assert "validity-chua-co-hieu-luc" in result.page("van-ban/22-2026-qd-ubnd/")
+
+
+def test_a_replaced_attachment_is_published_and_an_unchanged_one_kept(doc_site):
+    doc_site.document("a")
+    doc_site.pdf("other.pdf", "Tep khac")
+    doc_site.document("b", Document_Number="2/QĐ-X", Document_File="other.pdf")
+    assert doc_site.build().returncode == 0
+    doc_site.pdf("qd.pdf", "Ban moi, dai hon ban cu nhieu")
+    result = doc_site.build()
+    assert result.returncode == 0, result.log
+    for name in ("qd.pdf", "other.pdf"):
+        published = (result.output / "van-ban/files" / name).read_bytes()
+        assert published == (doc_site.content / "van-ban/files" / name).read_bytes()
+    assert "(PDF, 1 KB)" in result.page("van-ban/12-2024-qd-ubnd/")
