@@ -168,16 +168,26 @@ def get_generators(pelican):
     return DocumentsGenerator
 
 
-def _document_paths(folder: str, files_folder: str) -> list[str]:
+def _document_paths(folder: str, files_folder: str, content: str) -> list[str]:
     found = []
+    above = os.path.dirname(os.path.abspath(content))
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         if os.path.normpath(root) == os.path.normpath(files_folder):
             dirs[:] = []
             continue
         for name in sorted(names):
-            if name.endswith((".md", ".markdown")) and not name.startswith("."):
+            if name.startswith("."):
+                continue
+            if name.endswith((".md", ".markdown")):
                 found.append(os.path.join(root, name))
+            else:  # a PDF dropped next to the documents would silently never be published
+                logger.warning(
+                    "%s: tệp này không phải văn bản (.md) và không nằm trong thư mục tệp "
+                    "đính kèm nên không được đăng; chuyển tệp vào %s/",
+                    os.path.relpath(os.path.abspath(os.path.join(root, name)), above),
+                    os.path.relpath(os.path.abspath(files_folder), above),
+                )
     return found
 
 
@@ -247,7 +257,7 @@ class DocumentsGenerator(Generator):
         TIMINGS.clear()
         started = time.perf_counter()
         documents = []
-        for path in _document_paths(folder, os.path.join(content, ctx.files_folder)):
+        for path in _document_paths(folder, os.path.join(content, ctx.files_folder), content):
             doc, found = read_document(path, ctx)
             for problem in found:
                 _log(problem)

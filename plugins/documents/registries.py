@@ -14,7 +14,7 @@ from plugins.portal_core.registry import Registry, RegistryEntry, RegistryProble
 #: (setting, default file, top key in the file, label in messages, extra fields)
 KINDS = {
     "type": ("DOCUMENTS_TYPES_FILE", "document-types.yml", "document_types", "loại văn bản",
-             ("draft", "legal")),
+             ("draft",)),
     "issuer": ("DOCUMENTS_ISSUERS_FILE", "document-issuers.yml", "issuers", "cơ quan ban hành",
                ("own",)),
     "field": ("DOCUMENTS_FIELDS_FILE", "document-fields.yml", "fields", "lĩnh vực", ()),

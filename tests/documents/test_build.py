@@ -193,6 +193,15 @@ def test_an_unknown_replaced_number_is_a_warning_and_a_bad_link_an_error(doc_sit
     assert 'content/posts/tin.md [{van-ban}]: liên kết tới văn bản "1/2000/QĐ-X"' in log
 
 
+def test_a_file_left_beside_the_documents_is_named(doc_site):
+    doc_site.document("a")
+    (doc_site.content / "van-ban" / "qd-goc.pdf").write_bytes(b"%PDF-1.4")
+    result = doc_site.build()
+    assert result.returncode == 0, result.log
+    assert "content/van-ban/qd-goc.pdf: tệp này không phải văn bản (.md)" in result.log
+    assert "chuyển tệp vào content/van-ban/files/" in result.log
+
+
 def test_a_site_without_documents_needs_no_registry(tiny_site):
     tiny_site.post("a")
     result = tiny_site.build()
