@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from scripts.make_sample_pdfs import tiny_pdf
-from tests.browser_fixtures import browser, page, portal_build  # noqa: F401
 from tests.conftest import ROOT, TinySite
 
 REGISTRIES = ("document-types.yml", "document-issuers.yml", "document-fields.yml")

@@ -1,4 +1,9 @@
-"""The register in headless Chromium: instant filtering and search, and the page without JS."""
+"""The register of documents in headless Chromium (theme/static/js/documents.js, over the
+sample site's 14 documents): instant filtering and search, and the page without JS.
+
+Here rather than in tests/documents/ so that it shares the session's browser with the
+other browser tests, which run after tests/portal_ops (whose Tornado loop cannot run
+while a Playwright loop is alive in the same thread)."""
 
 from __future__ import annotations
 
