@@ -195,7 +195,7 @@ def _same_file(source: str, previous: str, target: str) -> bool:
     """Link ``previous`` (last build's copy) at ``target`` if it is ``source`` unchanged."""
     try:
         now, before = os.stat(source), os.stat(previous)
-        if (before.st_size, int(before.st_mtime)) != (now.st_size, int(now.st_mtime)):
+        if (before.st_size, before.st_mtime_ns) != (now.st_size, now.st_mtime_ns):
             return False
         os.link(previous, target)
         return True
