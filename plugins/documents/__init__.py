@@ -232,11 +232,14 @@ class DocumentsGenerator(Generator):
         root = os.path.basename(os.path.normpath(content))
         markdown = _markdown(settings)
 
-        def body_html(text: str) -> str:
+        def body_html(text: str, shown: str) -> str:
             cleaned, removed = sanitize(markdown(text))
             if removed:
                 logger.warning(
-                    "văn bản: đã loại bỏ mã HTML không được phép: %s", ", ".join(removed)
+                    "%s: đã loại bỏ mã HTML không an toàn hoặc không được phép: %s. Hãy xóa "
+                    "đoạn mã này khỏi văn bản (không dùng script, thuộc tính on…, iframe).",
+                    shown,
+                    ", ".join(removed),
                 )
             return cleaned
 

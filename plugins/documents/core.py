@@ -319,7 +319,7 @@ class ReadContext:
     timezone: str = "Asia/Ho_Chi_Minh"
     max_file_bytes: int = 50 * 1024 * 1024
     files_folder: str = "van-ban/files"
-    markdown: Callable[[str], str] = lambda text: text
+    markdown: Callable[[str, str], str] = lambda text, shown: text  # (body, file) → HTML
     registry_files: dict[str, str] = field(default_factory=dict)
 
 
@@ -458,7 +458,7 @@ def read_document(path: str, ctx: ReadContext) -> tuple[Document | None, list[Pr
 
     if any(not p.warning for p in problems) or not (type_entry and issuer_entry and issued):
         return None, problems
-    body_html = ctx.markdown(body) if body.strip() else ""
+    body_html = ctx.markdown(body, shown) if body.strip() else ""
     doc = Document(
         source=shown,
         title=title,

@@ -29,7 +29,7 @@ def test_register_pages_filters_links_and_feeds(doc_site):
         Document_Effective="01/04/2024",
         Document_Replaces="05/2021/QĐ-UBND",
         Document_Fields="Vận tải; Sát hạch, cấp giấy phép lái xe",
-        body="Thay thế quyết định cũ.",
+        body='Thay thế quyết định cũ.<script>alert(1)</script> <a href="javascript:x()">x</a>',
     )
     doc_site.document(
         "later",
@@ -70,6 +70,8 @@ def test_register_pages_filters_links_and_feeds(doc_site):
     assert "van-ban/files/qd.pdf" in new and "(PDF, 1 KB)" in new
     assert (result.output / "van-ban/files/qd.pdf").read_bytes().startswith(b"%PDF-")
     assert "Bến xe khách có quy định mới" in new  # related news, from the link in the post
+    assert "<script>alert" not in new and "javascript:" not in new  # sanitised like posts
+    assert "content/van-ban/2024/new.md: đã loại bỏ mã HTML" in result.log
     post = next(result.output.glob("20*/*/*/index.html")).read_text(encoding="utf-8")
     assert f'href="{doc_site_url(result)}/van-ban/12-2024-qd-ubnd/"' in post
 

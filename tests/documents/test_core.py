@@ -86,7 +86,7 @@ def test_a_document_is_read_with_every_field(ctx):
         Nội dung **chính**.
         """,
     )
-    ctx.markdown = lambda text: f"<p>{text.strip()}</p>"
+    ctx.markdown = lambda text, shown: f"<p>{text.strip()}</p>"
     found, problems = read_document(path, ctx)
     assert problems == []
     assert (found.number, found.slug, found.type.slug, found.issuer.slug) == (
