@@ -91,3 +91,12 @@ def test_without_javascript_the_table_and_filter_pages_work(browser, portal_buil
     numbers = tab.eval_on_selector_all("td.doc-number a", "cells => cells.map(c => c.textContent)")
     assert sorted(numbers) == ["145/KH-SGTVT", "15/KH-SGTVT"]
     context.close()
+
+
+def test_the_register_fits_a_phone_screen(browser, portal_build):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    for path in ("van-ban/", "van-ban/18-2023-qd-ubnd/"):
+        tab.goto(portal_build.at(path))
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 390, path
+    context.close()
