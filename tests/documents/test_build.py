@@ -253,3 +253,22 @@ def test_a_replaced_attachment_is_published_and_an_unchanged_one_kept(doc_site):
         published = (result.output / "van-ban/files" / name).read_bytes()
         assert published == (doc_site.content / "van-ban/files" / name).read_bytes()
     assert "(PDF, 1 KB)" in result.page("van-ban/12-2024-qd-ubnd/")
+
+
+def test_the_register_is_paginated_and_every_document_is_on_one_page(doc_site):
+    doc_site.settings("DOCUMENTS_TODAY = '2026-06-15'\nDOCUMENTS_PER_PAGE = 2\n")
+    numbers = [f"{n}/QĐ-X" for n in range(1, 6)]
+    for n, number in enumerate(numbers, start=1):
+        doc_site.document(f"d{n}", Document_Number=number, Document_Issued=f"{n}/01/2024")
+    result = doc_site.build()
+    assert result.returncode == 0, result.log
+    pages = [
+        result.output / "van-ban/index.html",
+        *result.output.glob("van-ban/trang/*/index.html"),
+    ]
+    assert len(pages) > 1
+    shown = [n for page in pages for n in _rows(page.read_text(encoding="utf-8"))]
+    assert sorted(shown) == sorted(numbers)
+    assert _rows(result.page("van-ban/"))[0] == "5/QĐ-X"  # the newest first
+    sitemap = (result.output / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/van-ban/trang/1/</loc>" in sitemap
