@@ -100,3 +100,15 @@ def test_the_register_fits_a_phone_screen(browser, portal_build):
         tab.goto(portal_build.at(path))
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390, path
     context.close()
+
+
+@pytest.mark.parametrize("query", ["bến xe khách", "ben+xe+khach"])
+def test_the_site_search_finds_documents_with_or_without_diacritics(page, portal_build, query):
+    page.goto(portal_build.at(f"tim-kiem/?q={query}"))
+    page.wait_for_selector("#search-results[data-state]", state="attached")
+    assert page.locator("#search-results").get_attribute("data-state") == "done"
+    hrefs = page.eval_on_selector_all(
+        "#search-list .search-title a", "links => links.map(a => a.href)"
+    )
+    assert any("/van-ban/07-2025-qd-ubnd/" in h for h in hrefs), hrefs
+    assert not any("khong-dau" in h for h in hrefs)  # twins lead to the real page
