@@ -665,6 +665,7 @@ def build_register(
                     "một văn bản chỉ thay thế văn bản ban hành trước nó; sửa Document_Replaces",
                 )
             )
+    problems += _signer_spellings(kept)
     for doc in kept:
         doc.validity = validity(doc, today)
     facets: dict[str, dict[str, tuple[Facet, list[Document]]]] = {k: {} for k in FACET_KINDS}
@@ -681,6 +682,29 @@ def build_register(
             items.sort(key=lambda item: (order.get(item[0].slug, 10**6), fold(item[0].name)))
         ordered[kind] = items
     return Register(kept, by_key, ordered), problems
+
+
+def _signer_spellings(docs: list[Document]) -> list[Problem]:
+    """One signer written two ways ("Nguyễn Hữu Bình", "Nguyễn Hũu Bình") shares a filter
+    page under the first spelling; say so, so the editor can make them the same."""
+    first: dict[str, Document] = {}
+    found = []
+    for doc in sorted(docs, key=lambda d: d.source):
+        if doc.signer is None:
+            continue
+        seen = first.setdefault(doc.signer.slug, doc)
+        if seen.signer.name != doc.signer.name:
+            found.append(
+                Problem(
+                    doc.source,
+                    FIELDS["document_signer"],
+                    f'người ký "{doc.signer.name}" viết khác "{seen.signer.name}" '
+                    f"trong {seen.source}",
+                    "viết tên người ký giống nhau ở mọi văn bản",
+                    warning=True,
+                )
+            )
+    return found
 
 
 def _registry_order(kind: str, registries: Registries | None) -> dict[str, int]:

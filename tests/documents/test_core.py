@@ -254,3 +254,12 @@ def test_a_numbered_document_without_a_number_is_refused(ctx):
         write(ctx, "n", GOOD.format(number="", issued="1/1/2024", extra="")), ctx
     )
     assert found is None and problems[0].field.startswith("Document_Number")
+
+
+def test_one_signer_written_two_ways_is_a_warning(ctx):
+    a = doc(ctx, "a", "1/QĐ-X", "01/01/2024", "Document_Signer: Nguyễn Hữu Bình, Giám đốc")
+    b = doc(ctx, "b", "2/QĐ-X", "02/01/2024", "Document_Signer: Nguyễn Hũu Bình, Giám đốc")
+    register, problems = build_register([a, b], dt.date(2024, 6, 1))
+    assert [(p.path, p.warning) for p in problems] == [("content/van-ban/b.md", True)]
+    assert 'viết khác "Nguyễn Hữu Bình" trong content/van-ban/a.md' in problems[0].message
+    assert len(register.facets["nguoi-ky"]) == 1
