@@ -134,6 +134,7 @@ PLUGINS = [
     "plugins.scheduling",
     "plugins.compliance",
     "plugins.feeds",
+    "plugins.documents",  # the register of documents, content/van-ban/ (issue 17)
     "plugins.related_posts",
     "plugins.search",
     "plugins.visitor_counter",

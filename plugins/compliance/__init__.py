@@ -127,6 +127,44 @@ def doc_from(content: Any, kind: str) -> Doc:
     )
 
 
+def document_doc(document: Any) -> Doc:
+    """A plain ``Doc`` (kind "document") from an entry of the register (plugins/documents)."""
+    return Doc(
+        kind="document",
+        path=document.source,
+        url=document.url,
+        save_as=document.save_as,
+        title=document.title,
+        date=document.date,
+        unit=document.issuer.name,
+        summary=document.summary or document.title,
+        content=document.body,
+        slug=document.slug,
+        fields={
+            "document_number": document.number,
+            "document_type": document.type.name,
+            "document_issuer": document.issuer.name,
+            "document_issuer_own": document.own,
+            "document_issued": document.issued,
+            "document_effective": document.starts,
+            "document_file": [f.path for f in document.files],
+            "document_draft": document.is_consultation,
+            "consultation_deadline": document.consultation_deadline,
+            "consultation_email": document.consultation_email,
+            "consultation_address": document.consultation_address,
+        },
+    )
+
+
+def _documents() -> list[Doc]:
+    try:
+        from plugins.documents import current_register
+    except ImportError:  # the documents plugin is not in PLUGINS
+        return []
+    register = current_register()
+    return [document_doc(d) for d in register.documents] if register is not None else []
+
+
 def _units() -> list[UnitInfo]:
     try:
         from plugins.units import registry
@@ -157,6 +195,7 @@ def gather_content(generators) -> None:
                 categories[category.slug] = CategoryInfo(
                     category.slug, category.name, category.url, len(articles)
                 )
+        docs += _documents()
         previous = manifest.load(report_dir(settings))
     _state.site = Site(build_config(settings), docs, categories, _units(), previous)
 

@@ -535,7 +535,7 @@ def section_targets(site: Site) -> dict[str, list[SectionTarget]]:
     for key, candidates in site.config.sections.items():
         for candidate in candidates:
             kind, _, slug = candidate.partition(":")
-            target = _target(key, kind, slug, pages, site.categories)
+            target = _target(key, kind, slug, pages, site.categories, site)
             if target:
                 out.setdefault(key, []).append(target)
     for doc in site.docs:
@@ -558,7 +558,12 @@ def section_targets(site: Site) -> dict[str, list[SectionTarget]]:
 
 
 def _target(
-    key: str, kind: str, slug: str, pages: dict[str, Doc], categories: dict[str, CategoryInfo]
+    key: str,
+    kind: str,
+    slug: str,
+    pages: dict[str, Doc],
+    categories: dict[str, CategoryInfo],
+    site: Site | None = None,
 ) -> SectionTarget | None:
     if kind == "page" and slug in pages:
         doc = pages[slug]
@@ -567,6 +572,14 @@ def _target(
     if kind == "category" and slug in categories:
         cat = categories[slug]
         return SectionTarget(key, "category", slug, cat.url, cat.name, cat.count > 0)
+    if kind == "register" and site is not None:
+        documents = [
+            d
+            for d in site.docs
+            if d.kind == "document" and (slug != "du-thao" or d.field("document_draft"))
+        ]
+        if documents:
+            return SectionTarget(key, "register", slug, "van-ban/", "Văn bản", True)
     return None
 
 

@@ -7,6 +7,7 @@ site-wide checks need (menu, home page links, forms…), so no file is read twic
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import unicodedata
@@ -29,7 +30,7 @@ from .base import (
     site_finding,
     text_of,
 )
-from .checks_meta import SECTION_LABELS, is_document, is_preview
+from .checks_meta import SECTION_LABELS, is_preview
 from .model import Finding, Site
 from .rules import Rule
 from .selectors import parse_selector
@@ -78,7 +79,7 @@ INTRO_KEYS = {"chuc-nang-nhiem-vu", "so-do-to-chuc", "lich-su", "lanh-dao"}
 
 
 def _is_content(page: PageView) -> bool:
-    return page.kind in ("article", "page")
+    return page.kind in ("article", "page", "document")
 
 
 _HEADING_RE = re.compile(r"<[hH]([1-6])[\s/>]")
@@ -487,7 +488,7 @@ _CITE_STARTS = ("—", "–", "-", "theo ", "nguon", "(theo", "(nguon", "(trich"
 
 
 def _needs_dc(page: PageView, site: Site) -> bool:
-    if page.kind == "home":
+    if page.kind in ("home", "document"):  # TT 24/2011 Art. 6: document pages too
         return True
     if page.kind == "article" and page.doc is not None:
         cats = site.config.dc_categories
@@ -894,14 +895,34 @@ def print_css(out: Output, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("output")
 def document_files_exist(out: Output, site: Site, rule: Rule) -> Iterator[Finding]:
-    for doc in site.articles:
-        value = doc.field("document_file")
-        if doc.status == "draft" or value is None or not is_document(doc):
+    """Every file of every register entry is in the published site."""
+    for doc in site.docs:
+        if doc.kind != "document":
             continue
-        text = str(value).strip()
-        if text.startswith(("http://", "https://")):
-            continue
-        for prefix in ("{static}", "{attach}"):
-            text = text.removeprefix(prefix)
-        if text.lstrip("/") not in out.files:
-            yield Finding(rule.id, doc.path, f"tệp {value} không có trong bản xuất bản", doc.url)
+        for path in doc.field("document_file") or []:
+            if str(path).lstrip("/") not in out.files:
+                yield Finding(rule.id, doc.path, f"tệp {path} không có trong bản xuất bản", doc.url)
+
+
+@check("output")
+def document_search(out: Output, site: Site, rule: Rule) -> Iterator[Finding]:
+    """The register has a search page, and the index it searches holds every document."""
+    documents = [d for d in site.docs if d.kind == "document"]
+    if not documents:
+        return
+    index_path = site.config.document_index
+    if "van-ban/index.html" not in out.files:
+        yield site_finding(rule, "không có trang tra cứu văn bản /van-ban/")
+    if index_path not in out.files:
+        yield site_finding(rule, f"không có dữ liệu tra cứu văn bản {index_path}")
+        return
+    try:
+        with open(os.path.join(getattr(site, "output_path", ""), index_path), "rb") as handle:
+            listed = len(json.load(handle).get("documents", []))
+    except (OSError, ValueError, AttributeError):
+        yield site_finding(rule, f"không đọc được dữ liệu tra cứu văn bản {index_path}")
+        return
+    if listed != len(documents):
+        yield site_finding(
+            rule, f"công cụ tra cứu có {listed} văn bản, sổ văn bản có {len(documents)}"
+        )

@@ -7,6 +7,7 @@ import functools
 import re
 from collections.abc import Iterator
 
+from plugins.documents.core import number_key, numbers_in
 from plugins.front_matter.dates import DateError, parse_date
 from plugins.portal_core.text import fold
 
@@ -421,21 +422,19 @@ def is_document(doc: Doc) -> bool:
 
 @check("doc", post_only=True)
 def document_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind != "article" or not is_document(doc):
+    """Every entry of the register (plugins/documents) shows the fields of Art. 10.1.e.
+
+    The register refuses a document without its type, issuer, number, issue date or file,
+    so this finds what the register allows and the law does not (an odd number, say)."""
+    if doc.kind != "document" or doc.field("document_draft"):
         return
     missing = _missing(doc, DOCUMENT_FIELDS)
-    if doc.field("document_abstract") is None and not doc.summary:
-        missing.append("Document_Abstract hoặc Summary (trích yếu)")
+    if not doc.title:
+        missing.append("Title (trích yếu)")
     if missing:
         yield doc_finding(rule, doc, "thiếu " + "; ".join(missing))
     issued = field_date(doc.field("document_issued"))
     effective = field_date(doc.field("document_effective"))
-    for name, value, parsed in (
-        ("Document_Issued", doc.field("document_issued"), issued),
-        ("Document_Effective", doc.field("document_effective"), effective),
-    ):
-        if value is not None and parsed is None:
-            yield doc_finding(rule, doc, f"{name} “{value}” không phải ngày (dd/mm/yyyy)")
     if issued and effective and effective < issued:
         yield doc_finding(rule, doc, "ngày hiệu lực trước ngày ban hành")
     number = doc.field("document_number")
@@ -443,14 +442,37 @@ def document_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         yield doc_finding(rule, doc, f"số ký hiệu “{number}” không đúng dạng, ví dụ 123/QĐ-SGTVT")
 
 
-@check("doc", post_only=True)
+def _register_keys(site: Site) -> set[str]:
+    cached = getattr(site, "_register_keys", None)
+    if cached is None:
+        cached = {
+            number_key(str(d.field("document_number")))
+            for d in site.docs
+            if d.kind == "document" and d.field("document_number")
+        }
+        site._register_keys = cached  # type: ignore[attr-defined]
+    return cached
+
+
+@check("doc")  # depends on the whole register: never memoised per post
 def document_category(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if (
-        doc.kind == "article"
-        and doc.category in site.config.document_categories
-        and not is_document(doc)
-    ):
-        yield doc_finding(rule, doc, "không có Document_Type hay Document_Number")
+    """A post in a document category, or one carrying Document_ fields, is news *about* a
+    document: the document itself belongs in the register, and the post links to it."""
+    if doc.kind != "article" or doc.status == "draft":
+        return
+    if doc.category not in site.config.document_categories and not is_document(doc):
+        return
+    keys = _register_keys(site)
+    declared = [doc.field("document_number"), doc.field("related_doc_number")]
+    linked = {number_key(str(n)) for n in declared if n is not None} | numbers_in(doc.content)
+    if linked & keys:
+        return
+    yield doc_finding(
+        rule,
+        doc,
+        "bài không liên kết tới văn bản nào trong sổ văn bản"
+        + (f" (số {declared[0]} chưa có trong content/van-ban/)" if declared[0] else ""),
+    )
 
 
 @check("doc", post_only=True)
@@ -471,6 +493,10 @@ def project_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("doc", post_only=True)
 def consultation_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
+    if doc.kind == "document":
+        if doc.field("document_draft"):
+            yield from _draft_consultation(doc, site, rule)
+        return
     if doc.kind != "article" or doc.category not in site.config.consultation_categories:
         return
     missing = _missing(doc, CONSULTATION_FIELDS)
@@ -479,6 +505,22 @@ def consultation_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     deadline = doc.field("consultation_deadline")
     if deadline is not None and field_date(deadline) is None:
         yield doc_finding(rule, doc, f"Consultation_Deadline “{deadline}” không phải ngày")
+    email = doc.field("consultation_email")
+    if email is not None and not _official(str(email), site):
+        yield doc_finding(rule, doc, f"{email} không phải thư điện tử công vụ")
+
+
+def _draft_consultation(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
+    """A draft in the register: its files are the draft; a deadline and a way to reply."""
+    missing = [
+        label
+        for name, label in CONSULTATION_FIELDS
+        if name != "consultation_file" and doc.field(name) is None
+    ]
+    if doc.field("consultation_email") is not None or doc.field("consultation_address"):
+        missing = [m for m in missing if "Email" not in m and "Address" not in m]
+    if missing:
+        yield doc_finding(rule, doc, "thiếu " + "; ".join(missing))
     email = doc.field("consultation_email")
     if email is not None and not _official(str(email), site):
         yield doc_finding(rule, doc, f"{email} không phải thư điện tử công vụ")
@@ -538,6 +580,8 @@ def deadline_law(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 
 def is_own_document(doc: Doc, site: Site) -> bool:
+    if doc.field("document_issuer_own") is not None:
+        return bool(doc.field("document_issuer_own"))
     issuer = fold(str(doc.field("document_issuer") or ""))
     agency = fold(site.config.agency_name)
     short = fold(site.config.identity.get("short_name", "")) or "so gtvt"
@@ -546,7 +590,7 @@ def is_own_document(doc: Doc, site: Site) -> bool:
 
 @check("doc", post_only=True)
 def deadline_document(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind != "article" or not is_document(doc):
+    if doc.kind != "document" or doc.field("document_draft"):
         return
     own = is_own_document(doc, site)
     limit = rule.params["own"] if own else rule.params["other"]
@@ -598,6 +642,8 @@ def description_length(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("doc")  # reads the previous build's manifest: runs on every build
 def modified_updated(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
+    if doc.kind == "document":  # no Modified field: a change is a new, replacing document
+        return
     previous = (site.previous_manifest or {}).get(doc.url)
     if not previous:
         return

@@ -237,7 +237,7 @@ def _post_findings(
 
 #: Fewer article and listing pages than this are checked in this process alone.
 POOL_MIN_PAGES = 200
-_CACHED_KINDS = ("article", "listing")
+_CACHED_KINDS = ("article", "listing", "document")
 
 
 @dataclass

@@ -19,7 +19,7 @@ LEVELS = ("so", "ubnd_tinh", "bo")
 class Doc:
     """One post or page, flattened from Pelican's content object."""
 
-    kind: str  # "article" or "page"
+    kind: str  # "article", "page" or "document" (an entry of the register, plugins/documents)
     path: str  # source file as editors see it, e.g. content/posts/2023/a.md
     url: str = ""  # relative to SITEURL, e.g. 2023/09/a/
     save_as: str = ""
@@ -91,6 +91,7 @@ class Config:
     news_max_age: int = 7
     page_max_age_days: int = 365
     document_categories: list[str] = field(default_factory=list)
+    document_index: str = "api/van-ban.json"  # the register's search data (plugins/documents)
     plan_categories: list[str] = field(default_factory=list)
     law_categories: list[str] = field(default_factory=list)
     consultation_categories: list[str] = field(default_factory=list)

@@ -354,21 +354,32 @@ BASE: tuple[Rule, ...] = (
         ref(ND43, "10", "1", "e"),
         "post",
         ERROR,
-        "Văn bản chưa đủ thông tin bắt buộc",
-        "Bài đăng văn bản phải có: Document_Type (hình thức), Document_Issuer (cơ quan ban "
-        "hành), Document_Number (số ký hiệu), Document_Issued (ngày ban hành), "
-        "Document_Effective (ngày hiệu lực), Document_Abstract hoặc Summary (trích yếu), "
-        "Document_File (tệp tải về)",
+        "Văn bản trong sổ văn bản chưa đủ thông tin bắt buộc",
+        "Mỗi văn bản trong content/van-ban/ phải có: Title (trích yếu), Document_Type (hình "
+        "thức), Document_Issuer (cơ quan ban hành), Document_Number (số ký hiệu, ví dụ "
+        "12/2024/QĐ-UBND), Document_Issued (ngày ban hành), ngày hiệu lực (Document_Effective, "
+        "mặc định là ngày ban hành) và Document_File (tệp tải về, có trong bản xuất bản)",
         ("document_fields", "document_files_exist"),
+    ),
+    Rule(
+        "D43-10.1.e.search",
+        ref(ND43, "10", "1", "e"),
+        "site",
+        ERROR,
+        "Chưa có công cụ tìm kiếm văn bản, hoặc công cụ không tìm được mọi văn bản",
+        "Bật plugin plugins.documents: nó viết trang /van-ban/ (tra cứu theo số ký hiệu, "
+        "trích yếu, loại, năm, cơ quan, lĩnh vực, người ký) và dữ liệu tra cứu của mọi văn bản",
+        ("document_search",),
     ),
     Rule(
         "D43-10.1.e.category",
         ref(ND43, "10", "1", "e"),
         "post",
         WARNING,
-        "Bài trong chuyên mục Văn bản chưa có thông tin văn bản",
-        "Nếu bài đăng một văn bản, thêm các trường Document_… (xem quy tắc "
-        "D43-10.1.e.fields); nếu chỉ là tin về văn bản, cân nhắc chuyển sang chuyên mục tin",
+        "Bài về văn bản chưa liên kết tới văn bản trong sổ văn bản",
+        "Đăng văn bản vào sổ văn bản (một tệp trong content/van-ban/, xem hướng dẫn biên tập) "
+        "rồi trong bài ghi Related_Doc_Number: <số ký hiệu> hoặc liên kết "
+        "[tên văn bản]({van-ban}<số ký hiệu>); nếu chỉ là tin, chuyển sang chuyên mục tin",
         ("document_category",),
     ),
     Rule(

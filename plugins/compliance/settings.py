@@ -12,8 +12,11 @@ from .model import LEVELS, Config
 from .rules import PACKS, all_rule_ids, canonical_id
 from .selectors import SelectorError, parse_selector
 
-#: Where each required section is found by default: "page:<slug>" or "category:<slug>".
+#: Where each required section is found by default: "page:<slug>", "category:<slug>" or
+#: "register:<what>" (the register of documents: "van-ban" any document, "du-thao" a
+#: draft for comment; plugins/documents).
 #: A page can also claim a section itself with ``Section: <key>`` in its front-matter.
+SECTION_SOURCES = ("page:", "category:", "register:")
 DEFAULT_SECTIONS: dict[str, list[str]] = {
     "chuc-nang-nhiem-vu": ["page:gioi-thieu"],
     "so-do-to-chuc": ["page:so-do-to-chuc"],
@@ -24,9 +27,9 @@ DEFAULT_SECTIONS: dict[str, list[str]] = {
     "lich-lam-viec": ["page:lich-lam-viec"],
     "pho-bien-phap-luat": ["category:pho-bien-phap-luat"],
     "quy-hoach-ke-hoach": ["category:quy-hoach-ke-hoach"],
-    "van-ban": ["category:van-ban"],
+    "van-ban": ["register:van-ban", "category:van-ban"],
     "du-an-dau-thau": ["category:du-an-dau-thau"],
-    "lay-y-kien": ["category:lay-y-kien"],
+    "lay-y-kien": ["category:lay-y-kien", "register:du-thao"],
     "can-bo-lien-he": ["page:can-bo-lien-he"],
     "lien-he": ["page:lien-he"],
     "hoi-dap": ["page:hoi-dap"],
@@ -168,11 +171,13 @@ def validate(settings: Mapping[str, Any]) -> list[str]:
             errors.append(f"{key} must be a whole number ≥ 1, not {value!r}.")
     sections = settings.get("COMPLIANCE_SECTIONS")
     if not isinstance(sections, Mapping) or not all(
-        isinstance(v, (list, tuple)) and all(str(c).startswith(("page:", "category:")) for c in v)
+        isinstance(v, (list, tuple))
+        and all(str(c).startswith(("page:", "category:", "register:")) for c in v)
         for v in sections.values()
     ):
         errors.append(
-            'COMPLIANCE_SECTIONS must map a section to ["page:<slug>", "category:<slug>"].'
+            'COMPLIANCE_SECTIONS must map a section to ["page:<slug>", "category:<slug>", '
+            '"register:van-ban"].'
         )
     maintenance = settings.get("COMPLIANCE_MAINTENANCE")
     if maintenance is not None and not (
@@ -229,6 +234,7 @@ def build_config(settings: Mapping[str, Any], today: dt.date | None = None) -> C
         news_max_age=settings["COMPLIANCE_NEWS_MAX_AGE"],
         page_max_age_days=settings["COMPLIANCE_PAGE_MAX_AGE_DAYS"],
         document_categories=list(settings["COMPLIANCE_DOCUMENT_CATEGORIES"]),
+        document_index=str(settings.get("DOCUMENTS_INDEX_SAVE_AS") or "api/van-ban.json"),
         plan_categories=list(settings["COMPLIANCE_PLAN_CATEGORIES"]),
         law_categories=list(settings["COMPLIANCE_LAW_CATEGORIES"]),
         consultation_categories=list(settings["COMPLIANCE_CONSULTATION_CATEGORIES"]),

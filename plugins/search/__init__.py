@@ -33,7 +33,11 @@ Settings (defaults in brackets):
                                            bundle is reused (hard links) instead of running
                                            Pagefind again.
 
-Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``.
+Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``. Another plugin
+may put its pages in a bundle of their own with ``context["search_bundle_groups"]``
+({"/page/url/": "bundle"}) and add the folded twins of its pages with
+``context["search_extra_records"]`` (``FoldedRecord`` list), both filled in its
+``generate_context`` (plugins/documents does).
 """
 
 from __future__ import annotations
@@ -257,7 +261,11 @@ class SearchGenerator(Generator):
                 memo.close()
         elif settings["SEARCH_INDEX"]:  # a --full build folds every twin afresh
             _pending["records"] = records_for(articles, pages)
+        if _pending["records"] is not None:  # other plugins' folded twins (plugins/documents)
+            _pending["records"] += self.context.get("search_extra_records") or []
         _pending["groups"] = bundle_groups(articles) if settings["SEARCH_INDEX"] else None
+        if _pending["groups"] is not None:  # other plugins' pages in bundles of their own
+            _pending["groups"].update(self.context.get("search_bundle_groups") or {})
 
 
 #: The folded records of the build in progress, indexed at ``before_publish``.

@@ -57,7 +57,8 @@ def _posts() -> list[Doc]:
         _post("tcvn3", content="<p>Së Giao th«ng vËn t¶i tØnh L©m S¬n</p>"),
         _post(
             "van-ban",
-            category="van-ban",
+            kind="document",
+            category="",
             fields={"document_type": "Quyết định", "document_number": "sai số"},
         ),
         _post(

@@ -8,6 +8,8 @@ A meta-test makes sure no rule is left without its pair.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -95,17 +97,6 @@ def _asset_case(rule_id: str, rel: str, good: str | bytes, bad: str | bytes) -> 
     )
 
 
-DOCUMENT = {
-    "category": "van-ban",
-    "fields": {
-        "document_type": "Quyết định",
-        "document_issuer": "Sở Giao thông vận tải tỉnh Lam Sơn",
-        "document_number": "123/QĐ-SGTVT",
-        "document_issued": "17/11/2026",
-        "document_effective": "01/12/2026",
-        "document_file": "https://sgtvt.lamson.gov.vn/files/qd-123.pdf",
-    },
-}
 PROJECT = {
     "category": "du-an-dau-thau",
     "fields": {
@@ -140,6 +131,68 @@ PLAN = {
         "document_file": "https://sgtvt.lamson.gov.vn/files/kh.pdf",
     },
 }
+
+
+#: an entry of the register (plugins/documents), as plugins.compliance.document_doc makes it
+REGISTER_ENTRY = {
+    "kind": "document",
+    "path": "content/van-ban/qd-123.md",
+    "url": "van-ban/123-qd-sgtvt/",
+    "save_as": "van-ban/123-qd-sgtvt/index.html",
+    "category": "",
+    "date": when("2026-11-18T09:00"),
+    "fields": {
+        "document_type": "Quyết định",
+        "document_issuer": "Sở Giao thông vận tải tỉnh Lam Sơn",
+        "document_issuer_own": True,
+        "document_number": "123/QĐ-SGTVT",
+        "document_issued": dt.date(2026, 11, 17),
+        "document_effective": dt.date(2026, 12, 1),
+        "document_file": ["van-ban/files/qd-123.pdf"],
+        "document_draft": False,
+    },
+}
+
+
+def _register_fields_case() -> tuple[Case, Case]:
+    files = {"sitemap.xml", "rss/tat-ca.xml", "van-ban/files/qd-123.pdf"}
+
+    def passing(tmp: Path) -> list[Finding]:
+        return run_rule(
+            "D43-10.1.e.fields", site([post(**REGISTER_ENTRY)]), out=output(files=files)
+        )
+
+    def failing(tmp: Path) -> list[Finding]:
+        bad = _with(REGISTER_ENTRY, document_number="QĐ 123", document_issuer=None)
+        return run_rule("D43-10.1.e.fields", site([post(**bad)]), out=output(files=files))
+
+    return passing, failing
+
+
+def _register_news_case() -> tuple[Case, Case]:
+    news = {"category": "van-ban", "fields": {"related_doc_number": "123/qđ-sgtvt"}}
+
+    def passing(tmp: Path) -> list[Finding]:
+        return run_rule("D43-10.1.e.category", site([post(**news), post(**REGISTER_ENTRY)]))
+
+    def failing(tmp: Path) -> list[Finding]:
+        return run_rule("D43-10.1.e.category", site([post(**news)]))
+
+    return passing, failing
+
+
+def _register_search_case() -> tuple[Case, Case]:
+    def make(tmp: Path, listed: int) -> list[Finding]:
+        (tmp / "api").mkdir(exist_ok=True)
+        (tmp / "api" / "van-ban.json").write_text(
+            json.dumps({"documents": [{"n": "x"}] * listed}), encoding="utf-8"
+        )
+        the_site = site([post(**REGISTER_ENTRY)])
+        the_site.output_path = str(tmp)
+        files = {"sitemap.xml", "van-ban/index.html", "api/van-ban.json"}
+        return run_rule("D43-10.1.e.search", the_site, out=output(files=files))
+
+    return (lambda tmp: make(tmp, 1)), (lambda tmp: make(tmp, 0))
 
 
 def _with(base: dict, **fields) -> dict:
@@ -344,12 +397,9 @@ CASES: dict[str, tuple[Case, Case]] = {
         {"body": "<blockquote><p>Trích dẫn dài.</p></blockquote><p>Đoạn tiếp theo.</p>"},
     ),
     # per-post fields
-    "D43-10.1.e.fields": _post_case(
-        "D43-10.1.e.fields",
-        DOCUMENT,
-        _with(DOCUMENT, document_effective=None, document_number="QĐ 123"),
-    ),
-    "D43-10.1.e.category": _post_case("D43-10.1.e.category", DOCUMENT, {"category": "van-ban"}),
+    "D43-10.1.e.fields": _register_fields_case(),
+    "D43-10.1.e.category": _register_news_case(),
+    "D43-10.1.e.search": _register_search_case(),
     "D43-10.1.h.fields": _post_case(
         "D43-10.1.h.fields", PROJECT, _with(PROJECT, project_donor=None, project_status="xong")
     ),
@@ -378,7 +428,11 @@ CASES: dict[str, tuple[Case, Case]] = {
         ),
     ),
     "D43-17.1.b": _post_case("D43-17.1.b", LAW, _with(LAW, related_doc_date="01/10/2026")),
-    "D43-17.1.c": _post_case("D43-17.1.c", DOCUMENT, _with(DOCUMENT, document_issued="12/11/2026")),
+    "D43-17.1.c": _post_case(
+        "D43-17.1.c",
+        REGISTER_ENTRY,
+        _with(REGISTER_ENTRY, document_issued=dt.date(2026, 11, 12)),
+    ),
     "D43-17.1.d": _post_case("D43-17.1.d", PLAN, _with(PLAN, document_issued="20/10/2026")),
     "D43-17.1.dd": _post_case(
         "D43-17.1.dd",

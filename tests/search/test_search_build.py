@@ -11,7 +11,7 @@ def test_every_article_and_page_is_indexed_twice_in_one_bundle_per_year(portal_b
     out = portal_build.output
     names = json.loads((out / "pagefind/bundles.json").read_text())["bundles"]
     years = sorted({p.parent.parent.parent.name for p in out.glob("20*/*/*/index.html")})
-    assert len(years) > 1 and names == [*years, "khac"]
+    assert len(years) > 1 and names == [*years, "khac", "van-ban"]
     from tests.conftest import ROOT
 
     for year in years:  # each year: its articles and their twins
@@ -21,6 +21,8 @@ def test_every_article_and_page_is_indexed_twice_in_one_bundle_per_year(portal_b
         assert (out / "pagefind" / year / "pagefind.js").is_file()
     pages = list((ROOT / "content/pages").glob("*.md"))  # every page is published
     assert _page_count(out / "pagefind/khac") == 2 * len(pages)
+    documents = json.loads((out / "api/van-ban.json").read_text())["documents"]
+    assert _page_count(out / "pagefind/van-ban") == 2 * len(documents)  # and their twins
     # Only articles and pages are indexed; drafts and lists are not.
     assert "data-pagefind-body" in (out / "2023/09/hop-giao-ban-thang-9/index.html").read_text()
     assert "data-pagefind-body" not in (out / "index.html").read_text()
