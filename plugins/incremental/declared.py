@@ -7,10 +7,12 @@ A page's inputs are declared by the kind of page, not observed while it renders:
   feed lists…);
 * **a post's own page** (``article.html``): that post, and the posts it links to (related
   posts, older and newer post) by their own fields only;
-* **a listing of one collection** (``category``, ``tag``, ``unit``, ``author`` and
-  ``period_archives`` templates): the list it is given, by its posts' own fields; on
-  pages other than the first (paginated, ``*_page``) only the posts of its slice and its
-  place in the listing, as older pages show nothing else;
+* **a page that shows what it is given** (the listings of one collection: ``category``,
+  ``tag``, ``unit``, ``author``, ``period_archives``; the register of documents and a
+  document's page, which also show the register's filter lists, ``SHOWN_COLLECTIONS``):
+  everything the writer gives it, posts by their own fields; on a
+  listing's pages other than the first (paginated, ``*_page``) only the posts of its
+  slice and its place in the listing, as older pages show nothing else;
 * **the list of all posts** (``index``): its older pages like a listing's; its first
   page is the front page, which shows each section's newest posts: as below;
 * **any other page** (the front page, the indexes of sections, units, tags and archives,
@@ -37,10 +39,27 @@ from pelican.contents import Content
 from . import paging
 from .signature import Signer
 
-#: templates that show one post, and templates that list one collection: the others show
-#: the whole site
+#: templates that show one post, and templates that show what the writer gives them: the
+#: others show the whole site
 POST_TEMPLATES = frozenset({"article"})
-LISTING_TEMPLATES = frozenset({"category", "tag", "unit", "author", "period_archives", "index"})
+LISTING_TEMPLATES = frozenset(
+    {
+        "category",
+        "tag",
+        "unit",
+        "author",
+        "period_archives",
+        "index",
+        "documents",  # plugins/documents: the register and its filter pages
+        "document",  # plugins/documents: one document, its replacements and related news
+    }
+)
+#: collections of the site that a template shows besides what it is given, by name in the
+#: context (the register's filter lists on every page of the register)
+SHOWN_COLLECTIONS = {
+    "documents": ("documents_register",),
+    "document": ("documents_register",),
+}
 #: listings whose first page shows the whole site
 FRONT_TEMPLATES = frozenset({"index"})
 #: what Pelican gives every listing and post page but the theme never shows (the whole
@@ -217,6 +236,9 @@ class Declarations:
             kind in FRONT_TEMPLATES and lists_shown
         ):
             h.update(self.collections(context))
+        for name in SHOWN_COLLECTIONS.get(kind, ()):
+            h.update(name.encode())
+            h.update(self._value(context.get(name))[1])
         return h.hexdigest()
 
     def _listing(self, page: paging.StablePage) -> bytes:

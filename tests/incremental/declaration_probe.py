@@ -15,6 +15,7 @@ from pelican import signals
 from plugins.incremental import declared
 
 _reads: dict[str, dict] = {}
+_site: dict[str, dict] = {}  # "context": the context every generator shares
 
 
 class ProbeContext(Context):
@@ -30,11 +31,17 @@ class ProbeContext(Context):
                 listing = self.parent.get("articles_page")
                 entry["first"] = getattr(listing, "is_first", None)
             if key not in entry["names"]:
-                entry["names"][key] = declared._holds_posts(value, declared._SCAN_DEPTH)
+                shared = _site.get("context", {})
+                entry["names"][key] = {
+                    "posts": declared._holds_posts(value, declared._SCAN_DEPTH),
+                    # the site's own value, not one the writer gave this page
+                    "site": key in shared and shared[key] is value,
+                }
         return value
 
 
 def install(generator) -> None:
+    _site["context"] = generator.context
     env = getattr(generator, "env", None)
     if env is not None:
         env.context_class = ProbeContext

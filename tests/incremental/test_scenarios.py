@@ -34,6 +34,9 @@ def test_every_kind_of_change_gives_the_full_build_bytes(tmp_path: Path):
     site.settings(base_settings)
     _photo(site.content / "images/2024/cau.jpg", (20, 90, 160))
     site.write("pages/gioi-thieu.md", "Title: Giới thiệu\n\nSở Giao thông vận tải.\n")
+    shutil.copytree(ROOT / "content/van-ban", site.content / "van-ban")  # the register
+    for registry in (ROOT / "content").glob("document-*.yml"):
+        shutil.copy(registry, site.content / registry.name)
     for n in range(1, 13):
         site.post(
             f"bai-{n:02d}",
@@ -97,6 +100,15 @@ def test_every_kind_of_change_gives_the_full_build_bytes(tmp_path: Path):
     step("equal dates")
     site.post("bai-16", title="Hai bài cùng giờ (một, sửa)", Date="16/03/2024 08:00")
     step("equal dates, one edited")
+    site.post("bai-18", title="Bài về hướng dẫn", Date="18/03/2024 08:00",
+              Related_Doc_Number="56/HD-SGTVT")  # fmt: skip
+    step("a post that links a document")
+    document = next((site.content / "van-ban").rglob("*.md"))
+    document.write_text(
+        document.read_text(encoding="utf-8").replace("Title: ", "Title: (Sửa) ", 1),
+        encoding="utf-8",
+    )
+    step("document")
     registry = site.content / "units.yml"
     registry.write_text(
         registry.read_text(encoding="utf-8").replace("name: Thanh tra Sở", "name: Thanh tra"),
