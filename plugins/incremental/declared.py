@@ -83,6 +83,7 @@ class Declarations:
         self._site: dict[int, tuple[dict, bytes]] = {}
         self._collections: dict[int, tuple[dict, bytes]] = {}
         self._values: dict[int, tuple[Any, tuple[str, bytes]]] = {}
+        self._holds: dict[int, tuple[Any, bool]] = {}
 
     # -- posts -------------------------------------------------------------------------------
 
@@ -171,6 +172,15 @@ class Declarations:
             memo = self._collections[id(context)] = (context, h.digest())
         return memo[1]
 
+    def _holds_posts(self, value) -> bool:
+        """``_holds_posts`` once per object per build (a listing's pages share its lists)."""
+        if isinstance(value, (str, int, float, bool, type(None))):
+            return False
+        memo = self._holds.get(id(value))
+        if memo is None or memo[0] is not value:
+            memo = self._holds[id(value)] = (value, _holds_posts(value, _SCAN_DEPTH))
+        return memo[1]
+
     def _value(self, value) -> tuple[str, bytes]:
         """("posts", digest of its structure) for a value holding posts, else ("site",
         its digest); once per object per build."""
@@ -228,7 +238,7 @@ class Declarations:
                     h.update(self.signer.sign((value.number, value.url)))
                 else:
                     h.update(self._listing(value))
-            elif _holds_posts(value, _SCAN_DEPTH):
+            elif self._holds_posts(value):
                 h.update(self._structure(value, _SCAN_DEPTH) if lists_shown else b"-")
             else:
                 h.update(self.signer.sign(value))
