@@ -225,14 +225,21 @@ def serve(c, host=HOST, port=PORT, counter=True):
     site_url = f"http://{host}:{int(port)}"  # links follow --host/--port
     OUTPUT.mkdir(exist_ok=True)
     os.chdir(ROOT)
+    hub = live.ReloadHub()
+    try:  # the port first: a busy one is said at once, not after the build, with a traceback
+        server = live.make_server(host, int(port), OUTPUT, hub)
+    except OSError as error:
+        raise Exit(
+            f"Không mở được cổng {port} trên {host}: {error.strerror}. Có thể một bản xem "
+            "trước khác đang chạy: dừng nó, hoặc chọn cổng khác (invoke serve --port 8001).",
+            code=1,
+        ) from None
     print("Đang dựng bản xem trước…", flush=True)
     started = time.monotonic()
     site = live.ResidentSite(
         str(ROOT / "pelicanconf.py"), OUTPUT, {"PATH": str(CONTENT), "SITEURL": site_url}
     )
     _live_report(site.build(), time.monotonic() - started)
-    hub = live.ReloadHub()
-    server = live.make_server(host, int(port), OUTPUT, hub)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     counter_proc = _start_counter(host, int(port)) if counter else None
     print(f"Cổng thông tin đang chạy tại {site_url}/ (Ctrl+C để dừng)")

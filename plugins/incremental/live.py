@@ -5,7 +5,8 @@ the last build's site (its neighbours, related posts, menus), written into the l
 folder and the browser told to reload: a fraction of a second, whatever the site's size.
 Then the incremental build renders everything else the change affects and publishes it
 atomically, and the browser reloads again. A post that moved, a new post, a post with
-photos or one with an error waits for that build; a build that fails leaves the last good
+photos, one with a link only a plugin resolves (``{van-ban}…``) or one with an error waits
+for that build; a build that fails leaves the last good
 site up. A change to the settings or the plugins' code restarts the process (the code
 running must be the code on disk); a theme change is an ordinary build.
 
@@ -189,6 +190,7 @@ class ResidentSite:
             or not new.is_valid()
             or new.save_as != old.save_as
             or "<img" in (new._content or "")
+            or _plugin_links(new)
         ):
             return False
         for name, value in vars(old).items():  # what plugins added: related posts, neighbours
@@ -206,6 +208,23 @@ class ResidentSite:
         html = articles.get_template(new.template).render(page)
         _replace(self.output / new.save_as, html)
         return True
+
+
+#: link indicators Pelican resolves itself (``{filename}``, ``{static}``…)
+_PELICAN_LINKS = frozenset({"filename", "static", "attach", "category", "tag", "index", "author"})
+
+
+def _plugin_links(post) -> bool:
+    """Whether the post has links a plugin makes real during the build (the documents
+    plugin turns ``{van-ban}NUMBER`` into a document's address): rendered alone they
+    would stay unresolved."""
+    text = post._content or ""
+    if "{" not in text and "|" not in text:
+        return False
+    return any(
+        match.group("what") not in _PELICAN_LINKS
+        for match in post._get_intrasite_link_regex().finditer(text)
+    )
 
 
 def _replace(path: Path, text: str) -> None:

@@ -1,6 +1,27 @@
-"""Signals the portal's plugins send to each other (Pelican's own are in pelican.plugins)."""
+"""Signals the portal's plugins send to each other (Pelican's own are in pelican.plugins).
 
-from blinker import signal
+Receivers are called in the order they were connected, which is the order of ``PLUGINS``
+(redirect pages are written after the search index and the counter's manifest are made).
+Pelican makes blinker keep that order by setting ``Signal.set_class`` when
+``pelican.plugins.signals`` is imported; a signal made before that keeps its receivers in
+a plain set, ordered by memory address. ``invoke serve`` imports this module first
+(tasks.py → portal_ops.deploy → plugins.build_stamp), so these signals say their order
+themselves.
+"""
+
+from __future__ import annotations
+
+from blinker import NamedSignal
+from ordered_set import OrderedSet
+
+
+class _OrderedSignal(NamedSignal):
+    set_class = OrderedSet
+
+
+def signal(name: str) -> _OrderedSignal:
+    return _OrderedSignal(name)
+
 
 #: Sent by the front-matter reader for every post or page it read, before the
 #: content object is built. Receivers check and convert the fields they own

@@ -7,9 +7,10 @@ global ``theme_asset(path)``. After a theme change the HTML names the new file, 
 visitor sees new pages with the old CSS; nginx can cache hashed names for a year.
 The plain names stay published too (feeds, old bookmarks, other sites' links).
 
-The table of hashed names is computed once at start-up and kept in the setting
-``THEME_ASSET_NAMES`` (logical name → hashed name): a build engine that reuses pages keys
-them on the settings, so a theme file's change renders every page again.
+The table of hashed names is computed at the start of every build (the live preview
+builds many times in one process) and kept in the setting ``THEME_ASSET_NAMES`` (logical
+name → hashed name): a build engine that reuses pages keys them on the settings, so a
+theme file's change renders every page again.
 
 Settings: none of its own (``THEME``, ``THEME_STATIC_PATHS``, ``THEME_STATIC_DIR``,
 ``IGNORE_FILES`` are Pelican's).
@@ -57,6 +58,8 @@ def install(generator) -> None:
     assets = _state.assets
     if assets is not None:
         generator.env.globals["theme_asset"] = assets.url
+        # the build's context was copied from the settings before this build read the theme
+        generator.context["THEME_ASSET_NAMES"] = dict(assets.names)
 
 
 def planned_outputs(sender, generators, settings):
@@ -71,6 +74,7 @@ def write_hashed(sender, output_path: str, settings) -> None:
 
 def register() -> None:
     signals.initialized.connect(read_theme)
+    signals.get_generators.connect(read_theme)  # again at each build of a resident preview
     signals.generator_init.connect(install)
     plan_outputs.connect(planned_outputs)
     before_publish.connect(write_hashed)

@@ -103,11 +103,13 @@ def test_every_kind_of_change_gives_the_full_build_bytes(tmp_path: Path):
     site.post("bai-18", title="Bài về hướng dẫn", Date="18/03/2024 08:00",
               Related_Doc_Number="56/HD-SGTVT")  # fmt: skip
     step("a post that links a document")
-    document = next((site.content / "van-ban").rglob("*.md"))
-    document.write_text(
-        document.read_text(encoding="utf-8").replace("Title: ", "Title: (Sửa) ", 1),
-        encoding="utf-8",
-    )
+    site.post("bai-19", title="Bài dẫn tới văn bản", Date="19/03/2024 08:00",
+              body="Xem [hướng dẫn]({van-ban}56/HD-SGTVT).")  # fmt: skip
+    step("a post with a {van-ban} link")
+    document = site.content / "van-ban/2024/hd-56-hd-sgtvt.md"  # the one both posts link
+    text = document.read_text(encoding="utf-8")
+    assert text.startswith("Title: "), "the step must change the document"
+    document.write_text(text.replace("Title: ", "Title: (Sửa) ", 1), encoding="utf-8")
     step("document")
     registry = site.content / "units.yml"
     registry.write_text(
@@ -124,6 +126,9 @@ def test_every_kind_of_change_gives_the_full_build_bytes(tmp_path: Path):
     footer.write_text(footer.read_text(encoding="utf-8") + "<!-- sửa giao diện -->\n")
     template = step("template")
     assert template.get("reused", 0) == 0, template
+    stylesheet = theme / "static/css/portal.css"
+    stylesheet.write_text(stylesheet.read_text(encoding="utf-8") + ".sua { color: red }\n")
+    step("theme stylesheet")  # theme_assets: every page links the new hashed name
     site.settings(
         base_settings.replace("2024-03-20T08:00", "2024-03-26T08:00")
         + 'SITENAME = "Cổng thử nghiệm"\n'

@@ -138,3 +138,20 @@ def test_save_shows_the_post_rebuilds_and_reloads_and_a_broken_save_keeps_the_si
     assert "KHÔNG THÀNH CÔNG" in served["log"]()
     assert "Nội dung đã sửa." in _fetch(article)  # the last good site is still served
     assert reloads.empty()
+
+
+def test_a_busy_port_is_said_at_once_without_a_traceback(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run(
+            [sys.executable, "-m", "invoke", "serve", "--port", str(port), "--no-counter"],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+            env={**os.environ, "PORTAL_CONTENT": str(tmp_path / "content"),
+                 "PORTAL_OUTPUT": str(tmp_path / "output")},
+        )  # fmt: skip
+    said = run.stdout + run.stderr
+    assert run.returncode == 1, said
+    assert f"Không mở được cổng {port}" in said and "--port" in said, said
+    assert "Traceback" not in said and "Đang dựng" not in said, said  # before any build

@@ -1,0 +1,78 @@
+"""The resident preview (plugins/incremental/live.py) between builds in one process: what a
+save shows first, and a theme edit, as ``invoke serve`` runs them (Pelican in a child
+process here, so no plugin's state outlives the test)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from tests.conftest import ROOT, TinySite
+from tests.incremental.test_incremental_build import SETTINGS
+
+DRIVER = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    from plugins.incremental.live import ResidentSite
+
+    settings, output, post, css = sys.argv[2:6]
+    site = ResidentSite(settings, Path(output), {})
+    steps = {"first build": site.build()}
+    text = Path(post).read_text(encoding="utf-8")
+    Path(post).write_text(text.replace("Xem văn bản", "Xem ngay văn bản"), encoding="utf-8")
+    steps["shown first"] = site.render_first(Path(post))
+    steps["page after the first render"] = (
+        Path(output) / "2024/03/bai-co-lien-ket/index.html"
+    ).read_text(encoding="utf-8")
+    steps["build after the save"] = site.build()
+    with open(css, "a", encoding="utf-8") as handle:
+        handle.write(".sua-giao-dien { color: red }\\n")
+    steps["build after the theme edit"] = site.build()
+    print(json.dumps(steps))
+    """
+)
+
+
+def test_a_saved_post_and_a_theme_edit_show_what_a_build_shows(tmp_path: Path):
+    site = TinySite(tmp_path / "site")
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    site.settings(SETTINGS + f"THEME = {str(theme)!r}\n")
+    shutil.copytree(ROOT / "content/van-ban", site.content / "van-ban")
+    for registry in (ROOT / "content").glob("document-*.yml"):
+        shutil.copy(registry, site.content / registry.name)
+    post = site.post(
+        "bai-co-lien-ket",
+        title="Bài có liên kết",
+        Date="05/03/2024 08:00",
+        Slug="bai-co-lien-ket",
+        body="Xem văn bản [Hướng dẫn số 56]({van-ban}56/HD-SGTVT).",
+    )
+    driver = tmp_path / "driver.py"
+    driver.write_text(DRIVER, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(driver), str(ROOT), str(site.settings_file), str(site.output),
+         str(post), str(theme / "static/css/portal.css")],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COUNTER_SNAPSHOT": str(tmp_path / "none.json")},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    steps = json.loads(run.stdout.strip().splitlines()[-1])
+    assert steps["first build"] and steps["build after the save"], run.stdout + run.stderr
+    # never a page whose link the browser cannot follow, even for a moment
+    assert "{van-ban}" not in steps["page after the first render"]
+    page = (site.output / "2024/03/bai-co-lien-ket/index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="[^"]*/van-ban/56-hd-sgtvt/"', page), page
+
+    assert steps["build after the theme edit"], run.stdout + run.stderr
+    home = (site.output / "index.html").read_text(encoding="utf-8")
+    linked = re.search(r'href="[^"]*/(theme/css/portal\.[0-9a-f]+\.css)"', home)[1]
+    assert ".sua-giao-dien" in (site.output / linked).read_text(encoding="utf-8")
