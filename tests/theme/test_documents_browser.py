@@ -102,6 +102,24 @@ def test_the_register_fits_a_phone_screen(browser, portal_build):
     context.close()
 
 
+def test_on_a_phone_the_register_rows_stay_readable(browser, portal_build):
+    """Six columns in 358 px squeezed the abstract to a word a line (rows 460 px tall);
+    the table now scrolls sideways inside its wrapper and keeps the abstract readable."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.goto(portal_build.at("van-ban/"))
+    table = "[data-documents-static] .document-table"
+    abstract_widths = tab.eval_on_selector_all(
+        f"{table} tbody td:nth-child(3)", "cells => cells.map(c => c.offsetWidth)"
+    )
+    row_heights = tab.eval_on_selector_all(
+        f"{table} tbody tr", "rows => rows.map(r => r.offsetHeight)"
+    )
+    context.close()
+    assert min(abstract_widths) >= 200, abstract_widths
+    assert max(row_heights) <= 160, row_heights
+
+
 @pytest.mark.parametrize("query", ["bến xe khách", "ben+xe+khach"])
 def test_the_site_search_finds_documents_with_or_without_diacritics(page, portal_build, query):
     page.goto(portal_build.at(f"tim-kiem/?q={query}"))
