@@ -130,3 +130,16 @@ def test_the_site_search_finds_documents_with_or_without_diacritics(page, portal
     )
     assert any("/van-ban/07-2025-qd-ubnd/" in h for h in hrefs), hrefs
     assert not any("khong-dau" in h for h in hrefs)  # twins lead to the real page
+
+
+def test_document_fields_read_as_separate_words_in_search_excerpts(page, portal_build):
+    """Pagefind joins a <dt> and its <dd> when nothing separates them in the HTML
+    ("Số ký hiệu56/HD-SGTVT"); the view count ("Lượt xem: —") is no excerpt text."""
+    page.goto(portal_build.at("tim-kiem/?q=b%C3%AA+t%C3%B4ng"))
+    page.wait_for_selector("#search-results[data-state='done']", state="attached")
+    excerpts = page.eval_on_selector_all(
+        "#search-list .summary", "items => items.map(p => p.textContent)"
+    )
+    text = " ".join(excerpts)
+    assert "Số ký hiệu 56/HD-SGTVT" in text, excerpts
+    assert "Lượt xem" not in text, excerpts
