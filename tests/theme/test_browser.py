@@ -12,6 +12,9 @@ PAGES = {
     "article": ARTICLE,
     "category": "chuyen-muc/tin-tuc-su-kien/",
     "unit": "don-vi/van-phong/",
+    "units": "don-vi/",
+    "documents": "van-ban/",
+    "document": "van-ban/07-2025-qd-ubnd/",
     "search results": "tim-kiem/?q=duong",
     "rss": "rss/",
 }
