@@ -12,6 +12,9 @@ PAGES = {
     "article": ARTICLE,
     "category": "chuyen-muc/tin-tuc-su-kien/",
     "unit": "don-vi/van-phong/",
+    "units": "don-vi/",
+    "documents": "van-ban/",
+    "document": "van-ban/07-2025-qd-ubnd/",
     "search results": "tim-kiem/?q=duong",
     "rss": "rss/",
 }
@@ -99,6 +102,18 @@ def test_no_horizontal_scroll_at_320_px(browser, portal_build, name):
     width = tab.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 320
+
+
+def test_on_a_phone_the_footer_contact_values_use_the_full_width(browser, portal_build):
+    """Beside "Chịu trách nhiệm nội dung" the values had 100 px and broke every word."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    _open(tab, portal_build, "")
+    widths = tab.eval_on_selector_all(
+        ".identity-block dd", "items => items.map(d => d.getBoundingClientRect().width)"
+    )
+    context.close()
+    assert widths and min(widths) >= 300, widths
 
 
 def test_text_size_buttons_enlarge_the_article(page, portal_build):

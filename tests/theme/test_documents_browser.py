@@ -102,6 +102,24 @@ def test_the_register_fits_a_phone_screen(browser, portal_build):
     context.close()
 
 
+def test_on_a_phone_the_register_rows_stay_readable(browser, portal_build):
+    """Six columns in 358 px squeezed the abstract to a word a line (rows 460 px tall);
+    the table now scrolls sideways inside its wrapper and keeps the abstract readable."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    tab = context.new_page()
+    tab.goto(portal_build.at("van-ban/"))
+    table = "[data-documents-static] .document-table"
+    abstract_widths = tab.eval_on_selector_all(
+        f"{table} tbody td:nth-child(3)", "cells => cells.map(c => c.offsetWidth)"
+    )
+    row_heights = tab.eval_on_selector_all(
+        f"{table} tbody tr", "rows => rows.map(r => r.offsetHeight)"
+    )
+    context.close()
+    assert min(abstract_widths) >= 200, abstract_widths
+    assert max(row_heights) <= 160, row_heights
+
+
 @pytest.mark.parametrize("query", ["bến xe khách", "ben+xe+khach"])
 def test_the_site_search_finds_documents_with_or_without_diacritics(page, portal_build, query):
     page.goto(portal_build.at(f"tim-kiem/?q={query}"))
@@ -112,3 +130,16 @@ def test_the_site_search_finds_documents_with_or_without_diacritics(page, portal
     )
     assert any("/van-ban/07-2025-qd-ubnd/" in h for h in hrefs), hrefs
     assert not any("khong-dau" in h for h in hrefs)  # twins lead to the real page
+
+
+def test_document_fields_read_as_separate_words_in_search_excerpts(page, portal_build):
+    """Pagefind joins a <dt> and its <dd> when nothing separates them in the HTML
+    ("Số ký hiệu56/HD-SGTVT"); the view count ("Lượt xem: —") is no excerpt text."""
+    page.goto(portal_build.at("tim-kiem/?q=b%C3%AA+t%C3%B4ng"))
+    page.wait_for_selector("#search-results[data-state='done']", state="attached")
+    excerpts = page.eval_on_selector_all(
+        "#search-list .summary", "items => items.map(p => p.textContent)"
+    )
+    text = " ".join(excerpts)
+    assert "Số ký hiệu 56/HD-SGTVT" in text, excerpts
+    assert "Lượt xem" not in text, excerpts

@@ -168,3 +168,17 @@ def test_counter_slot_renders_only_with_a_counter(theme_env):
     assert template.render().strip() == ""
     html = template.render(counter={"online": 3, "today": 27, "total": 278872})
     assert 'class="box visitor-counter"' in html and "278.872" in html
+
+
+@pytest.mark.parametrize(
+    ("slug", "title"),
+    [
+        ("07-2025-qd-ubnd", "Quyết định số 07/2025/QĐ-UBND: Ban hành Quy định quản lý bến xe"),
+        # A draft has no number and its title already says "Dự thảo …".
+        ("du-thao-gia-dich-vu-xe-ra-vao-ben-xe-khach", "Dự thảo Quyết định quy định giá"),
+    ],
+)
+def test_a_document_page_title_names_its_type_once(portal_build, slug, title):
+    html = (portal_build.output / "van-ban" / slug / "index.html").read_text(encoding="utf-8")
+    (text,) = re.findall(r"<title>(.*?)</title>", html)
+    assert text.startswith(title), text
