@@ -60,6 +60,9 @@ SHOWN_COLLECTIONS = {
     "documents": ("documents_register",),
     "document": ("documents_register",),
 }
+#: context values that are collections whether or not they hold a post (the register:
+#: shown by the front page and the register's own pages, never by a post's page)
+COLLECTION_NAMES = frozenset({"documents_register", "documents_latest"})
 #: listings whose first page shows the whole site
 FRONT_TEMPLATES = frozenset({"index"})
 #: what Pelican gives every listing and post page but the theme never shows (the whole
@@ -83,7 +86,7 @@ class Declarations:
         self._site: dict[int, tuple[dict, bytes]] = {}
         self._collections: dict[int, tuple[dict, bytes]] = {}
         self._values: dict[int, tuple[Any, tuple[str, bytes]]] = {}
-        self._holds: dict[int, tuple[Any, bool]] = {}
+        self._holds: dict[tuple[int, int], tuple[Any, bool]] = {}
 
     # -- posts -------------------------------------------------------------------------------
 
@@ -151,7 +154,7 @@ class Declarations:
                     continue
                 value = context[name]
                 kind, digest = self._value(value)
-                if kind == "site":
+                if kind == "site" and name not in COLLECTION_NAMES:
                     h.update(name.encode())
                     h.update(digest)
             memo = self._site[id(context)] = (context, h.digest())
@@ -166,20 +169,16 @@ class Declarations:
                 if name in _VOLATILE:
                     continue
                 kind, digest = self._value(context[name])
-                if kind == "posts":
+                if kind == "posts" or name in COLLECTION_NAMES:
                     h.update(name.encode())
                     h.update(digest)
             memo = self._collections[id(context)] = (context, h.digest())
         return memo[1]
 
-    def _holds_posts(self, value) -> bool:
-        """``_holds_posts`` once per object per build (a listing's pages share its lists)."""
-        if isinstance(value, (str, int, float, bool, type(None))):
-            return False
-        memo = self._holds.get(id(value))
-        if memo is None or memo[0] is not value:
-            memo = self._holds[id(value)] = (value, _holds_posts(value, _SCAN_DEPTH))
-        return memo[1]
+    def _holds_posts(self, value, depth: int = _SCAN_DEPTH) -> bool:
+        """``_holds_posts`` once per object per build (a listing's pages share its lists,
+        lists share their documents)."""
+        return _holds_posts(value, depth, self._holds)
 
     def _value(self, value) -> tuple[str, bytes]:
         """("posts", digest of its structure) for a value holding posts, else ("site",
@@ -187,7 +186,7 @@ class Declarations:
         memo = self._values.get(id(value))
         if memo is not None and memo[0] is value:
             return memo[1]
-        if _holds_posts(value, _SCAN_DEPTH):
+        if self._holds_posts(value):
             result = ("posts", self._structure(value, _SCAN_DEPTH))
         else:
             result = ("site", self.signer.sign(value))
@@ -203,7 +202,7 @@ class Declarations:
             parts = [self.signer.sign(k) + self._structure(v, depth - 1) for k, v in value.items()]
         elif isinstance(value, (list, tuple)):
             parts = [self._structure(v, depth - 1) for v in value]
-        elif hasattr(value, "__dict__") and _holds_posts(value, depth):
+        elif hasattr(value, "__dict__") and self._holds_posts(value, depth):
             parts = [
                 k.encode() + self._structure(v, depth - 1)
                 for k, v in sorted(vars(value).items())
@@ -310,19 +309,34 @@ def _is_link(value) -> bool:
     )
 
 
-def _holds_posts(value, depth: int) -> bool:
+def _holds_posts(
+    value, depth: int, seen: dict[tuple[int, int], tuple[Any, bool]] | None = None
+) -> bool:
     """Whether ``value`` holds a post within ``depth`` levels. A post deeper down is still
     seen (the signer digests it by its own version): its page is then rendered more
-    often than it needs, never less."""
+    often than it needs, never less. ``seen`` remembers objects already answered (the same
+    document or post is met in many lists)."""
     if isinstance(value, Content):
         return True
-    if depth <= 0 or isinstance(value, (str, bytes, int, float)):
+    if depth <= 0 or isinstance(value, (str, bytes, int, float, type(None))):
         return False
+    if seen is not None:
+        known = seen.get((id(value), depth))
+        if known is not None and known[0] is value:
+            return known[1]
     if isinstance(value, dict):
-        return any(_holds_posts(v, depth - 1) for v in value.values())
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return any(_holds_posts(v, depth - 1) for v in value)
-    fields = getattr(value, "__dict__", None)
-    if isinstance(fields, dict) and not isinstance(value, type):
-        return any(_holds_posts(v, depth - 1) for k, v in fields.items() if k not in _NOT_SHOWN)
-    return False
+        found = any(_holds_posts(v, depth - 1, seen) for v in value.values())
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        found = any(_holds_posts(v, depth - 1, seen) for v in value)
+    else:
+        fields = getattr(value, "__dict__", None)
+        found = (
+            isinstance(fields, dict)
+            and not isinstance(value, type)
+            and any(
+                _holds_posts(v, depth - 1, seen) for k, v in fields.items() if k not in _NOT_SHOWN
+            )
+        )
+    if seen is not None:
+        seen[(id(value), depth)] = (value, found)
+    return found

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from plugins.incremental.declared import (
+    COLLECTION_NAMES,
     FRONT_TEMPLATES,
     LISTING_TEMPLATES,
     NOT_SHOWN_KWARGS,
@@ -57,7 +58,11 @@ def test_pages_read_only_what_their_kind_declares(tmp_path: Path):
     for page, entry in reads.items():
         kind = entry.get("template", "").split(".")[0]
         names = entry["names"]
-        with_posts = {name for name, seen in names.items() if seen["posts"]}
+        with_posts = {
+            name
+            for name, seen in names.items()
+            if seen["posts"] or (seen["site"] and name in COLLECTION_NAMES)
+        }
         site_posts = {name for name in with_posts if names[name]["site"]}
         assert not (set(names) & NOT_SHOWN_KWARGS), (page, names)
         if kind in POST_TEMPLATES:
