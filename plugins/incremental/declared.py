@@ -150,11 +150,11 @@ class Declarations:
         if memo is None or memo[0] is not context:
             h = hashlib.blake2b(digest_size=16)
             for name in sorted(context):
-                if name in _VOLATILE:
+                if name in _VOLATILE or name in COLLECTION_NAMES:
                     continue
                 value = context[name]
                 kind, digest = self._value(value)
-                if kind == "site" and name not in COLLECTION_NAMES:
+                if kind == "site":
                     h.update(name.encode())
                     h.update(digest)
             memo = self._site[id(context)] = (context, h.digest())
@@ -168,8 +168,8 @@ class Declarations:
             for name in sorted(context):
                 if name in _VOLATILE:
                     continue
-                kind, digest = self._value(context[name])
-                if kind == "posts" or name in COLLECTION_NAMES:
+                kind, digest = self._named(name, context[name])
+                if kind == "posts":
                     h.update(name.encode())
                     h.update(digest)
             memo = self._collections[id(context)] = (context, h.digest())
@@ -179,6 +179,13 @@ class Declarations:
         """``_holds_posts`` once per object per build (a listing's pages share its lists,
         lists share their documents)."""
         return _holds_posts(value, depth, self._holds)
+
+    def _named(self, name: str, value) -> tuple[str, bytes]:
+        """``_value``, except that a declared collection is one without being searched (the
+        signer digests the posts in it by their own versions)."""
+        if name in COLLECTION_NAMES:
+            return "posts", self.signer.sign(value)
+        return self._value(value)
 
     def _value(self, value) -> tuple[str, bytes]:
         """("posts", digest of its structure) for a value holding posts, else ("site",
@@ -247,7 +254,7 @@ class Declarations:
             h.update(self.collections(context))
         for name in SHOWN_COLLECTIONS.get(kind, ()):
             h.update(name.encode())
-            h.update(self._value(context.get(name))[1])
+            h.update(self._named(name, context.get(name))[1])
         return h.hexdigest()
 
     def _listing(self, page: paging.StablePage) -> bytes:
