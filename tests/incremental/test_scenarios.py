@@ -161,7 +161,7 @@ def test_a_build_killed_half_way_leaves_the_site_and_the_model_as_they_were(tmp_
     assert site.build().returncode == 0
     before = tree(site.output)
     site.post("bai-40", title="Bài mới", Date="29/03/2024 08:00")
-    for n in range(1, 40, 3):  # enough work that the build is caught in the middle
+    for n in range(1, 40):  # every post changed: enough work to catch the build in the middle
         site.post(
             f"bai-{n:02d}", title=f"Bài số {n}, đã sửa", Date=f"{n % 28 + 1:02d}/03/2024 08:00"
         )
@@ -177,6 +177,7 @@ def test_a_build_killed_half_way_leaves_the_site_and_the_model_as_they_were(tmp_
         assert time.monotonic() < deadline and proc.poll() is None, "the build never started"
         time.sleep(0.01)
     time.sleep(0.2)  # into the reading and writing
+    assert proc.poll() is None, "the build ended before it could be killed: give it more work"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert tree(site.output) == before  # the live site as it was
