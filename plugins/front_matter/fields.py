@@ -109,3 +109,42 @@ def split_list(value: object) -> list[str]:
         if cleaned and cleaned not in result:
             result.append(cleaned)
     return result
+
+
+#: A ``Key: value`` header line, and a continuation line (four spaces or more), as
+#: markdown.extensions.meta reads them.
+_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+
+
+@dataclass(frozen=True)
+class KeyValueHeader:
+    """What a ``Key: value`` header scan found: the fields (lower-case names, each value's
+    lines), the index of the line where the header stopped, and why: ``"blank"`` (the
+    blank line before the body), ``"bad"`` (a line that is neither a field nor a
+    continuation) or ``"end"`` (the text ended)."""
+
+    fields: dict[str, list[str]]
+    stop: int
+    reason: str
+
+
+def scan_key_value_header(lines: list[str]) -> KeyValueHeader:
+    """The one reading of a ``Key: value`` header: the reader and the YAML converter
+    (``yaml_header``) both use it, so a conversion reads what the build reads."""
+    meta: dict[str, list[str]] = {}
+    key = None
+    for index, line in enumerate(lines):
+        if not line.strip():
+            return KeyValueHeader(meta, index, "blank")
+        field = _META_LINE.match(line)
+        if field:
+            key = field.group("key").lower()
+            meta.setdefault(key, []).append(field.group("value").strip())
+            continue
+        more = _META_MORE.match(line)
+        if more and key:
+            meta[key].append(more.group("value").strip())
+            continue
+        return KeyValueHeader(meta, index, "bad")
+    return KeyValueHeader(meta, len(lines), "end")

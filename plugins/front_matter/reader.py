@@ -135,35 +135,19 @@ class PortalMarkdownReader(YAMLMetadataReader):
     def _key_value_header(self, text: str, reporter: _Reporter) -> tuple[dict[str, Any], str]:
         """Pelican's ``Key: value`` header, read as markdown.extensions.meta reads it."""
         lines = text.split("\n")
-        meta: dict[str, list[str]] = {}
-        key = None
-        body_start = 0
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                body_start = number if meta else 0
-                break
-            field = _META_LINE.match(line)
-            more = _META_MORE.match(line)
-            if field:
-                key = field.group("key").lower()
-                meta.setdefault(key, []).append(field.group("value").strip())
-            elif more and key:
-                meta[key].append(more.group("value").strip())
-            else:
-                if meta:
-                    reporter.report_line(
-                        number,
-                        "",
-                        f'dòng "{line.strip()}" trong phần đầu bài không có dạng "Tên: giá trị"',
-                        "thêm dấu ':' sau tên trường, hoặc để một dòng trống trước nội dung bài",
-                    )
-                body_start = number - 1 if meta else 0
-                break
-        else:
-            body_start = len(lines) if meta else 0
-        raw: dict[str, Any] = {}
-        for name, values in meta.items():
-            raw[name] = values[0] if len(values) == 1 else "\n".join(values)
+        header = fields.scan_key_value_header(lines)
+        if not header.fields:
+            return {}, text
+        body_start = header.stop + 1 if header.reason == "blank" else header.stop
+        if header.reason == "bad":
+            reporter.report_line(
+                header.stop + 1,
+                "",
+                f'dòng "{lines[header.stop].strip()}" trong phần đầu bài không có dạng '
+                '"Tên: giá trị"',
+                "thêm dấu ':' sau tên trường, hoặc để một dòng trống trước nội dung bài",
+            )
+        raw = {name: "\n".join(values) for name, values in header.fields.items()}
         return raw, "\n".join(lines[body_start:])
 
     # -- field conversion ---------------------------------------------------
@@ -268,8 +252,6 @@ def plain_paragraph(text: str) -> str | None:
 
 
 # The header syntax of markdown.extensions.meta, which Pelican documents for posts.
-_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
-_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 
 
 class _Reporter:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from .dates import DateError, parse_date
+from .fields import scan_key_value_header as split_header
 from .fields import split_list
 
 #: The dates the build reads as dates (and Decap files posts by); written ISO. Other date
@@ -25,8 +26,6 @@ from .fields import split_list
 DATETIME_FIELDS = ("date", "modified")
 LIST_FIELDS = ("tags",)
 
-_META_LINE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
-_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 _YAML_START = re.compile(r"\A\s*---[ \t]*\n")
 
 
@@ -42,29 +41,17 @@ def split_key_value(text: str) -> tuple[dict[str, str], str] | None:
     """A ``Key: value`` header and the rest of the text (from the blank line on), or
     None when the text does not start with such a header. Read as the build reads it."""
     lines = text.split("\n")
-    meta: dict[str, list[str]] = {}
-    key = None
-    body_start = len(lines)
-    for number, line in enumerate(lines):
-        if not line.strip():
-            body_start = number
-            break
-        field = _META_LINE.match(line)
-        more = _META_MORE.match(line)
-        if field:
-            key = field.group("key").lower()
-            meta.setdefault(key, []).append(field.group("value").strip())
-        elif more and key:
-            meta[key].append(more.group("value").strip())
-        else:
-            raise ConversionError(
-                f'dòng {number + 1} "{line.strip()}" không có dạng "Tên: giá trị"; '
-                "sửa dòng này (hoặc thêm một dòng trống trước nội dung) rồi chạy lại"
-            )
-    if not meta:
+    header = split_header(lines)
+    if header.reason == "bad":
+        line = lines[header.stop].strip()
+        raise ConversionError(
+            f'dòng {header.stop + 1} "{line}" không có dạng "Tên: giá trị"; '
+            "sửa dòng này (hoặc thêm một dòng trống trước nội dung) rồi chạy lại"
+        )
+    if not header.fields:
         return None
-    header = {name: "\n".join(values) for name, values in meta.items()}
-    return header, "\n".join(lines[body_start:])
+    values = {name: "\n".join(lines_) for name, lines_ in header.fields.items()}
+    return values, "\n".join(lines[header.stop :])
 
 
 def stored_date(value: Any) -> str:
