@@ -98,8 +98,11 @@ def test_http_first_then_certbot_then_the_full_site(tmp_path):
         assert done.returncode == 0, done.stderr
         subprocess.run([*base, "-s", "reload"], check=True, capture_output=True)
         # after the reload, renewals still reach the webroot and the rest goes to HTTPS
-        deadline = time.monotonic() + 5  # the reload replaces the worker process
-        while _get(http_port, "/")[0] != 301 and time.monotonic() < deadline:
+        # the reload replaces the worker (slow when loaded; the old one may still answer a
+        # few requests): wait until the new configuration answers several times running
+        deadline, running = time.monotonic() + 30, 0
+        while running < 5 and time.monotonic() < deadline:
+            running = running + 1 if _get(http_port, "/")[0] == 301 else 0
             time.sleep(0.05)
         assert _get(http_port, "/.well-known/acme-challenge/tOkEn_123")[:2] == (
             200,
