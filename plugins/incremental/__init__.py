@@ -35,7 +35,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.build_guard import fail
-from plugins.portal_core import registry
+from plugins.portal_core import pages, registry
 from plugins.portal_core.signals import published
 from plugins.scheduling.core import current_time
 
@@ -269,6 +269,7 @@ def save_state(sender, output_path: str, settings) -> None:
     _build.session = None
     _build.store = None
     IncrementalWriter.session = None
+    pages.clear()
 
 
 def fix_sitemap_clock(generators) -> None:
@@ -308,6 +309,7 @@ def render_deferred(pelican) -> None:
             _build.session.linker.wait()  # the staging folder complete before it is read
         except RuntimeError as error:
             fail(str(error))
+        pages.publish(_build.session.page_records())
 
 
 def register() -> None:

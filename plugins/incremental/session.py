@@ -21,6 +21,8 @@ from pathlib import Path
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from plugins.portal_core import pages
+
 from . import state as build_state
 from .declared import Declarations
 from .signature import Signer, digest_bytes, digest_text
@@ -90,6 +92,11 @@ class Session:
         self.parts = self._global_parts()
         self.global_key = digest_text(repr(sorted(self.parts.items()))).hex()
         previous = build_state.load(self.state_path)
+        #: the last build's pages and their digests, whatever this build may reuse
+        self.previous_digests = {
+            name: page.digest for name, page in previous.pages.items() if page.digest
+        }
+        self.rendered: set[str] = set()
         self.new = build_state.BuildState(self.global_key, self.parts)
         self.outcome: Counter[str] = Counter()
         self.linker = Linker()
@@ -162,6 +169,16 @@ class Session:
         """Note a rendered page: its key and the file it became."""
         stat = os.stat(path)
         self.new.pages[name] = build_state.Written(key, stat.st_size, stat.st_mtime_ns, digest)
+        self.rendered.add(name)
+
+    def page_records(self) -> pages.PageRecords:
+        """Every page of the staging folder with its digest, for the plugins that read
+        pages (``portal_core.pages``)."""
+        return pages.PageRecords(
+            digests={name: page.digest for name, page in self.new.pages.items()},
+            rendered=frozenset(self.rendered),
+            previous=self.previous_digests,
+        )
 
     def summary(self) -> str:
         done = ", ".join(f"{count} {what}" for what, count in sorted(self.outcome.items()))
