@@ -40,7 +40,7 @@ from plugins.build_guard.planning import paginated_outputs
 from plugins.feeds import FeedLink
 from plugins.feeds.build import Entry, Feed, render
 from plugins.html_sanitizer.sanitize import sanitize
-from plugins.portal_core import problems
+from plugins.portal_core import bodies, problems
 from plugins.portal_core.signals import plan_outputs
 from plugins.search import FOLDED_SUFFIX
 from plugins.search.folding import FoldedRecord, folded_record
@@ -539,6 +539,7 @@ def _unique_files(outputs):
 
 
 def register() -> None:
+    bodies.declare_rewriter(__name__, lambda body: _LINK_RE.search(body) is not None)
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
     plan_outputs.connect(planned_outputs)

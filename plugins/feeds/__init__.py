@@ -27,7 +27,7 @@ from pelican.generators import Generator
 from plugins.build_guard import fail
 from plugins.categories import make_category
 from plugins.categories import registry as category_registry
-from plugins.portal_core.signals import plan_outputs
+from plugins.portal_core.signals import plan_outputs, posts_patched
 from plugins.units import registry as unit_registry
 
 from .build import Entry, Feed, render
@@ -153,79 +153,8 @@ class FeedsGenerator(Generator):
         self.context["feed_specs"] = self.specs
         self.context["feeds_page_url"] = self.settings["FEEDS_PAGE_URL"]
 
-    def _entries(self, articles) -> list[Entry]:
-        site_url = self.settings["SITEURL"].rstrip("/") + "/"
-        out = []
-        for article in articles[: self.settings["FEEDS_MAX_ITEMS"]]:
-            image_url, image_type, image_length = self._lead_image(article, site_url)
-            author = getattr(article, "author", None)
-            unit = getattr(article, "unit", None)
-            category = getattr(article, "category", None)
-            out.append(
-                Entry(
-                    title=article.title,
-                    url=site_url + article.url,
-                    published=article.date,
-                    updated=getattr(article, "modified", None) or article.date,
-                    summary_html=article.get_summary(self.settings["SITEURL"]),
-                    author=author.name if author else "",
-                    unit=unit.name if unit else "",
-                    category=category.name if category else "",
-                    image_url=image_url,
-                    image_type=image_type,
-                    image_length=image_length,
-                )
-            )
-        return out
-
-    def _lead_image(self, article, site_url: str) -> tuple[str, str, int]:
-        """URL, MIME type and size of the lead photo as published (processed if possible)."""
-        lead = getattr(article, "lead_image", None)  # plugins/images, when enabled
-        if lead is not None and lead.src.startswith(site_url):
-            path = os.path.join(self.output_path, lead.src[len(site_url) :])
-            mime = lead.fallback_type or mimetypes.guess_type(lead.src)[0] or ""
-        else:
-            image = getattr(article, "image", None)
-            if not image:
-                return "", "", 0
-            path = os.path.join(self.settings["PATH"], image)
-            lead_src = site_url + image
-            mime = mimetypes.guess_type(image)[0] or "application/octet-stream"
-            return lead_src, mime, os.path.getsize(path) if os.path.isfile(path) else 0
-        return lead.src, mime, os.path.getsize(path) if os.path.isfile(path) else 0
-
     def generate_output(self, writer) -> None:
-        articles = self.context.get("articles", [])
-        by_kind: dict[tuple[str, str], list] = {}
-        for article in articles:
-            for key in (
-                ("site", ""),
-                ("category", article.category.slug),
-                ("unit", getattr(getattr(article, "unit", None), "slug", "")),
-            ):
-                bucket = by_kind.setdefault(key, [])
-                if len(bucket) < self.settings["FEEDS_MAX_ITEMS"]:
-                    bucket.append(article)
-        for spec in self.specs:
-            chosen = by_kind.get((spec.kind, spec.key), [])
-            feed = Feed(
-                spec.kind,
-                spec.key,
-                spec.title,
-                spec.description,
-                spec.rss_path,
-                spec.atom_path,
-                spec.page_url,
-                self._entries(chosen),
-            )
-            rss, atom = render(
-                feed, self.settings["SITEURL"], self.settings.get("DEFAULT_LANG", "vi")
-            )
-            for path, data in ((spec.rss_path, rss), (spec.atom_path, atom)):
-                target = os.path.join(self.output_path, path)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                with open(target, "wb") as handle:
-                    handle.write(data)
+        write_feeds(self.context, self.settings, self.output_path)
         writer.write_file(
             self.settings["FEEDS_PAGE_SAVE_AS"],
             self.get_template("feeds"),
@@ -235,6 +164,89 @@ class FeedsGenerator(Generator):
             url=self.settings["FEEDS_PAGE_URL"],
             page_name="feeds",
         )
+
+
+def _entries(articles, settings, output_path: str) -> list[Entry]:
+    site_url = settings["SITEURL"].rstrip("/") + "/"
+    out = []
+    for article in articles[: settings["FEEDS_MAX_ITEMS"]]:
+        image_url, image_type, image_length = _lead_image(article, site_url, settings, output_path)
+        author = getattr(article, "author", None)
+        unit = getattr(article, "unit", None)
+        category = getattr(article, "category", None)
+        out.append(
+            Entry(
+                title=article.title,
+                url=site_url + article.url,
+                published=article.date,
+                updated=getattr(article, "modified", None) or article.date,
+                summary_html=article.get_summary(settings["SITEURL"]),
+                author=author.name if author else "",
+                unit=unit.name if unit else "",
+                category=category.name if category else "",
+                image_url=image_url,
+                image_type=image_type,
+                image_length=image_length,
+            )
+        )
+    return out
+
+
+def _lead_image(article, site_url: str, settings, output_path: str) -> tuple[str, str, int]:
+    """URL, MIME type and size of the lead photo as published (processed if possible)."""
+    lead = getattr(article, "lead_image", None)  # plugins/images, when enabled
+    if lead is not None and lead.src.startswith(site_url):
+        path = os.path.join(output_path, lead.src[len(site_url) :])
+        mime = lead.fallback_type or mimetypes.guess_type(lead.src)[0] or ""
+    else:
+        image = getattr(article, "image", None)
+        if not image:
+            return "", "", 0
+        path = os.path.join(settings["PATH"], image)
+        lead_src = site_url + image
+        mime = mimetypes.guess_type(image)[0] or "application/octet-stream"
+        return lead_src, mime, os.path.getsize(path) if os.path.isfile(path) else 0
+    return lead.src, mime, os.path.getsize(path) if os.path.isfile(path) else 0
+
+
+def write_feeds(context: dict, settings, output_path: str) -> None:
+    """Every feed from the site's posts: by a full build, and again when a patch build
+    changed post bodies (a summary is in the feeds)."""
+    articles = context.get("articles", [])
+    by_kind: dict[tuple[str, str], list] = {}
+    for article in articles:
+        for key in (
+            ("site", ""),
+            ("category", article.category.slug),
+            ("unit", getattr(getattr(article, "unit", None), "slug", "")),
+        ):
+            bucket = by_kind.setdefault(key, [])
+            if len(bucket) < settings["FEEDS_MAX_ITEMS"]:
+                bucket.append(article)
+    for spec in context["feed_specs"]:
+        chosen = by_kind.get((spec.kind, spec.key), [])
+        feed = Feed(
+            spec.kind,
+            spec.key,
+            spec.title,
+            spec.description,
+            spec.rss_path,
+            spec.atom_path,
+            spec.page_url,
+            _entries(chosen, settings, output_path),
+        )
+        rss, atom = render(feed, settings["SITEURL"], settings.get("DEFAULT_LANG", "vi"))
+        for path, data in ((spec.rss_path, rss), (spec.atom_path, atom)):
+            target = os.path.join(output_path, path)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            partial = f"{target}.{os.getpid()}.partial"
+            with open(partial, "wb") as handle:  # never through a link to the live file
+                handle.write(data)
+            os.replace(partial, target)
+
+
+def update_feeds(sender, output_path: str, settings, context: dict, **_kwargs) -> None:
+    write_feeds(context, settings, output_path)
 
 
 def planned_outputs(sender, generators, settings):
@@ -259,3 +271,4 @@ def register() -> None:
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
     plan_outputs.connect(planned_outputs)
+    posts_patched.connect(update_feeds)

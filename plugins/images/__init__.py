@@ -53,11 +53,19 @@ from dataclasses import dataclass, field
 from pelican import signals
 
 from plugins.build_guard import fail
-from plugins.portal_core import problems
+from plugins.portal_core import bodies, problems
 from plugins.portal_core.signals import plan_outputs
 
 from .config import SettingsError, read_config
-from .markup import ImgTag, content_path, find_images, link_targets, missing_alt, rewrite
+from .markup import (
+    ImgTag,
+    content_path,
+    find_images,
+    link_targets,
+    may_rewrite,
+    missing_alt,
+    rewrite,
+)
 from .messages import alt_message, failure_message
 from .pipeline import FULL, ORIGINAL, RASTER_EXTENSIONS, Failure, Job, Processed, process_many
 from .publish import LeadImage, PublishedImage, lead_image, published
@@ -368,6 +376,7 @@ def _write(outputs: dict[str, dict[str, str]], output_root: str) -> None:
 
 
 def register() -> None:
+    bodies.declare_rewriter(__name__, may_rewrite)
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(reset)
     signals.article_generator_finalized.connect(remember)

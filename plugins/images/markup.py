@@ -60,6 +60,18 @@ class ImgTag:
         return self.attrs.get("src", "")
 
 
+def may_rewrite(body: str) -> bool:
+    """Whether ``rewrite`` could change ``body``: it has an image, or a link that is not
+    to a web address (a link to a photo in the content folder is pointed at its
+    published file)."""
+    if IMG_RE.search(body):
+        return True
+    return any(
+        not _SCHEME.match(match.group("url")) and not match.group("url").startswith("#")
+        for match in _HREF_RE.finditer(body)
+    )
+
+
 def find_images(body: str) -> list[ImgTag]:
     """Every ``<img>`` in document order."""
     found: list[ImgTag] = []

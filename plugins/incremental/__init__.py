@@ -30,6 +30,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+from collections import Counter
 from pathlib import Path
 
 from pelican import signals
@@ -39,8 +40,10 @@ from plugins.portal_core import pages, registry
 from plugins.portal_core.signals import published
 from plugins.scheduling.core import current_time
 
+from . import model as site_model
 from . import state as build_state
 from .filedigests import FileDigests
+from .patch import try_patch
 from .posts import PostStore
 from .session import (
     VOLATILE_SETTINGS,
@@ -96,10 +99,11 @@ def inputs_digest(settings) -> str:
     """Every input of a build: content files, settings, theme, code, libraries, the
     counter snapshot and today's date (timeliness checks and the footer depend on it)."""
     h = hashlib.blake2b(digest_size=16)
+    other = hashlib.blake2b(digest_size=16)  # everything but the content files
     signer = make_signer()
     for key in sorted(settings):
         if key.isupper() and key not in VOLATILE_SETTINGS:
-            h.update(key.encode() + signer.sign(settings[key]))
+            other.update(key.encode() + signer.sign(settings[key]))
     content = Path(settings["PATH"])
     file_digests = {}
     known = FileDigests(
@@ -112,14 +116,16 @@ def inputs_digest(settings) -> str:
     _build.file_digests = file_digests  # the post store keys posts by the same digests
     theme = Path(settings.get("THEME") or "")
     if theme.is_dir():
-        h.update(files_digest([theme]).encode())
-    h.update(code_digest().encode())
-    h.update(repr(sorted(library_versions().items())).encode())
+        other.update(files_digest([theme]).encode())
+    other.update(code_digest().encode())
+    other.update(repr(sorted(library_versions().items())).encode())
     snapshot = Path(str(settings.get("COUNTER_SNAPSHOT") or ""))
     if snapshot.is_file():
         stat = snapshot.stat()
-        h.update(f"snapshot {stat.st_size} {stat.st_mtime_ns}".encode())
-    h.update(_now(settings).date().isoformat().encode())
+        other.update(f"snapshot {stat.st_size} {stat.st_mtime_ns}".encode())
+    other.update(_now(settings).date().isoformat().encode())
+    _build.other_inputs = other.hexdigest()
+    h.update(other.digest())
     return h.hexdigest()
 
 
@@ -137,11 +143,15 @@ def skip_unchanged_build(pelican) -> None:
         return  # the live preview builds in the process that serves: it never stops here
     output = Path(pelican.output_path)
     last = build_state.load(build_state.state_file(cache_dir(settings), output))
-    if not last.inputs or last.inputs != _build.inputs or not output.is_dir():
+    if not last.inputs or not output.is_dir():
         return
     if last.next_due and _now(settings) >= dt.datetime.fromisoformat(last.next_due):
         return
     damaged = _damaged_pages(output, last)
+    if last.inputs != _build.inputs:
+        if not damaged and not try_patch(pelican, last, cache_dir(settings), _build):
+            raise SystemExit(0)  # published by patching post bodies into the site model
+        return
     if damaged:
         print(
             f"Không có nội dung nào thay đổi, nhưng {len(damaged)} trang trong {output} đã bị "
@@ -196,6 +206,7 @@ class _Build:
     session: Session | None = None
     store: PostStore | None = None
     inputs: str = ""
+    other_inputs: str = ""  # ``inputs`` without the content files
     inputs_fresh: bool = False  # computed at start-up, for the process's first build
     next_due: str = ""
     file_digests: dict[str, bytes] = {}  # noqa: RUF012 - replaced, never mutated
@@ -260,6 +271,7 @@ def save_state(sender, output_path: str, settings) -> None:
     session.new.output = str(Path(output_path).resolve())
     build_state.save(session.state_path, session.new)
     build_state.prune(session.state_path.parent)
+    _save_model(session, output_path)
     prune_templates(cache_dir(settings) / "templates")
     print(f"Dựng tăng dần: {session.summary()}.", flush=True)
     if session.signer.opaque:
@@ -270,6 +282,36 @@ def save_state(sender, output_path: str, settings) -> None:
     _build.store = None
     IncrementalWriter.session = None
     pages.clear()
+
+
+def _save_model(session: Session, output_path: str) -> None:
+    """The recipes of every page, for the next build that only patches post bodies."""
+    path = site_model.model_file(cache_dir(session.settings), Path(output_path))
+    recorder = session.recorder
+    store = _build.store
+    if store is None or len(recorder.recipes) != len(session.new.pages):
+        site_model.forget(path)  # pages written outside the writer: no recipe for them
+        return
+    source_keys = {}
+    for source, post in session.declarations.posts.items():
+        known = store.key_of(post)
+        if known is not None:
+            source_keys[source] = known[0]
+    contexts = Counter(id(r.context) for r in recorder.recipes.values())
+    most_used = contexts.most_common(1)[0][0] if contexts else None
+    shared = next((r.context for r in recorder.recipes.values() if id(r.context) == most_used), {})
+    site_model.save(
+        path,
+        site_model.SiteModel(
+            global_key=session.global_key,
+            other_inputs=_build.other_inputs,
+            files=dict(_build.file_digests),
+            recipes=recorder.recipes,
+            posts=dict(session.declarations.posts),
+            source_keys=source_keys,
+            context=shared,
+        ),
+    )
 
 
 def fix_sitemap_clock(generators) -> None:

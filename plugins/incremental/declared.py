@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from pelican.contents import Content
@@ -70,6 +71,9 @@ FRONT_TEMPLATES = frozenset({"index"})
 NOT_SHOWN_KWARGS = frozenset({"all_articles"})
 #: how deep a value is searched for posts
 _SCAN_DEPTH = 4
+#: how deep a page's inputs are searched for the posts it shows (the signer digests posts
+#: at any depth; no value of the site nests them deeper than this)
+_INPUT_DEPTH = 8
 #: attributes that are Pelican's own back-references, never shown
 _NOT_SHOWN = frozenset({"_context", "settings"})
 
@@ -87,6 +91,8 @@ class Declarations:
         self._collections: dict[int, tuple[dict, bytes]] = {}
         self._values: dict[int, tuple[Any, tuple[str, bytes]]] = {}
         self._holds: dict[tuple[int, int], tuple[Any, bool]] = {}
+        self._posts_in: dict[tuple[int, int], tuple[Any, frozenset[str]]] = {}
+        self.posts: dict[str, Content] = {}  # source path -> every post a page shows
 
     # -- posts -------------------------------------------------------------------------------
 
@@ -257,6 +263,61 @@ class Declarations:
             h.update(self._named(name, context.get(name))[1])
         return h.hexdigest()
 
+    def page_inputs(self, template_name: str, context: dict, page: dict) -> PageInputs:
+        """The posts a page declares it shows, by source path (the same declaration as
+        ``page_key``, inverted by the site model: a post's change maps to its pages)."""
+        kind = template_name.split(".", 1)[0]
+        own_post = _own_post(page) if kind in POST_TEMPLATES else None
+        listing = _listing_page(page) if kind in LISTING_TEMPLATES else None
+        lists_shown = own_post is None and (listing is None or listing.is_first)
+        found: set[str] = set()
+        for name, value in page.items():
+            if name in _VOLATILE or name in NOT_SHOWN_KWARGS:
+                continue
+            if isinstance(value, Content):
+                found.update(self.posts_in(value, 0))
+                if value is own_post:
+                    for linked in vars(value).values():
+                        if _is_link(linked):
+                            found.update(self.posts_in(linked, 1))
+            elif isinstance(value, paging.StablePage):
+                if not name.endswith(("_next_page", "_previous_page")):
+                    found.update(self.posts_in(value.object_list, 1))
+            elif lists_shown:
+                found.update(self.posts_in(value, _INPUT_DEPTH))
+        for name in SHOWN_COLLECTIONS.get(kind, ()):
+            found.update(self.posts_in(context.get(name), _INPUT_DEPTH))
+        site_wide = (kind not in POST_TEMPLATES and kind not in LISTING_TEMPLATES) or (
+            kind in FRONT_TEMPLATES and lists_shown
+        )
+        return PageInputs(frozenset(found), site_wide)
+
+    def posts_in(self, value, depth: int) -> frozenset[str]:
+        """Source paths of the posts ``value`` holds within ``depth`` levels (once per
+        object per build: listings share their lists)."""
+        if isinstance(value, Content):
+            self.posts[value.source_path] = value
+            return frozenset((value.source_path,))
+        if depth <= 0 or isinstance(value, (str, bytes, int, float, type(None))):
+            return frozenset()
+        memo = self._posts_in.get((id(value), depth))
+        if memo is not None and memo[0] is value:
+            return memo[1]
+        if isinstance(value, dict):
+            items = list(value.values())
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            items = list(value)
+        elif hasattr(value, "__dict__") and not isinstance(value, type):
+            items = [v for k, v in vars(value).items() if k not in _NOT_SHOWN]
+        else:
+            items = []
+        found: set[str] = set()
+        for item in items:
+            found.update(self.posts_in(item, depth - 1))
+        result = frozenset(found)
+        self._posts_in[(id(value), depth)] = (value, result)
+        return result
+
     def _listing(self, page: paging.StablePage) -> bytes:
         """A listing page: its posts' own versions and its place (plain fields and links)."""
         h = hashlib.blake2b(self.own_list(page.object_list), digest_size=16)
@@ -265,6 +326,14 @@ class Declarations:
         ]
         h.update(repr(place).encode())
         return h.digest()
+
+
+@dataclass(frozen=True)
+class PageInputs:
+    """What a page declares it shows, as the site model keeps it."""
+
+    posts: frozenset[str]  # source paths of the posts it shows
+    site_wide: bool  # it shows every collection of posts in the site
 
 
 #: context entries no page shows: the staging folder's paths, and Pelican's indexes of

@@ -25,6 +25,7 @@ from plugins.portal_core import pages
 
 from . import state as build_state
 from .declared import Declarations
+from .model import ModelRecorder, Recipe
 from .signature import Signer, digest_bytes, digest_text
 
 #: settings that name this build's own staging folder: never part of the key
@@ -97,6 +98,7 @@ class Session:
             name: page.digest for name, page in previous.pages.items() if page.digest
         }
         self.rendered: set[str] = set()
+        self.recorder = ModelRecorder()
         self.new = build_state.BuildState(self.global_key, self.parts)
         self.outcome: Counter[str] = Counter()
         self.linker = Linker()
@@ -135,6 +137,11 @@ class Session:
         """The key of one page from what it declares (``page``: what it is given)."""
         name = f"{template.name}{'@relative' if relative_urls else ''}"
         return self.declarations.page_key(self.global_key, name, context, page)
+
+    def note_recipe(self, name: str, template, context: dict, page: dict, relative_urls: bool):
+        """What the page is rendered from, for the site model (``model``)."""
+        inputs = self.declarations.page_inputs(template.name, context, page)
+        self.recorder.note(name, Recipe(template.name, context, page, relative_urls, inputs))
 
     def reuse(self, name: str, key: str, path: str) -> bool:
         """Link last build's file at ``path`` if the page's key is the one it had."""

@@ -57,15 +57,7 @@ class IncrementalWriter(Writer):
             return
 
         def localcontext_for(page_name, page_kwargs):
-            localcontext = context.copy()
-            localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
-            if relative_urls:
-                relative_url = path_to_url(_relative_path(page_name))
-                localcontext["SITEURL"] = relative_url
-                localcontext["localsiteurl"] = relative_url
-            localcontext["output_file"] = page_name
-            localcontext.update(page_kwargs)
-            return localcontext
+            return local_context(context, page_name, page_kwargs, relative_urls)
 
         if paginated is None:
             paginated = {k: v for k, v in kwargs.items() if k in {"articles", "dates"}}
@@ -126,6 +118,7 @@ class IncrementalWriter(Writer):
         key = None
         if session is not None and fresh:
             key = session.page_key(template, context, page, relative)
+            session.note_recipe(name, template, context, page, relative)
             if session.reuse(name, key, path):
                 self._open_w_check(path, override)
                 logger.debug('Unchanged, linked "%s"', path)
@@ -181,6 +174,19 @@ class IncrementalWriter(Writer):
         digests = _render_in_workers(jobs, workers)
         for job, digest in zip(jobs, digests, strict=True):
             self._written(job, digest)
+
+
+def local_context(context: dict, name: str, page: dict, relative_urls: bool) -> dict:
+    """What a page's template is rendered with (as Pelican 4.12's writer makes it)."""
+    localcontext = context.copy()
+    localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
+    if relative_urls:
+        relative_url = path_to_url(_relative_path(name))
+        localcontext["SITEURL"] = relative_url
+        localcontext["localsiteurl"] = relative_url
+    localcontext["output_file"] = name
+    localcontext.update(page)
+    return localcontext
 
 
 @dataclass

@@ -47,3 +47,13 @@ before_publish = signal("portal-before-publish")
 #: record must describe the live output, never a build that failed).
 #: kwargs: ``output_path`` (the live output folder), ``settings``.
 published = signal("portal-published")
+
+#: Sent by the build engine when it built by patching post bodies into the last build's
+#: site model instead of running the generators (``plugins.incremental.patch``): the
+#: staging folder holds the live site with the pages that show those posts rendered
+#: again. A plugin whose own files depend on post bodies brings them up to date here
+#: (nothing else changed: settings, theme, registries, dates, titles and places are the
+#: last build's). kwargs: ``output_path`` (the staging folder), ``settings``,
+#: ``context`` (the model's shared context: every post, as shown), ``posts`` (the
+#: patched posts), ``pages`` (the output names rendered again).
+posts_patched = signal("portal-posts-patched")

@@ -22,6 +22,11 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def summary(log: str) -> dict[str, int]:
+    """What a build rendered ("changed", "new"…) and reused; "patched": 1 when it patched
+    post bodies into the site model instead of running the generators."""
+    patched = re.search(r"Dựng nhanh: .*?(\d+) trang dựng lại, (\d+) trang giữ nguyên", log)
+    if patched:
+        return {"changed": int(patched[1]), "reused": int(patched[2]), "patched": 1}
     line = re.search(r"Dựng tăng dần: ([^(\n]*)", log)[1]
     return {what.strip(): int(n) for n, what in re.findall(r"(\d+) ([a-z ]+)", line)}
 
@@ -59,7 +64,7 @@ def assert_same_as_full_build(site: TinySite, tmp_path: Path, step: str) -> dict
     assert sorted(ours) == sorted(theirs), step
     differing = [name for name in ours if ours[name] != theirs[name]]
     assert differing == [], f"{step}: {differing}"
-    print(re.search(r"Dựng tăng dần: .*", incremental.log)[0])
+    print(re.search(r"(Dựng tăng dần|Dựng nhanh): .*", incremental.log)[0])
     return summary(incremental.log)
 
 
@@ -70,10 +75,12 @@ def test_incremental_output_equals_full_output(site: TinySite, tmp_path: Path):
 
     nothing = site.build()  # nothing changed: no build at all, the output stays
     assert nothing.returncode == 0 and "Không có gì thay đổi" in nothing.log, nothing.log
-    with (site.content / "posts/bai-01.md").open("a", encoding="utf-8") as post:
-        post.write("\n")  # one post's source changed: the pages that show it are rendered
+    # one post's source changed: the pages that show it are rendered (the newest post: a
+    # page rendered by a patch build is rendered again by the next full pass)
+    with (site.content / "posts/bai-10.md").open("a", encoding="utf-8") as post:
+        post.write("\n")
     same = assert_same_as_full_build(site, tmp_path, "nothing")
-    assert same.get("reused", 0) > 0 and set(same) == {"reused", "changed"}, same
+    assert same.get("reused", 0) > 0 and set(same) - {"patched"} == {"reused", "changed"}, same
 
     oldest = site.output / "trang/1/index.html"  # the home list's oldest posts
     inode = oldest.stat().st_ino

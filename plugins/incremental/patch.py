@@ -1,0 +1,315 @@
+"""A build that patches post bodies into the site model, without Pelican's generators.
+
+When the only inputs that changed since the live output was built are the Markdown
+files of some posts, and each changed only in its body (its front-matter as read is
+the same, no plugin rewrites the body after reading, its links to other files are the
+same), the site's structure did not change: no post moved, no list changed order, no
+count changed. The build then
+
+1. loads the site model the last full pass saved (``model``) and the bodies patched
+   into it since;
+2. reads the changed posts with the project's readers; a read that reports anything
+   (a problem, a warning) is left to the full pass, which reports it as always;
+3. links the live output into a staging folder, renders again the pages the model's
+   reverse index names (each post's own page, the listings that show it, the pages
+   that show every collection), and lets the plugins whose files depend on bodies
+   bring them up to date (``portal_core.signals.posts_patched``);
+4. publishes the staging folder like any build and records the new state.
+
+Anything else (a new, deleted or moved post, a title, a date, a registry, a template,
+a setting, a photo) runs the generators, and so does any doubt: ``try_patch`` returns
+the reason and the build goes on the full way. ``invoke build --verify`` and
+tests/incremental compare both ways byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
+
+from plugins.build_guard import report_and_stop_on_errors
+from plugins.build_guard import staging as build_staging
+from plugins.portal_core import bodies, pages, problems
+from plugins.portal_core.signals import posts_patched
+
+from . import model as site_model
+from . import state as build_state
+from .posts import LogCapture, PostStore
+from .session import make_signer
+from .writer import _Job, _render_in_workers, _render_to_file, local_context
+
+logger = logging.getLogger(__name__)
+
+#: plugins that are not the portal's own and whose files never depend on a post's body
+#: (the portal's own plugins follow ``posts_patched``; any other plugin: the full pass)
+BODY_INDEPENDENT_PLUGINS = frozenset({"pelican.plugins.sitemap"})
+#: fields a body edit changes; any other difference is a change of place
+_BODY_FIELDS = frozenset({"_content"})
+_NOT_COMPARED = frozenset({"_context", "settings"})
+#: below this many pages, rendering in this process beats forking
+_FORK_MIN_PAGES = 40
+
+
+@dataclass
+class _Changed:
+    source: str  # absolute path of the Markdown file
+    post: Any  # the model's post: the object every recipe shares
+    body: str  # ``_content`` as now read
+    as_read: Any  # the post as now read
+    source_key: str
+    file_digest: bytes
+
+
+class PatchBuild:
+    """One build by patching; ``run`` returns why it cannot, or publishes and returns ""."""
+
+    def __init__(self, pelican, last: build_state.BuildState, cache: Path, build) -> None:
+        self.pelican = pelican
+        self.settings = pelican.settings
+        self.last = last
+        self.cache = cache
+        self.build = build  # the engine's ``_Build``: inputs, file digests
+        self.output = Path(pelican.output_path).resolve()
+        self.started = time.monotonic()
+
+    def run(self) -> str:
+        plugins = [getattr(p, "__name__", str(p)) for p in self.settings.get("PLUGINS") or []]
+        foreign = [p for p in plugins if not p.startswith("plugins.")]
+        if set(foreign) - BODY_INDEPENDENT_PLUGINS:
+            return "plugins the patch build does not know: " + ", ".join(foreign)
+        model_path = site_model.model_file(self.cache, self.output)
+        if not model_path.is_file():
+            return "no site model"
+        model = site_model.load(model_path)
+        if model is None:
+            return "site model unreadable"
+        if (
+            model.global_key != self.last.global_key
+            or model.other_inputs != self.build.other_inputs
+        ):
+            return "settings, theme, code, libraries, snapshot or date changed"
+        if set(model.recipes) != set(self.last.pages):
+            return "the model does not describe the live output"
+        patches = site_model.load_patches(site_model.patches_file(self.cache, self.output))
+        files = dict(model.files)
+        current = self.build.file_digests
+        for source, patch in patches.items():
+            post = model.posts.get(source)
+            if post is not None and current.get(source) == patch.file_digest:
+                post._content = patch.content
+                files[source] = patch.file_digest
+                model.source_keys[source] = patch.source_key
+        changed = sorted(p for p in set(files) | set(current) if files.get(p) != current.get(p))
+        if not changed:
+            return "no content file changed"
+        for source in changed:
+            if source not in files or source not in current:
+                return f"added or deleted: {source}"
+            post = model.posts.get(source)
+            if not isinstance(post, Article) or source not in model.source_keys:
+                return f"not a post every build shows: {source}"
+        signals.get_generators.send(self.pelican)  # as a build starts: staging, registries
+        staging = Path(self.pelican.output_path)
+        linking = subprocess.Popen(
+            ["cp", "-al", "--", f"{self.output}/.", str(staging)],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            generator = ArticlesGenerator(
+                context=model.context,
+                settings=self.settings,
+                path=self.pelican.path,
+                theme=self.pelican.theme,
+                output_path=str(staging),
+            )
+            found = []
+            for source in changed:
+                result = self._read(generator, model, source)
+                if isinstance(result, str):
+                    return result
+                found.append(result)
+        finally:
+            _, error = linking.communicate()
+        if linking.returncode != 0:
+            return "the live output could not be linked: " + error.decode(errors="replace")[:200]
+        for item in found:
+            item.post._content = item.body
+        names = model.pages_showing({item.source for item in found})
+        digests = self._render(generator, model, names, staging)
+        records = {name: page.digest for name, page in self.last.pages.items()}
+        records.update(digests)
+        pages.publish(
+            pages.PageRecords(
+                digests=records,
+                rendered=frozenset(digests),
+                previous={name: page.digest for name, page in self.last.pages.items()},
+            )
+        )
+        posts_patched.send(
+            self.pelican,
+            output_path=str(staging),
+            settings=self.settings,
+            context=model.context,
+            posts=[item.post for item in found],
+            pages=sorted(digests),
+        )
+        report_and_stop_on_errors("khi kiểm tra trang đã dựng")
+        self._publish(staging, digests)
+        self._keep(found, patches, generator)
+        pages.clear()
+        print(
+            f"Dựng nhanh: chỉ nội dung của {len(found)} bài thay đổi; {len(digests)} trang "
+            f"dựng lại, {len(self.last.pages) - len(digests)} trang giữ nguyên "
+            f"({time.monotonic() - self.started:.1f} giây). Dựng đầy đủ: invoke build --full.",
+            flush=True,
+        )
+        return ""
+
+    def _read(self, generator, model: site_model.SiteModel, source: str) -> _Changed | str:
+        """The post read again, if only its body changed; else why not."""
+        relative = os.path.relpath(source, generator.path)
+        capture = LogCapture()
+        root = logging.getLogger()
+        quiet = list(root.handlers)
+        for handler in quiet:  # a read that reports anything is read again by the full pass
+            root.removeHandler(handler)
+        root.addHandler(capture)
+        seen = len(problems.current().problems)
+        try:
+            post = generator.readers.read_file(
+                base_path=generator.path,
+                path=relative,
+                content_class=Article,
+                context=generator.context,
+                preread_signal=signals.article_generator_preread,
+                preread_sender=generator,
+                context_signal=signals.article_generator_context,
+                context_sender=generator,
+            )
+        except Exception as exc:
+            return f"{relative}: {exc}"
+        finally:
+            root.removeHandler(capture)
+            for handler in quiet:
+                root.addHandler(handler)
+        if capture.lines or len(problems.current().problems) != seen:
+            del problems.current().problems[seen:]
+            return f"{relative}: reading reported something"
+        if not isinstance(post, Article) or not post.is_valid():
+            return f"{relative}: not a valid post"
+        store = self._store(generator)
+        stored = store._open(generator.context).get(model.source_keys[source])
+        if stored is None:
+            return f"{relative}: its last reading is not in the post store"
+        before = stored[0]
+        shown = model.posts[source]
+        if getattr(shown, "_content", None) != getattr(before, "_content", None):
+            return f"{relative}: a plugin changed its body after reading"
+        signer = make_signer()
+        for name in (set(vars(post)) | set(vars(before))) - _BODY_FIELDS - _NOT_COMPARED:
+            if signer.sign(getattr(post, name, None)) != signer.sign(getattr(before, name, None)):
+                return f"{relative}: {name} changed"
+        body = post._content or ""
+        rewriters = bodies.rewritten_by(body)
+        if rewriters:
+            return f"{relative}: its body is rewritten by {', '.join(rewriters)}"
+        if _links(post, body) != _links(post, before._content or ""):
+            return f"{relative}: its links to other files changed"
+        key = store.source_key(generator, relative)
+        return _Changed(
+            source, shown, body, post, key or "", self.build.file_digests.get(source, b"")
+        )
+
+    def _store(self, generator) -> PostStore:
+        store = getattr(generator, "_portal_store", None)
+        if store is None:
+            raise RuntimeError("the post store is not installed")
+        return store
+
+    def _render(self, generator, model, names: list[str], staging: Path) -> dict[str, str]:
+        jobs = []
+        for name in names:
+            recipe = model.recipes[name]
+            path = str(staging / name)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)  # a link to the live file: never written through
+            template = generator.env.get_template(recipe.template)
+            context = local_context(recipe.context, name, recipe.page, recipe.relative_urls)
+            jobs.append(_Job(template, context, name, path, None))
+        workers = min(2, os.cpu_count() or 1)
+        if len(jobs) >= _FORK_MIN_PAGES and workers > 1:
+            digests = _render_in_workers(jobs, workers)
+        else:
+            digests = [_render_to_file(j.template, j.localcontext, j.path) for j in jobs]
+        return {job.name: digest for job, digest in zip(jobs, digests, strict=True)}
+
+    def _publish(self, staging: Path, digests: dict[str, str]) -> None:
+        from plugins import build_guard
+
+        new = build_state.BuildState(
+            self.last.global_key,
+            self.last.parts,
+            dict(self.last.pages),
+            self.build.inputs,
+            self.last.next_due,
+            str(self.output),
+        )
+        for name, digest in digests.items():
+            stat = os.stat(staging / name)
+            # never a key of the full pass: the next full pass renders these pages again
+            new.pages[name] = build_state.Written("patched", stat.st_size, stat.st_mtime_ns, digest)
+        retention = self.settings.get("OUTPUT_RETENTION", [])
+        build_staging.publish(staging, self.output, retention)
+        build_guard._build.staging_path = None
+        self.pelican.output_path = str(self.output)
+        self.settings["OUTPUT_PATH"] = str(self.output)
+        state_path = build_state.state_file(self.cache, self.output)
+        build_state.save(state_path, new)
+
+    def _keep(self, found: list[_Changed], patches: dict, generator) -> None:
+        """The patches beside the model, and each post as read in the post store."""
+        for item in found:
+            patches[item.source] = site_model.Patch(item.body, item.file_digest, item.source_key)
+        site_model.save_patches(site_model.patches_file(self.cache, self.output), patches)
+        store = self._store(generator)
+        memo = store._open(generator.context)
+        for item in found:
+            if item.source_key:
+                memo.put(item.source_key, (item.as_read, [], []))
+        store.close()
+
+
+def _links(post, body: str) -> list[tuple[str, str]]:
+    """The post's links to other files of the site ({filename}, {static}…), in order."""
+    return [
+        (m.group("what"), m.group("value")) for m in post._get_intrasite_link_regex().finditer(body)
+    ]
+
+
+def try_patch(pelican, last: build_state.BuildState, cache: Path, build) -> str:
+    """Build by patching if this change allows it: "" when published, else the reason
+    (nothing was published and the full pass runs)."""
+    patch = PatchBuild(pelican, last, cache, build)
+    try:
+        reason = patch.run()
+    except SystemExit:
+        raise
+    if reason:
+        logger.debug("incremental: a full pass, not a patch: %s", reason)
+        from plugins import build_guard
+
+        if build_guard._build.staging_path is not None:  # a staging folder begun: dropped
+            build_staging.discard(build_guard._build.staging_path)
+            build_guard._build.staging_path = None
+    return reason
