@@ -289,7 +289,7 @@ def _save_model(session: Session, output_path: str) -> None:
     path = site_model.model_file(cache_dir(session.settings), Path(output_path))
     recorder = session.recorder
     store = _build.store
-    if store is None or len(recorder.recipes) != len(session.new.pages):
+    if store is None or set(recorder.recipes) != set(session.new.pages):
         site_model.forget(path)  # pages written outside the writer: no recipe for them
         return
     source_keys = {}
@@ -302,15 +302,15 @@ def _save_model(session: Session, output_path: str) -> None:
     shared = next((r.context for r in recorder.recipes.values() if id(r.context) == most_used), {})
     site_model.save(
         path,
-        site_model.SiteModel(
-            global_key=session.global_key,
-            other_inputs=_build.other_inputs,
-            files=dict(_build.file_digests),
-            recipes=recorder.recipes,
-            posts=dict(session.declarations.posts),
-            source_keys=source_keys,
-            context=shared,
-        ),
+        session.settings,
+        recorder.recipes,
+        {
+            "global_key": session.global_key,
+            "other_inputs": _build.other_inputs,
+            "files": dict(_build.file_digests),
+            "source_keys": source_keys,
+            "context": shared,
+        },
     )
 
 

@@ -2,34 +2,46 @@
 
 A build that runs Pelican's generators (the reference path) records, for every page it
 writes or links, a **recipe**: the template, the context and what the writer gave the
-page, and the posts the page declares it shows (``declared.PageInputs``). The recipes
-are pickled together at the end of the build, so the objects they share (the posts,
-their categories and units, the context) stay shared, with the reverse index from a
-post's source path to the pages that show it.
+page, and the posts the page declares it shows (``declared.PageInputs``). At the end of
+the build they are saved in one SQLite file per output folder:
 
-A build whose only change is the body of some posts (``patch``) loads the model instead
-of running the generators, puts the new bodies in, and renders the pages the reverse
-index names. What it changed is kept as **patches** beside the model (the body of each
-post as last read, and its file's digest) until the next full pass records a new model.
+* ``pages``: each page's recipe, pickled on its own;
+* ``shows``: (post, page) for every post a page declares: the reverse index, so a
+  post's change maps straight to the pages that show it;
+* ``posts``: each post's fields, pickled on its own;
+* ``meta``: the shared objects (contexts, lists several pages are given, categories,
+  tags, units), the file digests and source keys the model was built from.
+
+Posts refer to each other (related posts, older and newer post) and pages refer to
+posts by their source path, never by copy. A build that loads the model
+(``LazyModel``) gets every post as a **shell**: an instance of a subclass of the
+post's class whose fields are read from the file the first time one is used, when the
+shell becomes the real class. A build that patches one post's body touches only the
+posts the pages it renders show.
+
+What a patch build changed is kept beside the model (``Patch``: the body of each post as
+last read, and its file's digest) until the next full pass records a new model.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import logging
 import os
 import pickle
-import sys
-from collections import defaultdict
-from dataclasses import dataclass, field
+import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .declared import PageInputs
+from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
+
+from .declared import NOT_SHOWN_KWARGS, PageInputs
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "site-model-1"
+FORMAT = "site-model-2"
 
 
 @dataclass
@@ -41,32 +53,6 @@ class Recipe:
     page: dict  # what the writer gave it on top of the context
     relative_urls: bool
     inputs: PageInputs
-
-
-@dataclass
-class SiteModel:
-    global_key: str = ""
-    #: what every input but the content files digests to (see ``inputs_digest``)
-    other_inputs: str = ""
-    #: absolute path → digest of every content file the model was built from
-    files: dict[str, bytes] = field(default_factory=dict)
-    #: output name → recipe
-    recipes: dict[str, Recipe] = field(default_factory=dict)
-    #: source path → the post object the recipes share
-    posts: dict[str, Any] = field(default_factory=dict)
-    #: source path → the post's source key in the post store, as built
-    source_keys: dict[str, str] = field(default_factory=dict)
-    #: the context shared by most pages (for the plugins that update site-wide outputs)
-    context: dict = field(default_factory=dict)
-
-    def pages_showing(self, sources: set[str]) -> list[str]:
-        """The pages that show any of these posts, or every collection of the site."""
-        wanted = sorted(
-            name
-            for name, recipe in self.recipes.items()
-            if recipe.inputs.site_wide or not recipe.inputs.posts.isdisjoint(sources)
-        )
-        return wanted
 
 
 @dataclass
@@ -83,63 +69,264 @@ class ModelRecorder:
 
     def __init__(self) -> None:
         self.recipes: dict[str, Recipe] = {}
-        self.posts: dict[str, Any] = {}
 
     def note(self, name: str, recipe: Recipe) -> None:
         self.recipes[name] = recipe
 
-    def note_post(self, post) -> None:
-        self.posts[post.source_path] = post
-
-    def model(self, **fields) -> SiteModel:
-        return SiteModel(recipes=self.recipes, posts=self.posts, **fields)
-
 
 def model_file(cache_dir: Path, output: Path) -> Path:
+    import hashlib
+
     tag = hashlib.sha1(str(Path(output).resolve()).encode()).hexdigest()[:16]
-    return Path(cache_dir) / f"model-{tag}.pickle"
+    return Path(cache_dir) / f"model-{tag}.sqlite3"
 
 
 def patches_file(cache_dir: Path, output: Path) -> Path:
     return model_file(cache_dir, output).with_suffix(".patches")
 
 
-def save(path: Path, model: SiteModel) -> bool:
+# -- saving ---------------------------------------------------------------------------------
+
+
+class _Saver:
+    """Pickles recipes and posts apart, the objects they share once (``registry``)."""
+
+    def __init__(self, settings: dict, shared: set[int]) -> None:
+        self.settings = settings
+        self.shared = shared  # ids of containers given to more than one page
+        self.registry: list[Any] = []
+        self.index: dict[int, int] = {}
+        self.posts: dict[str, Any] = {}  # every post met, by source path
+        self.dumping_registry = False
+
+    def persistent_id(self, obj) -> Any:
+        if obj is self.settings:
+            return "s"
+        if isinstance(obj, Content):
+            source = obj.source_path
+            self.posts.setdefault(source, obj)
+            cls = type(obj)
+            return ("p", source, cls.__module__, cls.__qualname__)
+        if self.dumping_registry:
+            return None
+        if isinstance(obj, URLWrapper) or id(obj) in self.shared:
+            known = self.index.get(id(obj))
+            if known is None:
+                known = self.index[id(obj)] = len(self.registry)
+                self.registry.append(obj)
+            return ("o", known)
+        return None
+
+    def dumps(self, value) -> bytes:
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.persistent_id = self.persistent_id
+        pickler.dump(value)
+        return buffer.getvalue()
+
+
+def _shared_values(recipes: dict[str, Recipe]) -> set[int]:
+    """Contexts, and containers that more than one page is given (a listing's posts)."""
+    seen: dict[int, int] = {}
+    keep: list[Any] = []  # ids are only unique while their objects live
+    for recipe in recipes.values():
+        seen[id(recipe.context)] = 2
+        keep.append(recipe.context)
+        for value in recipe.page.values():
+            inner = vars(value).values() if hasattr(value, "__dict__") else ()
+            for item in (value, *inner):
+                if isinstance(item, (list, tuple, dict, set)) and item:
+                    seen[id(item)] = seen.get(id(item), 0) + 1
+                    keep.append(item)
+    return {key for key, count in seen.items() if count > 1}
+
+
+def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str, Any]) -> bool:
     """Write the model (and drop the patches of the one it replaces); False when some
     value of the site cannot be pickled (then no build may patch it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".tmp-{os.getpid()}")
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 20000))  # posts link posts: deep object graphs
+    temporary.unlink(missing_ok=True)
     try:
-        with open(temporary, "wb") as handle:
-            pickle.dump((FORMAT, model), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        saver = _Saver(settings, _shared_values(recipes))
+        db = sqlite3.connect(str(temporary))
+        with db:
+            db.executescript(
+                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
+                "CREATE TABLE pages (name TEXT PRIMARY KEY, recipe BLOB);"
+                "CREATE TABLE shows (post TEXT, page TEXT);"
+                "CREATE TABLE posts (path TEXT PRIMARY KEY, module TEXT, class TEXT, state BLOB);"
+            )
+            site_wide = []
+            for name, recipe in recipes.items():
+                page = {k: v for k, v in recipe.page.items() if k not in NOT_SHOWN_KWARGS}
+                blob = saver.dumps((recipe.template, recipe.context, page, recipe.relative_urls))
+                db.execute("INSERT INTO pages VALUES (?, ?)", (name, blob))
+                db.executemany(
+                    "INSERT INTO shows VALUES (?, ?)", [(p, name) for p in recipe.inputs.posts]
+                )
+                if recipe.inputs.site_wide:
+                    site_wide.append(name)
+            done: set[str] = set()
+            while len(done) < len(saver.posts):  # posts met while pickling posts, too
+                for source, post in list(saver.posts.items()):
+                    if source in done:
+                        continue
+                    done.add(source)
+                    fields = dict(vars(post))
+                    if isinstance(fields.get("_context"), dict):  # the site's context: shared
+                        saver.shared.add(id(fields["_context"]))
+                    cls = type(post)
+                    db.execute(
+                        "INSERT INTO posts VALUES (?, ?, ?, ?)",
+                        (source, cls.__module__, cls.__qualname__, saver.dumps(fields)),
+                    )
+            context = meta.pop("context", None)
+            saver.dumps(context)  # registered, if it is the context pages share
+            saver.dumping_registry = True
+            registry = saver.dumps(saver.registry)
+            meta = {
+                **meta,
+                "site_wide": site_wide,
+                "pages": sorted(recipes),
+                "context": saver.index.get(id(context), -1),
+            }
+            rows = [("registry", registry), ("meta", pickle.dumps(meta, protocol=5))]
+            rows.append(("format", FORMAT.encode()))
+            db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
+            db.execute("CREATE INDEX shows_post ON shows (post)")
+        db.close()
     except Exception as exc:
         temporary.unlink(missing_ok=True)
         forget(path)
-        logger.info("incremental: the site model was not saved (%s): no patch builds", exc)
+        logger.warning(
+            "Mô hình trang không lưu được (%s): lần dựng sau sẽ chạy đầy đủ thay vì dựng nhanh.",
+            exc,
+        )
         return False
-    finally:
-        sys.setrecursionlimit(limit)
-    patches_path = path.with_suffix(".patches")
-    patches_path.unlink(missing_ok=True)
+    path.with_suffix(".patches").unlink(missing_ok=True)
     os.replace(temporary, path)
     return True
 
 
-def load(path: Path) -> SiteModel | None:
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 20000))
+# -- loading --------------------------------------------------------------------------------
+
+
+class _Shell:
+    """A post whose fields are not read yet (mixed into a subclass of its class)."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        materialize(self)
+        return getattr(self, name)
+
+
+_shell_classes: dict[type, type] = {}
+_pending: dict[int, tuple[Any, LazyModel, str]] = {}
+
+
+def _shell_class(cls: type) -> type:
+    shell = _shell_classes.get(cls)
+    if shell is None:
+        shell = _shell_classes[cls] = type(cls.__name__, (_Shell, cls), {})
+    return shell
+
+
+def materialize(post) -> Any:
+    """The post with its fields read (a shell becomes its real class)."""
+    pending = _pending.pop(id(post), None)
+    if pending is None or pending[0] is not post:
+        return post
+    _, model, source = pending
+    state = model.post_state(source)
+    post.__class__ = type(post).__mro__[2]  # _shell_class(cls) -> (shell, _Shell, cls)
+    post.__dict__.update(state)
+    return post
+
+
+class LazyModel:
+    """The saved model, read as it is used."""
+
+    def __init__(self, path: Path, settings: dict) -> None:
+        self.settings = settings
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        rows = dict(self.db.execute("SELECT key, value FROM meta"))
+        if rows.get("format") != FORMAT.encode():
+            raise ValueError("another format")
+        self.shells: dict[str, Any] = {}
+        self.registry: list[Any] = []
+        meta = pickle.loads(rows["meta"])
+        self.global_key: str = meta["global_key"]
+        self.other_inputs: str = meta["other_inputs"]
+        self.files: dict[str, bytes] = meta["files"]
+        self.source_keys: dict[str, str] = meta["source_keys"]
+        self.page_names: list[str] = meta["pages"]
+        self.site_wide: list[str] = meta["site_wide"]
+        self.registry = self._loads(rows["registry"])
+        self.context: dict = self.registry[meta["context"]] if meta["context"] >= 0 else {}
+
+    def _persistent_load(self, pid):
+        if pid == "s":
+            return self.settings
+        if pid[0] == "o":
+            return self.registry[pid[1]]
+        _, source, module, qualname = pid
+        shell = self.shells.get(source)
+        if shell is None:
+            cls = getattr(__import__(module, fromlist=[qualname]), qualname)
+            kind = _shell_class(cls)
+            shell = self.shells[source] = kind.__new__(kind)
+            _pending[id(shell)] = (shell, self, source)
+        return shell
+
+    def _loads(self, blob: bytes):
+        unpickler = pickle.Unpickler(io.BytesIO(blob))
+        unpickler.persistent_load = self._persistent_load
+        return unpickler.load()
+
+    def post(self, source: str):
+        """The post of ``source``, read, or None when the model has none."""
+        shell = self.shells.get(source)
+        if shell is None:
+            row = self.db.execute(
+                "SELECT module, class FROM posts WHERE path = ?", (source,)
+            ).fetchone()
+            if row is None:
+                return None
+            shell = self._persistent_load(("p", source, row[0], row[1]))
+        return materialize(shell)
+
+    def post_state(self, source: str) -> dict:
+        row = self.db.execute("SELECT state FROM posts WHERE path = ?", (source,)).fetchone()
+        if row is None:
+            raise KeyError(f"the site model has no post {source}")
+        return self._loads(row[0])
+
+    def recipe(self, name: str) -> Recipe:
+        row = self.db.execute("SELECT recipe FROM pages WHERE name = ?", (name,)).fetchone()
+        template, context, page, relative_urls = self._loads(row[0])
+        return Recipe(template, context, page, relative_urls, PageInputs(frozenset(), False))
+
+    def pages_showing(self, sources: set[str]) -> list[str]:
+        """The pages that show any of these posts, and those that show every collection."""
+        names = set(self.site_wide)
+        for source in sources:
+            rows = self.db.execute("SELECT page FROM shows WHERE post = ?", (source,))
+            names.update(row[0] for row in rows)
+        return sorted(names)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def load(path: Path, settings: dict) -> LazyModel | None:
     try:
-        with open(path, "rb") as handle:
-            found, model = pickle.load(handle)
-    except Exception:
+        return LazyModel(path, settings)
+    except Exception as exc:
+        logger.debug("incremental: the site model could not be read (%s)", exc)
         return None
-    finally:
-        sys.setrecursionlimit(limit)
-    if found != FORMAT or not isinstance(model, SiteModel):
-        return None
-    return model
 
 
 def load_patches(path: Path) -> dict[str, Patch]:
@@ -161,12 +348,3 @@ def save_patches(path: Path, patches: dict[str, Patch]) -> None:
 def forget(path: Path) -> None:
     path.unlink(missing_ok=True)
     path.with_suffix(".patches").unlink(missing_ok=True)
-
-
-def reverse_index(model: SiteModel) -> dict[str, list[str]]:
-    """Source path → the pages that show that post (for reports and tests)."""
-    index: dict[str, list[str]] = defaultdict(list)
-    for name, recipe in model.recipes.items():
-        for source in recipe.inputs.posts:
-            index[source].append(name)
-    return dict(index)

@@ -90,7 +90,7 @@ class PatchBuild:
         model_path = site_model.model_file(self.cache, self.output)
         if not model_path.is_file():
             return "no site model"
-        model = site_model.load(model_path)
+        model = site_model.load(model_path, self.settings)
         if model is None:
             return "site model unreadable"
         if (
@@ -98,13 +98,13 @@ class PatchBuild:
             or model.other_inputs != self.build.other_inputs
         ):
             return "settings, theme, code, libraries, snapshot or date changed"
-        if set(model.recipes) != set(self.last.pages):
+        if set(model.page_names) != set(self.last.pages):
             return "the model does not describe the live output"
         patches = site_model.load_patches(site_model.patches_file(self.cache, self.output))
         files = dict(model.files)
         current = self.build.file_digests
         for source, patch in patches.items():
-            post = model.posts.get(source)
+            post = model.post(source)
             if post is not None and current.get(source) == patch.file_digest:
                 post._content = patch.content
                 files[source] = patch.file_digest
@@ -115,7 +115,7 @@ class PatchBuild:
         for source in changed:
             if source not in files or source not in current:
                 return f"added or deleted: {source}"
-            post = model.posts.get(source)
+            post = model.post(source)
             if not isinstance(post, Article) or source not in model.source_keys:
                 return f"not a post every build shows: {source}"
         signals.get_generators.send(self.pelican)  # as a build starts: staging, registries
@@ -176,7 +176,7 @@ class PatchBuild:
         )
         return ""
 
-    def _read(self, generator, model: site_model.SiteModel, source: str) -> _Changed | str:
+    def _read(self, generator, model: site_model.LazyModel, source: str) -> _Changed | str:
         """The post read again, if only its body changed; else why not."""
         relative = os.path.relpath(source, generator.path)
         capture = LogCapture()
@@ -209,11 +209,12 @@ class PatchBuild:
         if not isinstance(post, Article) or not post.is_valid():
             return f"{relative}: not a valid post"
         store = self._store(generator)
+        store.eager = False  # one post or a few: each asked for by its key
         stored = store._open(generator.context).get(model.source_keys[source])
         if stored is None:
             return f"{relative}: its last reading is not in the post store"
         before = stored[0]
-        shown = model.posts[source]
+        shown = model.post(source)
         if getattr(shown, "_content", None) != getattr(before, "_content", None):
             return f"{relative}: a plugin changed its body after reading"
         signer = make_signer()
@@ -240,7 +241,7 @@ class PatchBuild:
     def _render(self, generator, model, names: list[str], staging: Path) -> dict[str, str]:
         jobs = []
         for name in names:
-            recipe = model.recipes[name]
+            recipe = model.recipe(name)
             path = str(staging / name)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(path)  # a link to the live file: never written through

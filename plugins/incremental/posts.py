@@ -63,6 +63,7 @@ class PostStore:
         self._reading: tuple[str, int, LogCapture] | None = None  # key, problems seen, log
         self.hits = 0
         self.reads = 0
+        self.eager = True  # load every stored post at once (a build asks for them all)
 
     # -- Pelican's generator cache ---------------------------------------------------------
 
@@ -79,7 +80,7 @@ class PostStore:
             self.memo = DiskMemo(
                 self.path, {"settings": self.settings, "context": context}, table="posts"
             )
-            if self.trusted:
+            if self.trusted and self.eager:
                 self.memo.preload()  # most posts of a build come from the store
         return self.memo
 
