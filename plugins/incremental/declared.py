@@ -64,6 +64,11 @@ SHOWN_COLLECTIONS = {
 #: context values that are collections whether or not they hold a post (the register:
 #: shown by the front page and the register's own pages, never by a post's page)
 COLLECTION_NAMES = frozenset({"documents_register", "documents_latest"})
+#: templates that show no post's body or summary (titles, addresses, dates and counts
+#: only): a change of bodies alone leaves their pages as they are (``patch``)
+BODY_BLIND_TEMPLATES = frozenset(
+    {"sitemap_page", "archives", "tags", "categories", "404", "search", "feeds", "page"}
+)
 #: listings whose first page shows the whole site
 FRONT_TEMPLATES = frozenset({"index"})
 #: what Pelican gives every listing and post page but the theme never shows (the whole
@@ -290,7 +295,7 @@ class Declarations:
         site_wide = (kind not in POST_TEMPLATES and kind not in LISTING_TEMPLATES) or (
             kind in FRONT_TEMPLATES and lists_shown
         )
-        return PageInputs(frozenset(found), site_wide)
+        return PageInputs(frozenset(found), site_wide, kind not in BODY_BLIND_TEMPLATES)
 
     def posts_in(self, value, depth: int) -> frozenset[str]:
         """Source paths of the posts ``value`` holds within ``depth`` levels (once per
@@ -334,6 +339,7 @@ class PageInputs:
 
     posts: frozenset[str]  # source paths of the posts it shows
     site_wide: bool  # it shows every collection of posts in the site
+    bodies: bool = True  # it may show a post's body or summary (``BODY_BLIND_TEMPLATES``)
 
 
 #: context entries no page shows: the staging folder's paths, and Pelican's indexes of

@@ -69,5 +69,5 @@ class FileDigests:
         self.record.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.record.parent, prefix=self.record.name + ".")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({"format": FORMAT, "files": self.new}, handle)
+            handle.write(json.dumps({"format": FORMAT, "files": self.new}))  # C encoder
         os.replace(tmp, self.record)

@@ -6,8 +6,9 @@ page, and the posts the page declares it shows (``declared.PageInputs``). At the
 the build they are saved in one SQLite file per output folder:
 
 * ``pages``: each page's recipe, pickled on its own;
-* ``shows``: (post, page) for every post a page declares: the reverse index, so a
-  post's change maps straight to the pages that show it;
+* ``shows``: (post, page) for every post a page declares, among the pages that may show
+  a post's body or summary (``declared.BODY_BLIND_TEMPLATES`` never do): the reverse
+  index, so a change of a post's body maps straight to the pages that show it;
 * ``posts``: each post's fields, pickled on its own;
 * ``meta``: the shared objects (contexts, lists several pages are given, categories,
   tags, units), the file digests and source keys the model was built from.
@@ -106,7 +107,7 @@ class _Saver:
             source = obj.source_path
             self.posts.setdefault(source, obj)
             cls = type(obj)
-            return ("p", source, cls.__module__, cls.__qualname__)
+            return f"p{cls.__module__}:{cls.__qualname__}\0{source}"
         if self.dumping_registry:
             return None
         if isinstance(obj, URLWrapper) or id(obj) in self.shared:
@@ -114,7 +115,7 @@ class _Saver:
             if known is None:
                 known = self.index[id(obj)] = len(self.registry)
                 self.registry.append(obj)
-            return ("o", known)
+            return f"o{known}"
         return None
 
     def dumps(self, value) -> bytes:
@@ -163,6 +164,8 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
                 page = {k: v for k, v in recipe.page.items() if k not in NOT_SHOWN_KWARGS}
                 blob = saver.dumps((recipe.template, recipe.context, page, recipe.relative_urls))
                 db.execute("INSERT INTO pages VALUES (?, ?)", (name, blob))
+                if not recipe.inputs.bodies:
+                    continue  # a change of bodies never changes this page
                 db.executemany(
                     "INSERT INTO shows VALUES (?, ?)", [(p, name) for p in recipe.inputs.posts]
                 )
@@ -246,6 +249,18 @@ def materialize(post) -> Any:
     return post
 
 
+class _References(dict):
+    """Pickled reference → object, each resolved once."""
+
+    def __init__(self, resolve) -> None:
+        super().__init__()
+        self.resolve = resolve
+
+    def __missing__(self, pid: str):
+        value = self[pid] = self.resolve(pid)
+        return value
+
+
 class LazyModel:
     """The saved model, read as it is used."""
 
@@ -257,6 +272,7 @@ class LazyModel:
             raise ValueError("another format")
         self.shells: dict[str, Any] = {}
         self.registry: list[Any] = []
+        self.references = _References(self._persistent_load)
         meta = pickle.loads(rows["meta"])
         self.global_key: str = meta["global_key"]
         self.other_inputs: str = meta["other_inputs"]
@@ -267,14 +283,17 @@ class LazyModel:
         self.registry = self._loads(rows["registry"])
         self.context: dict = self.registry[meta["context"]] if meta["context"] >= 0 else {}
 
-    def _persistent_load(self, pid):
+    def _persistent_load(self, pid: str):
+        """What a pickled reference stands for (``_References``: a dict, so the 500,000
+        references of a large site cost a lookup each)."""
         if pid == "s":
             return self.settings
         if pid[0] == "o":
-            return self.registry[pid[1]]
-        _, source, module, qualname = pid
+            return self.registry[int(pid[1:])]
+        where, source = pid[1:].split("\0", 1)
         shell = self.shells.get(source)
         if shell is None:
+            module, qualname = where.split(":", 1)
             cls = getattr(__import__(module, fromlist=[qualname]), qualname)
             kind = _shell_class(cls)
             shell = self.shells[source] = kind.__new__(kind)
@@ -283,7 +302,7 @@ class LazyModel:
 
     def _loads(self, blob: bytes):
         unpickler = pickle.Unpickler(io.BytesIO(blob))
-        unpickler.persistent_load = self._persistent_load
+        unpickler.persistent_load = self.references.__getitem__
         return unpickler.load()
 
     def post(self, source: str):
@@ -295,7 +314,7 @@ class LazyModel:
             ).fetchone()
             if row is None:
                 return None
-            shell = self._persistent_load(("p", source, row[0], row[1]))
+            shell = self.references[f"p{row[0]}:{row[1]}\0{source}"]
         return materialize(shell)
 
     def post_state(self, source: str) -> dict:
@@ -310,7 +329,8 @@ class LazyModel:
         return Recipe(template, context, page, relative_urls, PageInputs(frozenset(), False))
 
     def pages_showing(self, sources: set[str]) -> list[str]:
-        """The pages that show any of these posts, and those that show every collection."""
+        """The pages that may show the body or summary of any of these posts: those that
+        declare them, and those that show every collection."""
         names = set(self.site_wide)
         for source in sources:
             rows = self.db.execute("SELECT page FROM shows WHERE post = ?", (source,))

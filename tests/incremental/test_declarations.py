@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 from plugins.incremental.declared import (
+    BODY_BLIND_TEMPLATES,
     COLLECTION_NAMES,
     FRONT_TEMPLATES,
     LISTING_TEMPLATES,
@@ -57,6 +58,8 @@ def test_pages_read_only_what_their_kind_declares(tmp_path: Path):
     assert {"document", "documents"} <= kinds, kinds  # the sample register
     for page, entry in reads.items():
         kind = entry.get("template", "").split(".")[0]
+        if kind in BODY_BLIND_TEMPLATES:
+            assert not entry["bodies"], f"{page} ({kind}) shows a post's body or summary"
         names = entry["names"]
         with_posts = {
             name
