@@ -209,20 +209,21 @@ def _lead_image(article, site_url: str, settings, output_path: str) -> tuple[str
     return lead.src, mime, os.path.getsize(path) if os.path.isfile(path) else 0
 
 
+def _newest(context: dict, most: int) -> dict[tuple[str, str], list]:
+    """The newest posts of each feed's collection, taken from the site's own lists (each
+    in the site's order: newest first) without looking at every post."""
+    chosen = {("site", ""): list(context.get("articles", [])[:most])}
+    for category, articles in context.get("categories", []):
+        chosen[("category", category.slug)] = list(articles[:most])
+    for item in context.get("units", []):
+        chosen[("unit", item["unit"].slug)] = list(item["articles"][:most])
+    return chosen
+
+
 def write_feeds(context: dict, settings, output_path: str) -> None:
     """Every feed from the site's posts: by a full build, and again when a patch build
     changed post bodies (a summary is in the feeds)."""
-    articles = context.get("articles", [])
-    by_kind: dict[tuple[str, str], list] = {}
-    for article in articles:
-        for key in (
-            ("site", ""),
-            ("category", article.category.slug),
-            ("unit", getattr(getattr(article, "unit", None), "slug", "")),
-        ):
-            bucket = by_kind.setdefault(key, [])
-            if len(bucket) < settings["FEEDS_MAX_ITEMS"]:
-                bucket.append(article)
+    by_kind = _newest(context, settings["FEEDS_MAX_ITEMS"])
     for spec in context["feed_specs"]:
         chosen = by_kind.get((spec.kind, spec.key), [])
         feed = Feed(

@@ -10,8 +10,8 @@ the build they are saved in one SQLite file per output folder:
   a post's body or summary (``declared.BODY_BLIND_TEMPLATES`` never do): the reverse
   index, so a change of a post's body maps straight to the pages that show it;
 * ``posts``: each post's fields, pickled on its own;
-* ``meta``: the shared objects (contexts, lists several pages are given, categories,
-  tags, units), the file digests and source keys the model was built from.
+* ``meta``: the shared objects (contexts, lists several pages are given), the file
+  digests and source keys the model was built from.
 
 Posts refer to each other (related posts, older and newer post) and pages refer to
 posts by their source path, never by copy. A build that loads the model
@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from pelican.contents import Content
-from pelican.urlwrappers import URLWrapper
 
 from .declared import NOT_SHOWN_KWARGS, PageInputs
 
@@ -110,7 +109,7 @@ class _Saver:
             return f"p{cls.__module__}:{cls.__qualname__}\0{source}"
         if self.dumping_registry:
             return None
-        if isinstance(obj, URLWrapper) or id(obj) in self.shared:
+        if id(obj) in self.shared:
             known = self.index.get(id(obj))
             if known is None:
                 known = self.index[id(obj)] = len(self.registry)
@@ -127,18 +126,17 @@ class _Saver:
 
 
 def _shared_values(recipes: dict[str, Recipe]) -> set[int]:
-    """Contexts, and containers that more than one page is given (a listing's posts)."""
+    """Contexts, and containers that more than one page is given (a listing's posts).
+    Categories, tags and units are copied where they are used: they compare by name."""
     seen: dict[int, int] = {}
     keep: list[Any] = []  # ids are only unique while their objects live
     for recipe in recipes.values():
         seen[id(recipe.context)] = 2
         keep.append(recipe.context)
         for value in recipe.page.values():
-            inner = vars(value).values() if hasattr(value, "__dict__") else ()
-            for item in (value, *inner):
-                if isinstance(item, (list, tuple, dict, set)) and item:
-                    seen[id(item)] = seen.get(id(item), 0) + 1
-                    keep.append(item)
+            if isinstance(value, (list, tuple, dict, set)) and value:
+                seen[id(value)] = seen.get(id(value), 0) + 1
+                keep.append(value)
     return {key for key, count in seen.items() if count > 1}
 
 
