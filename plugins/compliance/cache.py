@@ -2,11 +2,12 @@
 
 A rendered page's findings depend only on its bytes, on what its post says about itself
 (author, source, category, date: the page checks read them) and on the settings and
-code of the checks. The entry for a page is keyed by a hash of its bytes and its post's
-metadata; the whole file by a fingerprint of the pack, the agency level, the settings the
-page checks read and the source of the check modules, so a change of rule code or
-settings starts from empty. A rebuild where one post changed re-checks only the pages
-whose bytes changed.
+code of the checks. The entry for a page is keyed by the digest of its bytes
+(``portal_core.pages.digest_bytes``: the one the build engine recorded, so a recorded
+page with an entry is not even read) with its path, kind and post key; the whole file by
+a fingerprint of the pack, the agency level, the settings the page checks read and the
+source of the check modules, so a change of rule code or settings starts from empty. A
+rebuild where one post changed re-checks only the pages whose bytes changed.
 
 Only page checks are cached, and only for articles and listings (the home page, the fixed
 pages and the site map also feed the site-wide checks, and are few). Site-wide and output
@@ -189,14 +190,6 @@ class PageCache:
         """Carry a hit's entry over to this build's file."""
         self.hits += 1
         self.new[key] = entry
-
-    def get(self, key: str) -> tuple[list[Finding], list[list[str]]] | None:
-        entry, hit = self.lookup(key)
-        if hit is None:
-            self.misses += 1
-            return None
-        self.keep(key, entry)
-        return hit
 
     def put(self, key: str, findings: list[Finding], notes: list[list[str]]) -> None:
         self.new[key] = {

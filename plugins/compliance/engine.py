@@ -312,7 +312,8 @@ def _check_page(
 
 def _read(path: str) -> bytes:
     """A file's bytes, with fewer system calls than ``open().read()`` (no buffer, no
-    terminal test): this runs for every HTML page of a build without records."""
+    terminal test): this runs for every HTML page of a cold cache or a build without the
+    engine's records."""
     fd = os.open(path, os.O_RDONLY)
     try:
         chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
