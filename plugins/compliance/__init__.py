@@ -51,6 +51,7 @@ from typing import Any
 from pelican import signals
 
 from plugins.build_guard import fail
+from plugins.portal_core import pages
 from plugins.portal_core.signals import before_publish
 
 from . import engine, manifest, report
@@ -216,7 +217,9 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
         memo = (
             PostMemo(cache_folder, post_fingerprint(site.config, rules)) if cache_folder else None
         )
-        result = engine.run(site, output, cache, workers, memo)
+        records = pages.current()  # the build engine's digests: pages need not be read
+        digests = records.digests if records is not None else None
+        result = engine.run(site, output, cache, workers, memo, digests)
         cache.save()
         if memo is not None:
             memo.save()

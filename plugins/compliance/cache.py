@@ -2,11 +2,12 @@
 
 A rendered page's findings depend only on its bytes, on what its post says about itself
 (author, source, category, date: the page checks read them) and on the settings and
-code of the checks. The entry for a page is keyed by a hash of its bytes and its post's
-metadata; the whole file by a fingerprint of the pack, the agency level, the settings the
-page checks read and the source of the check modules, so a change of rule code or
-settings starts from empty. A rebuild where one post changed re-checks only the pages
-whose bytes changed.
+code of the checks. The entry for a page is keyed by the digest of its bytes
+(``portal_core.pages.digest_bytes``: the one the build engine recorded, so a recorded
+page with an entry is not even read) with its path, kind and post key; the whole file by
+a fingerprint of the pack, the agency level, the settings the page checks read and the
+source of the check modules, so a change of rule code or settings starts from empty. A
+rebuild where one post changed re-checks only the pages whose bytes changed.
 
 Only page checks are cached, and only for articles and listings (the home page, the fixed
 pages and the site map also feed the site-wide checks, and are few). Site-wide and output
@@ -144,15 +145,12 @@ def _save(folder: str, name: str, fingerprint: str, entries: dict[str, Any]) -> 
         logger.warning("Không ghi được bộ nhớ đệm kiểm tra tuân thủ %s: %s", path, exc)
 
 
-#: The post fields a page's key includes: all but the body (the page shows what matters).
-_DOC_META = tuple(f.name for f in dataclasses.fields(Doc) if f.name not in ("content", "summary"))
-
-
-def page_context(rel: str, kind: str, doc: Doc | None) -> bytes:
-    """What a page's checks read besides its bytes: its path, kind and post metadata (the
-    fields as a list in their fixed order: a third of the cost of a sorted mapping)."""
-    meta = None if doc is None else [getattr(doc, name) for name in _DOC_META]
-    return json.dumps([rel, kind, meta], default=str).encode("utf-8")
+def page_context(rel: str, kind: str, doc: Doc | None, key: str | None = None) -> str:
+    """What a page's checks read besides its bytes: its path, kind and post, the post by
+    its ``post_key`` (``key``, when the caller has it already)."""
+    if doc is not None and key is None:
+        key = post_key(doc)
+    return f"{rel}\0{kind}\0{key or ''}"
 
 
 class PageCache:
@@ -169,11 +167,11 @@ class PageCache:
             self.old = _load(os.path.join(folder, CACHE_NAME), fingerprint)
 
     @staticmethod
-    def key(data: bytes, context: bytes) -> str:
-        digest = hashlib.sha1(data, usedforsecurity=False)
-        digest.update(b"\0")
-        digest.update(context)
-        return digest.hexdigest()
+    def key(digest: str, context: str) -> str:
+        """A page's key from the digest of its bytes (``portal_core.pages.digest_bytes``,
+        the build engine's records) and its ``page_context``."""
+        data = f"{digest}\0{context}".encode("utf-8", "surrogatepass")
+        return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
     def lookup(self, key: str) -> tuple[Any, tuple[list[Finding], list[list[str]]] | None]:
         """The previous build's entry for ``key`` and its (findings, notes), or (None, None);
@@ -192,14 +190,6 @@ class PageCache:
         """Carry a hit's entry over to this build's file."""
         self.hits += 1
         self.new[key] = entry
-
-    def get(self, key: str) -> tuple[list[Finding], list[list[str]]] | None:
-        entry, hit = self.lookup(key)
-        if hit is None:
-            self.misses += 1
-            return None
-        self.keep(key, entry)
-        return hit
 
     def put(self, key: str, findings: list[Finding], notes: list[list[str]]) -> None:
         self.new[key] = {

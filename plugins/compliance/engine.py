@@ -12,11 +12,12 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from plugins.portal_core.forkpool import ForkPool, processes
+from plugins.portal_core.pages import digest_bytes
 
 from . import checks_html, checks_meta  # noqa: F401  (register the checks)
 from .base import CHECKS, POST_ONLY, Asset, Output, PageView, check, doc_finding, output_url
@@ -157,15 +158,18 @@ def run(
     cache: PageCache | None = None,
     workers: int | None = None,
     memo: PostMemo | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Result:
     """Every rule of the configured pack and level over the site and its output.
 
     With a ``cache`` (see ``cache.py``) the page checks of an article or listing page
     whose bytes and post are unchanged are not run again: their findings are reused;
     with a ``memo``, neither are the ``POST_ONLY`` checks of a post whose ``Doc`` is
-    unchanged. ``workers`` (None: one per core) processes share the article and listing
-    pages of a site with at least ``POOL_MIN_PAGES`` of them; the result is the same
-    with one.
+    unchanged. ``digests`` (output name → ``digest_bytes`` of the file, the build
+    engine's ``portal_core.pages`` records) spare reading a page to find its cache
+    entry: only pages without an entry, or not in ``digests``, are read. ``workers``
+    (None: one per core) processes share the article and listing pages left to check
+    when there are at least ``POOL_MIN_PAGES`` of them; the result is the same with one.
     """
     started = time.monotonic()
     cfg = site.config
@@ -179,19 +183,23 @@ def run(
             plan.setdefault(kind, []).append((rule, fn))
 
     findings: list[Finding] = []
+    # each post's key, once: the page cache and the post memo both use it
+    keys = {id(d): post_key(d) for d in site.docs} if cache is not None or memo else {}
 
     def metadata() -> None:
         for rule, fn in plan.get("site", []):
             findings.extend(fn(site, rule))
         published = [d for d in site.docs if d.status != "draft"]
-        findings.extend(_post_findings(published, site, plan.get("doc", []), memo))
+        findings.extend(_post_findings(published, site, plan.get("doc", []), memo, keys))
 
     result = Result(rules, [])
     if output_path and os.path.isdir(output_path):
         out = Output()
         count = processes(workers)
         # the metadata checks run here while the pool's processes check the pages
-        findings += _scan_output(site, output_path, plan, out, result, cache, count, metadata)
+        findings += _scan_output(
+            site, output_path, plan, out, result, cache, count, metadata, digests or {}, keys
+        )
         for rule, fn in plan.get("output", []):
             findings += fn(out, site, rule)
     else:
@@ -204,7 +212,11 @@ def run(
 
 
 def _post_findings(
-    docs: list[Doc], site: Site, checks: list[tuple[Rule, Any]], memo: PostMemo | None
+    docs: list[Doc],
+    site: Site,
+    checks: list[tuple[Rule, Any]],
+    memo: PostMemo | None,
+    keys: dict[int, str],
 ) -> list[Finding]:
     """The "doc" checks over each post, in plan order; a ``POST_ONLY`` check's findings
     come from ``memo`` when the post's ``Doc`` is the one it was checked as."""
@@ -216,7 +228,7 @@ def _post_findings(
         return findings
     kept = [fn.__name__ in POST_ONLY for _rule, fn in checks]
     for doc in docs:
-        key = post_key(doc)
+        key = keys.get(id(doc)) or post_key(doc)
         known = memo.get(key, len(checks))
         if known is not None:
             for position, (rule, fn) in enumerate(checks):
@@ -250,12 +262,27 @@ class _Checked:
     hit: Any = None  # the cache entry the findings came from
 
 
+@dataclass
+class _Page:
+    """An HTML page of the output and how it is looked up in the cache."""
+
+    rel: str
+    kind: str
+    doc: Doc | None
+    context: str | None = None  # its ``page_context``; None: never cached
+
+
+def _cached(cache: PageCache, page: _Page, digest: str) -> _Checked:
+    """The page's key, with its cached findings if it has an entry."""
+    key = cache.key(digest, page.context or "")
+    entry, hit = cache.lookup(key)
+    return _Checked(hit[0], hit[1], key, entry) if hit is not None else _Checked([], [], key)
+
+
 def _check_page(
     site: Site,
     root: str,
-    rel: str,
-    kind: str,
-    doc: Doc | None,
+    page: _Page,
     page_checks: list,
     out: Output,
     cache: PageCache | None,
@@ -264,29 +291,29 @@ def _check_page(
     """The page checks of one HTML file (or its cached findings); ``out`` gets what a home
     page, fixed page or site map tells about the site, not the notes (merged in order)."""
     cfg = site.config
-    data = _read(os.path.join(root, rel))
+    data = _read(os.path.join(root, page.rel))
     key = None
-    # the home page, fixed pages and the site map also feed the site-wide checks
-    if cache is not None and kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
-        key = cache.key(data, page_context(rel, kind, doc))
-        entry, hit = cache.lookup(key)
-        if hit is not None:
-            return _Checked(hit[0], hit[1], key, entry)
+    if cache is not None and page.context is not None:
+        known = _cached(cache, page, digest_bytes(data))
+        if known.hit is not None:
+            return known
+        key = known.key
     try:
         text, bad = data.decode("utf-8"), False
     except UnicodeDecodeError:
         text, bad = data.decode("utf-8", "replace"), True
-    page = PageView(rel, text, kind, doc, cfg.selectors, cfg.siteurl, bad, memos)
+    view = PageView(page.rel, text, page.kind, page.doc, cfg.selectors, cfg.siteurl, bad, memos)
     page_findings: list[Finding] = []
     for rule, fn in page_checks:
-        page_findings += fn(page, site, rule)
-    notes = checks_html.collect(page, out, site, merge=False)
+        page_findings += fn(view, site, rule)
+    notes = checks_html.collect(view, out, site, merge=False)
     return _Checked(page_findings, notes, key)
 
 
 def _read(path: str) -> bytes:
     """A file's bytes, with fewer system calls than ``open().read()`` (no buffer, no
-    terminal test): this runs for every HTML page."""
+    terminal test): this runs for every HTML page of a cold cache or a build without the
+    engine's records."""
     fd = os.open(path, os.O_RDONLY)
     try:
         chunks = [os.read(fd, os.fstat(fd).st_size + 1)]
@@ -306,10 +333,16 @@ def _scan_output(
     cache: PageCache | None = None,
     workers: int = 1,
     meanwhile: Any = None,
+    digests: Mapping[str, str] | None = None,
+    keys: dict[int, str] | None = None,
 ) -> list[Finding]:
     """Findings of every output file, in path order; ``meanwhile()`` is called once the
-    pool (if any) has started, before this process's own pages."""
+    pool (if any) has started, before this process's own pages.
+
+    A page whose digest is in ``digests`` and whose key has a cache entry is not read."""
     cfg = site.config
+    digests = digests or {}
+    keys = keys or {}
     by_save_as = {d.save_as: d for d in site.docs if d.save_as}
     drafts = {d.save_as for d in site.docs if d.status == "draft"}
     page_checks = plan.get("page", [])
@@ -317,22 +350,34 @@ def _scan_output(
     memos: dict = {}  # template regions repeat: their checks run once per distinct region
     # the home page first, so the site-wide notes are complete whatever the walk order
     paths = sorted(_walk(root), key=lambda rel: rel != "index.html")
-    pages: list[tuple[str, str, Doc | None]] = []  # HTML pages, in path order
-    shared: list[int] = []  # those a pool may check: articles and listings
+    pages: list[_Page] = []  # HTML pages, in path order
+    checked: list[_Checked | None] = []
+    shared: list[int] = []  # those left for a pool: articles and listings
     for rel in paths:
         out.files.add(rel)
-        if rel.endswith(".html") and rel not in drafts:
-            doc = by_save_as.get(rel)
-            kind = doc.kind if doc else ("home" if rel == "index.html" else "listing")
-            if kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
+        if not rel.endswith(".html") or rel in drafts:
+            continue
+        doc = by_save_as.get(rel)
+        kind = doc.kind if doc else ("home" if rel == "index.html" else "listing")
+        page = _Page(rel, kind, doc)
+        done = None
+        # the home page, fixed pages and the site map also feed the site-wide checks
+        if kind in _CACHED_KINDS and output_url(rel) != cfg.sitemap_url:
+            if cache is not None:
+                page.context = page_context(rel, kind, doc, keys.get(id(doc)))
+                digest = digests.get(rel)
+                if digest is not None:
+                    done = _cached(cache, page, digest)
+                    if done.hit is None:
+                        done = None
+            if done is None:
                 shared.append(len(pages))
-            pages.append((rel, kind, doc))
+        pages.append(page)
+        checked.append(done)
 
     def check(index: int) -> _Checked:
-        rel, kind, doc = pages[index]
-        return _check_page(site, root, rel, kind, doc, page_checks, out, cache, memos)
+        return _check_page(site, root, pages[index], page_checks, out, cache, memos)
 
-    checked: list[_Checked | None] = [None] * len(pages)
     use_pool = workers > 1 and len(shared) >= POOL_MIN_PAGES
     pool = ForkPool(check, shared, workers) if use_pool else None
     pooled = set(shared) if pool else set()
@@ -341,7 +386,7 @@ def _scan_output(
     # this process, while the pool's run: the pages they do not take (home, fixed pages,
     # site map; all of them without a pool), then every other file
     for index in range(len(pages)):
-        if index not in pooled:
+        if checked[index] is None and index not in pooled:
             checked[index] = check(index)
     findings_by_file: dict[str, list[Finding]] = {}
     for rel in paths:
@@ -358,27 +403,28 @@ def _scan_output(
             out.css_print = True
         result.files += 1
     if pool:
-        done, failures = pool.results()
+        done_by_pool, failures = pool.results()
         for failure in failures:
             logger.warning(
                 "Kiểm tra tuân thủ: một tiến trình phụ lỗi (%s); các trang của nó kiểm tra lại",
                 failure,
             )
-        for index, page in done.items():
-            checked[index] = page
+        for index, done in done_by_pool.items():
+            checked[index] = done
         for index in pooled:  # a process that failed: its pages are checked here
             if checked[index] is None:
                 checked[index] = check(index)
 
     # merged in path order: the same report whichever process checked a page
     findings: list[Finding] = []
-    page_at = {rel: number for number, (rel, _kind, _doc) in enumerate(pages)}
+    page_at = {page.rel: number for number, page in enumerate(pages)}
     for rel in paths:
         number = page_at.get(rel)
         if number is None:
             findings += findings_by_file.get(rel, [])
             continue
         done = checked[number]
+        assert done is not None
         findings += done.findings
         result.pages += 1
         out.html_urls.add(output_url(rel))

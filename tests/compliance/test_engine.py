@@ -148,6 +148,56 @@ def test_the_page_cache_rechecks_only_changed_pages_and_keeps_the_findings(tmp_p
     assert _comparable(changed) == _comparable(run(None))
 
 
+def test_pages_recorded_by_the_build_engine_are_looked_up_by_their_recorded_digest(tmp_path):
+    """With the engine's records (``portal_core.pages``) a page's entry is found by its
+    recorded digest: the report is the one of reading every page, a page with a new
+    digest or without a record is checked again, and a recorded one is trusted unread."""
+    from plugins.compliance.cache import PageCache, fingerprint
+    from plugins.portal_core.pages import digest_bytes
+
+    docs = [
+        post(path=f"content/posts/{n}.md", url=f"{n}/", save_as=f"{n}/index.html", slug=n)
+        for n in ("a", "b", "c")
+    ]
+    out = tmp_path / "output"
+    _write(out, "index.html", html())
+    for doc in docs:
+        _write(out, doc.save_as, html(body='<img src="/a.jpg">', url=doc.url))
+    the_site = site([*docs, *good_pages()])
+    key = fingerprint(the_site.config, [r.id for r in rules_for("43/2011", "so")])
+    folder = str(tmp_path / "cache")
+
+    def recorded(*names: str) -> dict[str, str]:
+        return {name: digest_bytes((out / name).read_bytes()) for name in names}
+
+    def run(cache_folder, digests):
+        cache = PageCache(cache_folder, key)
+        result = engine.run(the_site, str(out), cache, digests=digests)
+        cache.save()
+        return result
+
+    every = ("index.html", "a/index.html", "b/index.html", "c/index.html")
+    cold = run(folder, recorded(*every))
+    assert cold.cached == 0
+    warm = run(folder, recorded(*every))
+    assert warm.cached == 3 and _comparable(warm) == _comparable(cold) == _comparable(run(None, {}))
+
+    # b rewritten and recorded anew, c rewritten and not recorded: both checked again
+    _write(out, "b/index.html", html(body='<img src="/a.jpg" alt="">', url="b/"))
+    _write(out, "c/index.html", html(body='<img src="/c.jpg" alt="">', url="c/"))
+    edited = run(folder, recorded("index.html", "a/index.html", "b/index.html"))
+    assert edited.cached == 1
+    assert _comparable(edited) == _comparable(run(None, {}))
+    details = {f.target: f.detail for f in edited.findings if f.rule_id == "TT32-18.1.c"}
+    assert "alt rỗng" in details["content/posts/b.md"] and "content/posts/c.md" in details
+
+    # a recorded digest with an entry is trusted: the file is not read again
+    digests = recorded(*every)
+    (out / "a/index.html").write_text("<html>không đọc lại</html>", encoding="utf-8")
+    trusted = run(folder, digests)
+    assert trusted.cached == 3 and _comparable(trusted) == _comparable(edited)
+
+
 def test_a_cache_from_other_settings_or_a_damaged_one_is_not_used(tmp_path):
     from plugins.compliance.cache import PageCache, fingerprint
 
@@ -260,7 +310,8 @@ def test_a_file_is_read_whole_whatever_its_size(tmp_path):
 def test_the_cache_key_of_a_page_follows_every_field_of_its_post():
     import dataclasses
 
-    from plugins.compliance.cache import _DOC_META, page_context
+    from plugins.compliance.cache import page_context
+    from plugins.compliance.model import Doc
 
     doc = post()
     assert page_context("a/index.html", "article", doc) == page_context(
@@ -272,7 +323,7 @@ def test_the_cache_key_of_a_page_follows_every_field_of_its_post():
     assert page_context("x/index.html", "listing", None) != page_context(
         "x/index.html", "article", None
     )
-    for name in _DOC_META:
+    for name in (f.name for f in dataclasses.fields(Doc)):  # the body included
         value = getattr(doc, name)
         other = {"x": 1} if isinstance(value, dict) else "khác" if value != "khác" else "x"
         changed = dataclasses.replace(doc, **{name: other})
