@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import sys
 import time
+from pathlib import Path
 
 from pelican import signals
 
@@ -54,6 +56,7 @@ class _Build:
         self.final_output: str | None = None
         self.staging_path = None
         self.started = time.monotonic()
+        self.before_publish: frozenset[str] = frozenset()
 
 
 _build = _Build()
@@ -141,8 +144,25 @@ def report_and_stop_on_errors(stage: str) -> None:
     )
 
 
+def files_in(folder: str | Path) -> set[str]:
+    """Every file under ``folder``, as ``/``-separated paths relative to it."""
+    root = str(folder)
+    found: set[str] = set()
+    for parent, _dirs, names in os.walk(root):
+        base = os.path.relpath(parent, root).replace(os.sep, "/")
+        found.update(name if base == "." else f"{base}/{name}" for name in names)
+    return found
+
+
+def files_before_publish() -> frozenset[str]:
+    """The files the staging folder held when ``before_publish`` was sent: the others
+    were written by its receivers (the search index, the counter's files, /admin/…)."""
+    return _build.before_publish
+
+
 def finish_build(pelican) -> None:
     report_and_stop_on_errors("khi ghi trang")
+    _build.before_publish = frozenset(files_in(_build.staging_path))
     before_publish.send(pelican, output_path=str(_build.staging_path), settings=pelican.settings)
     report_and_stop_on_errors("khi kiểm tra trang đã dựng")
     retention = pelican.settings.get("OUTPUT_RETENTION", [])

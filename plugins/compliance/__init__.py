@@ -44,7 +44,10 @@ Settings (defaults in brackets; see docs/compliance.md):
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import pickle
 import sys
 from typing import Any
 
@@ -52,11 +55,11 @@ from pelican import signals
 
 from plugins.build_guard import fail
 from plugins.portal_core import pages
-from plugins.portal_core.signals import before_publish
+from plugins.portal_core.signals import before_publish, posts_patched
 
 from . import engine, manifest, report
 from .base import plain_text
-from .cache import PageCache, PostMemo, fingerprint, post_fingerprint
+from .cache import PageCache, PostMemo, code_version, fingerprint, post_fingerprint
 from .model import CategoryInfo, Doc, Site, UnitInfo
 from .settings import FIELDS, apply_defaults, build_config, cache_dir, report_dir, validate
 
@@ -220,6 +223,7 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
         records = pages.current()  # the build engine's digests: pages need not be read
         digests = records.digests if records is not None else None
         result = engine.run(site, output, cache, workers, memo, digests)
+        _keep_content(cache_folder, site)
         cache.save()
         if memo is not None:
             memo.save()
@@ -248,6 +252,58 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
     sys.stdout.flush()
 
 
+#: this build's content as plain data, for the patch builds after it (``recheck_patched``)
+_CONTENT_FILE = "content.pickle"
+_CONTENT_FORMAT = "compliance-content-1"
+
+
+def _keep_content(folder: str | None, site: Site) -> None:
+    if folder is None:
+        return
+    path = os.path.join(folder, _CONTENT_FILE)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        partial = f"{path}.{os.getpid()}.partial"
+        with open(partial, "wb") as handle:
+            record = (_CONTENT_FORMAT, code_version(), site.docs, site.categories)
+            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except (OSError, pickle.PicklingError):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+
+def _kept_content(folder: str | None) -> tuple[list[Doc], dict] | None:
+    if folder is None:
+        return None
+    try:
+        with open(os.path.join(folder, _CONTENT_FILE), "rb") as handle:
+            found, version, docs, categories = pickle.load(handle)
+    except Exception:  # missing or damaged: the patch build gives way to a full one
+        return None
+    if (found, version) != (_CONTENT_FORMAT, code_version()):
+        return None
+    return docs, categories
+
+
+def recheck_patched(sender, output_path: str, settings, posts, **_: Any) -> bool:
+    """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
+    the last build's content with theirs is checked at ``before_publish`` like any
+    build's (pages taken from the build engine's records) and the report covers the
+    whole site. False when the last build's content is not kept (the full way then)."""
+    kept = _kept_content(cache_dir(settings))
+    if kept is None:
+        return False
+    docs, categories = kept
+    with engine.old_objects_frozen():
+        fresh = {doc.path: doc for doc in (doc_from(post, "article") for post in posts)}
+        docs = [fresh.get(doc.path, doc) for doc in docs]
+        previous = manifest.load(report_dir(settings))
+    _state.site = Site(build_config(settings), docs, categories, _units(), previous)
+    _state.done = False  # checked at before_publish, which the patch build sends next
+    return True
+
+
 def _finalized(pelican) -> None:
     """Without the build guard nothing sends before_publish: check the output here instead.
 
@@ -263,4 +319,5 @@ def register() -> None:
     signals.get_generators.connect(start_build)
     signals.all_generators_finalized.connect(gather_content)
     before_publish.connect(check_output)
+    posts_patched.connect(recheck_patched)
     signals.finalized.connect(_finalized)

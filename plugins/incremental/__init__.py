@@ -35,6 +35,7 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins import build_guard
 from plugins.build_guard import fail
 from plugins.portal_core import pages, registry
 from plugins.portal_core.signals import published
@@ -300,6 +301,7 @@ def _save_model(session: Session, output_path: str) -> None:
     contexts = Counter(id(r.context) for r in recorder.recipes.values())
     most_used = contexts.most_common(1)[0][0] if contexts else None
     shared = next((r.context for r in recorder.recipes.values() if id(r.context) == most_used), {})
+    early = build_guard.files_before_publish()
     site_model.save(
         path,
         session.settings,
@@ -310,6 +312,9 @@ def _save_model(session: Session, output_path: str) -> None:
             "files": dict(_build.file_digests),
             "source_keys": source_keys,
             "context": shared,
+            # what before_publish's receivers wrote: a patch build has them write it again
+            "late_files": sorted(build_guard.files_in(output_path) - early),
+            "early_tops": sorted({name.split("/", 1)[0] for name in early}),
         },
     )
 

@@ -278,6 +278,8 @@ class LazyModel:
         self.source_keys: dict[str, str] = meta["source_keys"]
         self.page_names: list[str] = meta["pages"]
         self.site_wide: list[str] = meta["site_wide"]
+        self.late_files: list[str] = meta["late_files"]
+        self.early_tops: list[str] = meta["early_tops"]
         self.registry = self._loads(rows["registry"])
         self.context: dict = self.registry[meta["context"]] if meta["context"] >= 0 else {}
 

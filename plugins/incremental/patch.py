@@ -36,11 +36,12 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
+from pelican.log import LimitFilter
 
 from plugins.build_guard import report_and_stop_on_errors
 from plugins.build_guard import staging as build_staging
 from plugins.portal_core import bodies, pages, problems
-from plugins.portal_core.signals import posts_patched
+from plugins.portal_core.signals import before_publish, posts_patched
 
 from . import model as site_model
 from . import state as build_state
@@ -120,11 +121,8 @@ class PatchBuild:
                 return f"not a post every build shows: {source}"
         signals.get_generators.send(self.pelican)  # as a build starts: staging, registries
         staging = Path(self.pelican.output_path)
-        linking = subprocess.Popen(
-            ["cp", "-al", "--", f"{self.output}/.", str(staging)],
-            stdin=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        late = set(model.late_files)
+        linking = self._link_live(staging, set(model.early_tops))
         try:
             generator = ArticlesGenerator(
                 context=model.context,
@@ -143,6 +141,9 @@ class PatchBuild:
             _, error = linking.communicate()
         if linking.returncode != 0:
             return "the live output could not be linked: " + error.decode(errors="replace")[:200]
+        for name in late:  # what before_publish writes, it writes again below
+            with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+                os.unlink(staging / name)
         for item in found:
             item.post._content = item.body
         names = model.pages_showing({item.source for item in found})
@@ -156,7 +157,7 @@ class PatchBuild:
                 previous={name: page.digest for name, page in self.last.pages.items()},
             )
         )
-        posts_patched.send(
+        answers = posts_patched.send(
             self.pelican,
             output_path=str(staging),
             settings=self.settings,
@@ -164,6 +165,14 @@ class PatchBuild:
             posts=[item.post for item in found],
             pages=sorted(digests),
         )
+        refused = [receiver.__module__ for receiver, answer in answers if answer is False]
+        if refused:
+            pages.clear()
+            return "the full pass is needed by " + ", ".join(refused)
+        # then as build_guard ends any build: the checks, the search index and the files
+        # the plugins write last, into the staging folder
+        report_and_stop_on_errors("khi ghi trang")
+        before_publish.send(self.pelican, output_path=str(staging), settings=self.settings)
         report_and_stop_on_errors("khi kiểm tra trang đã dựng")
         self._publish(staging, digests)
         self._keep(found, patches, generator)
@@ -186,6 +195,10 @@ class PatchBuild:
             root.removeHandler(handler)
         root.addHandler(capture)
         seen = len(problems.current().problems)
+        # Pelican logs a message once per process: what this read logs, the full pass
+        # that reads the post again must still be able to log
+        raised = set(LimitFilter._raised_messages)
+        counts = dict(LimitFilter._group_count)
         try:
             post = generator.readers.read_file(
                 base_path=generator.path,
@@ -203,6 +216,10 @@ class PatchBuild:
             root.removeHandler(capture)
             for handler in quiet:
                 root.addHandler(handler)
+            LimitFilter._raised_messages.clear()
+            LimitFilter._raised_messages.update(raised)
+            LimitFilter._group_count.clear()
+            LimitFilter._group_count.update(counts)
         if capture.lines or len(problems.current().problems) != seen:
             del problems.current().problems[seen:]
             return f"{relative}: reading reported something"
@@ -230,6 +247,19 @@ class PatchBuild:
         key = store.source_key(generator, relative)
         return _Changed(
             source, shown, body, post, key or "", self.build.file_digests.get(source, b"")
+        )
+
+    def _link_live(self, staging: Path, early_tops: set[str]) -> subprocess.Popen:
+        """Hard-link the live output into the staging folder (one ``cp -al``, on another
+        core while this process reads), leaving out the top-level entries that only
+        ``before_publish`` writes (the search index, /admin/): they are made again."""
+        entries = [
+            str(self.output / entry) for entry in os.listdir(self.output) if entry in early_tops
+        ]
+        return subprocess.Popen(
+            ["cp", "-al", "--", *sorted(entries), str(staging)],
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
 
     def _store(self, generator) -> PostStore:

@@ -1,0 +1,147 @@
+"""Patch builds: a change of post bodies only is built from the site model, without the
+generators, and gives the bytes (site, search index, compliance report) of a full build."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TinySite
+from tests.incremental.test_incremental_build import tree
+
+SETTINGS = "DEFAULT_PAGINATION = 3\n"  # the whole site, search bundle included
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> TinySite:
+    site = TinySite(tmp_path / "site")
+    site.settings(SETTINGS)
+    for n in range(1, 9):
+        site.post(
+            f"bai-{n:02d}",
+            title=f"Bài số {n} về đăng kiểm xe",
+            Date=f"{n:02d}/03/2024 08:00",
+            Tags="đăng kiểm" if n % 2 else "an toàn giao thông",
+            Summary=None,  # the listings show the start of the body
+            body=f"Nội dung bài {n}: lịch đăng kiểm tháng ba.",
+        )
+    result = site.build()
+    assert result.returncode == 0, result.log
+    return site
+
+
+def report(site: TinySite) -> dict:
+    data = json.loads((site.base / "reports/compliance/bao-cao.json").read_text("utf-8"))
+    data.pop("generated")
+    data["summary"].pop("seconds")
+    return data
+
+
+def full_build_of(site: TinySite, tmp_path: Path, reports: Path) -> tuple[dict, dict]:
+    """The same content built the full way into another folder, from the compliance
+    records the patch build started from (``reports``): its files and its report."""
+    shutil.rmtree(site.base / "reports/compliance")
+    shutil.copytree(reports, site.base / "reports/compliance")
+    full = TinySite.__new__(TinySite)
+    full.__dict__.update(site.__dict__)
+    full.output = tmp_path / "full"
+    full.settings_file = tmp_path / "full.py"
+    full.settings_file.write_text(
+        site.settings_file.read_text(encoding="utf-8") + "\nINCREMENTAL_BUILD = False\n",
+        encoding="utf-8",
+    )
+    result = full.build()
+    assert result.returncode == 0, result.log
+    return tree(full.output), report(site)
+
+
+def test_a_body_edit_is_patched_into_the_model_and_equals_a_full_build(
+    site: TinySite, tmp_path: Path
+):
+    before = tmp_path / "reports-before"
+    shutil.copytree(site.base / "reports/compliance", before)
+    unrelated = site.output / "the/an-toan-giao-thong/index.html"  # bai-05 is not on it
+    inode = unrelated.stat().st_ino
+    site.post(
+        "bai-05",
+        title="Bài số 5 về đăng kiểm xe",
+        Date="05/03/2024 08:00",
+        Tags="đăng kiểm",
+        Summary=None,
+        body="Nội dung mới: trạm đăng kiểm 3701D làm việc cả thứ bảy.",
+    )
+    result = site.build()
+    assert result.returncode == 0, result.log
+    assert "Dựng nhanh: chỉ nội dung của 1 bài thay đổi" in result.log, result.log
+    page = (site.output / "2024/03/bai-so-5-ve-dang-kiem-xe/index.html").read_text("utf-8")
+    assert "trạm đăng kiểm 3701D" in page
+    assert unrelated.stat().st_ino == inode  # a page that does not show it: the same file
+    ours, our_report = tree(site.output), report(site)
+
+    theirs, their_report = full_build_of(site, tmp_path, before)
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
+    assert our_report == their_report
+
+
+def test_two_patches_in_a_row_keep_both_bodies(site: TinySite, tmp_path: Path):
+    for n, words in ((3, "bến xe phía Bắc"), (6, "cầu Hàm Rồng")):
+        site.post(
+            f"bai-{n:02d}",
+            title=f"Bài số {n} về đăng kiểm xe",
+            Date=f"{n:02d}/03/2024 08:00",
+            Tags="đăng kiểm" if n % 2 else "an toàn giao thông",
+            Summary=None,
+            body=f"Nội dung bài {n} đã sửa: {words}.",
+        )
+        result = site.build()
+        assert result.returncode == 0 and "Dựng nhanh" in result.log, result.log
+    before = tmp_path / "reports-before"
+    shutil.copytree(site.base / "reports/compliance", before)
+    third = (site.output / "2024/03/bai-so-3-ve-dang-kiem-xe/index.html").read_text("utf-8")
+    home = (site.output / "index.html").read_text("utf-8")  # the three newest posts
+    assert "bến xe phía Bắc" in third and "cầu Hàm Rồng" in home
+    ours = tree(site.output)
+    theirs, _ = full_build_of(site, tmp_path, before)
+    assert [name for name in ours if ours.get(name) != theirs.get(name)] == []
+
+
+def test_a_body_edit_that_reports_something_goes_the_full_way(site: TinySite):
+    site.post(
+        "bai-04",
+        title="Bài số 4 về đăng kiểm xe",
+        Date="04/03/2024 08:00",
+        Tags="an toàn giao thông",
+        Summary=None,
+        body="Nội dung bài 4. <script>alert(1)</script>",
+    )
+    result = site.build()
+    assert result.returncode == 0, result.log
+    assert "Dựng nhanh" not in result.log
+    assert result.log.count("đã loại bỏ mã HTML không an toàn") == 1, result.log
+
+
+def test_a_title_or_a_photo_goes_the_full_way(site: TinySite):
+    site.post(
+        "bai-02",
+        title="Bài số 2, tiêu đề mới",
+        Date="02/03/2024 08:00",
+        Summary=None,
+        Tags="an toàn giao thông",
+        body="Nội dung bài 2: lịch đăng kiểm tháng ba.",
+    )
+    result = site.build()
+    assert result.returncode == 0 and "Dựng nhanh" not in result.log, result.log
+    site.post(
+        "bai-02",
+        title="Bài số 2, tiêu đề mới",
+        Date="02/03/2024 08:00",
+        Summary=None,
+        Tags="an toàn giao thông",
+        body="Nội dung bài 2.\n\n![Xe vào trạm](/images/khong-co.jpg)",
+    )
+    result = site.build()
+    assert "Dựng nhanh" not in result.log, result.log
