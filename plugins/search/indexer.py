@@ -206,14 +206,21 @@ def _file_digests(folder: Path) -> dict[str, str]:
     return {rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest() for rel in _files(folder)}
 
 
-def _file_stats(folder: Path, files: Sequence[str]) -> dict[str, list[int]]:
-    """Inode, size and modification time of each file: a hard link keeps all three; a file
-    replaced or edited changes one of them (unless its time is set back on purpose)."""
-    stats = {}
+def _bytes_digest(folder: Path) -> str:
+    """One digest of every file's name and bytes (a bundle's ~2,500 digests one by one
+    made the record megabytes long, read and written by every build)."""
+    return hashlib.sha256(json.dumps(_file_digests(folder), sort_keys=True).encode()).hexdigest()
+
+
+def _stats_digest(folder: Path, files: Sequence[str]) -> str:
+    """One digest of each file's inode, size and modification time: a hard link keeps all
+    three; a file replaced or edited changes one of them (unless its time is set back on
+    purpose)."""
+    h = hashlib.sha256()
     for rel in files:
         status = os.stat(os.path.join(folder, rel))
-        stats[rel] = [status.st_ino, status.st_size, status.st_mtime_ns]
-    return stats
+        h.update(f"{rel}\0{status.st_ino}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    return h.hexdigest()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -253,15 +260,14 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
     """Link the previous bundle into ``target`` if it is exactly the one recorded."""
     if not record or record.get("fingerprint") != fingerprint or previous is None:
         return False
-    files = record.get("bundle")
-    if not isinstance(files, dict) or not files:
+    files = record.get("files")
+    if not isinstance(files, list) or not files:
         return False
     # Plain strings and one mkdir per folder: a bundle has ~2,500 files.
     source, staged = str(previous), str(target)
     folders: set[str] = set()
-    current = {}
     try:
-        for rel in sorted(files):
+        for rel in files:
             folder = os.path.dirname(rel)
             if folder not in folders:
                 os.makedirs(os.path.join(staged, folder), exist_ok=True)
@@ -271,8 +277,7 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
                 os.link(os.path.join(source, rel), path)
             except OSError:
                 shutil.copy2(os.path.join(source, rel), path)
-            status = os.stat(path)
-            current[rel] = [status.st_ino, status.st_size, status.st_mtime_ns]
+        current = _stats_digest(target, files)
     except OSError:  # a file gone from the live bundle
         shutil.rmtree(target, ignore_errors=True)
         return False
@@ -283,7 +288,7 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
     # bytes), and the record takes the new ones. Only the recorded files are linked, so
     # a file added to the live bundle is not published again.
     if current != record.get("stats"):
-        if _file_digests(target) != files:
+        if _bytes_digest(target) != record.get("bytes"):
             shutil.rmtree(target, ignore_errors=True)
             return False
         record["stats"] = current
@@ -430,11 +435,12 @@ def build_index(
         indexed.append(name)
         normalized = bundle_files.normalize(out)
         stable = stable and normalized
-        digests = _file_digests(out)
+        files = _files(out)
         written[name] = {
             "fingerprint": fingerprint,
-            "bundle": digests,
-            "stats": _file_stats(out, sorted(digests)),
+            "files": files,
+            "bytes": _bytes_digest(out),
+            "stats": _stats_digest(out, files),
         }
         if not normalized:  # names vary: reuse still works, but say why builds differ
             written[name]["unstable"] = True
