@@ -682,13 +682,14 @@ PHASES: list[tuple[str, list[str]]] = [
         "write: search page, site map, 404 + folded records",
         ["plugins.search:SearchGenerator.generate_output"],
     ),
-    ("  folded records for Pagefind", ["plugins.search:records_for"]),
+    ("  twin sources for Pagefind", ["plugins.search:twin_sources"]),
     (
         "sitemap.xml (pelican-sitemap)",
         ["pelican.plugins.sitemap.sitemap:SitemapGenerator.finalize"],
     ),
     ("finish: build_guard.finish_build (all below)", ["plugins.build_guard:finish_build"]),
     ("  Pagefind index (search.index_site)", ["plugins.search:index_site"]),
+    ("    folded twins keyed (search.twins_for)", ["plugins.search:twins_for"]),
     ("  visitor_counter manifest + widget", ["plugins.visitor_counter:write_manifest_and_widget"]),
     ("  swap staging → output", ["plugins.build_guard.staging:publish"]),
     (

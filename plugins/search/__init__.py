@@ -24,14 +24,20 @@ Settings (defaults in brackets):
   SEARCH_INDEX                             build the Pagefind index [True]
   SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]:
                                            one folder per bundle and bundles.json
-  SEARCH_CACHE_PATH                        the fingerprint of the last index's inputs and the
-                                           folded twins of earlier builds; relative
+  SEARCH_CACHE_PATH                        the fingerprint of the last index's inputs, which
+                                           pages have data-pagefind-body (by digest) and
+                                           the folded twins of earlier builds; relative
                                            to the folder that holds PATH; must be outside the
                                            output ["cache/search"]. When a build's pages and
                                            twins of a bundle (a year) are byte for byte those
                                            of the last build into the same output, that build's
                                            bundle is reused (hard links) instead of running
                                            Pagefind again.
+
+The folded twins are gathered with the context (``twin_sources``) and made at
+``before_publish`` only for the bundles Pagefind indexes again (``twins_for``, ``Twin``):
+each is keyed by its page's digest (``portal_core.pages``) when that page shows its content
+as it is, so an unchanged post costs neither folding nor hashing its content.
 
 Templates get ``search_url``, ``sitemap_page_url`` and ``search_bundle_url``. Another plugin
 may put its pages in a bundle of their own with ``context["search_bundle_groups"]``
@@ -43,22 +49,24 @@ may put its pages in a bundle of their own with ``context["search_bundle_groups"
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import sys
 import time
 import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from plugins.build_guard import fail
+from plugins.portal_core import pages as engine_pages
 from plugins.portal_core.diskmemo import DiskMemo
 from plugins.portal_core.signals import before_publish, plan_outputs
 
-from . import folding
+from . import folding, indexer
 from .folding import FoldedRecord, folded_record, plain_text
 from .indexer import SearchIndexError, build_index
 
@@ -118,13 +126,19 @@ def check_settings(pelican) -> None:
 FOLDED_SUFFIX = "#khong-dau"
 
 
-def records_for(articles, pages, memo: DiskMemo | None = None) -> list[FoldedRecord]:
-    """The folded twin of every published article and page, with its filters.
+@dataclass(frozen=True)
+class TwinSource:
+    """What the folded twin of a page is made of, gathered while the context is built."""
 
-    With a ``memo`` (see :func:`folded_memo`), a twin whose inputs are those of an
-    earlier build is taken from it instead of being folded again.
-    """
-    fold_one = folded_record if memo is None else _memoized(memo)
+    fields: dict  # folded_record's keyword arguments
+    bundle: str | None = None  # the search bundle of its page (a post's year)
+
+
+def twin_sources(articles, pages) -> list[TwinSource]:
+    """The twin of every published article and page, with its filters; an article's
+    bundle is its year. Pagefind indexes one bundle at a time, so its memory follows the
+    largest year, and an edited post re-indexes only its year; the pages without a
+    bundle (fixed pages) share one more."""
     out = []
     for article in articles:
         unit = getattr(article, "unit", None)
@@ -134,32 +148,38 @@ def records_for(articles, pages, memo: DiskMemo | None = None) -> list[FoldedRec
             filters["unit"] = [unit.slug]
         if category is not None:
             filters["category"] = [category.slug]
-        out.append(
-            fold_one(
-                url="/" + article.url + FOLDED_SUFFIX,
-                title=article.title,
-                summary_html=getattr(article, "summary", "") or "",
-                content_html=article.content,
-                meta={"date": article.date.strftime("%d/%m/%Y %H:%M")},
-                filters=filters,
-            )
-        )
+        date = getattr(article, "date", None)
+        fields = {
+            "url": "/" + article.url + FOLDED_SUFFIX,
+            "title": article.title,
+            "summary_html": getattr(article, "summary", "") or "",
+            "content_html": article.content,
+            "meta": {"date": article.date.strftime("%d/%m/%Y %H:%M")},
+            "filters": filters,
+        }
+        out.append(TwinSource(fields, f"{date.year:04d}" if date is not None else None))
     for page in pages:
         summary = plain_text(getattr(page, "summary", "") or page.content)
-        out.append(
-            fold_one(
-                url="/" + page.url + FOLDED_SUFFIX,
-                title=page.title,
-                content_html=page.content,
-                filters={"version": ["folded"]},
-                meta={
-                    "summary": summary[:200].rsplit(" ", 1)[0] + "…"
-                    if len(summary) > 200
-                    else summary
-                },
-            )
-        )
+        fields = {
+            "url": "/" + page.url + FOLDED_SUFFIX,
+            "title": page.title,
+            "content_html": page.content,
+            "filters": {"version": ["folded"]},
+            "meta": {
+                "summary": summary[:200].rsplit(" ", 1)[0] + "…" if len(summary) > 200 else summary
+            },
+        }
+        out.append(TwinSource(fields))
     return out
+
+
+def bundle_groups(sources: list[TwinSource]) -> dict[str, str]:
+    """Page URL → search bundle, for the twins' pages that have one."""
+    return {
+        source.fields["url"].removesuffix(FOLDED_SUFFIX): source.bundle
+        for source in sources
+        if source.bundle is not None
+    }
 
 
 #: What a folded twin depends on besides its inputs: the folding code, Unicode's tables and
@@ -178,35 +198,94 @@ def folded_memo(settings) -> DiskMemo:
     return DiskMemo(Path(cache_path(settings)) / "folded.sqlite3")
 
 
-def _memoized(memo: DiskMemo):
-    def fold_one(**fields) -> FoldedRecord:
-        key = hashlib.blake2b(_FOLDING_KEY, digest_size=16)
-        for name in sorted(fields):
-            value = fields[name]
-            if isinstance(value, str):
-                text = "s" + value
-            else:
-                text = "j" + json.dumps(value, sort_keys=True)
-            key.update(f"{name}\0{len(text)}\0{text}\0".encode("utf-8", "surrogatepass"))
-        digest = key.hexdigest()
-        record = memo.get(digest)
-        if not isinstance(record, FoldedRecord):
-            record = folded_record(**fields)
-            memo.put(digest, record)
-        return record
-
-    return fold_one
+def _twin_key(fields: dict, page_digest: str | None = None) -> str:
+    """A digest of a twin's inputs; with ``page_digest``, that of the page standing for
+    its content (see :func:`twins_for`)."""
+    items = sorted(fields.items())
+    if page_digest is not None:
+        items = [("page", page_digest), *(item for item in items if item[0] != "content_html")]
+    text = repr([(k, v if isinstance(v, str) else sorted(v.items())) for k, v in items])
+    data = _FOLDING_KEY + text.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def bundle_groups(articles) -> dict[str, str]:
-    """Page URL → search bundle: each article's year. Pagefind indexes one bundle at a
-    time, so its memory follows the largest year, and an edited post re-indexes only its
-    year; the pages not listed here (fixed pages) share one more bundle."""
-    return {
-        "/" + article.url: f"{article.date.year:04d}"
-        for article in articles
-        if getattr(article, "date", None) is not None
-    }
+class Twin:
+    """A folded twin that is made (or taken from the memo) only if its bundle is indexed
+    (``indexer.LazyRecord``): a build that reuses a year's bundle never folds its posts."""
+
+    __slots__ = ("fields", "key", "memo", "url")
+
+    def __init__(self, fields: dict, key: str, memo: DiskMemo | None) -> None:
+        self.fields, self.key, self.memo, self.url = fields, key, memo, fields["url"]
+
+    def record(self) -> FoldedRecord:
+        if self.memo is not None:
+            found = self.memo.get(self.key)
+            if isinstance(found, FoldedRecord):
+                return found
+        made = folded_record(**self.fields)
+        if self.memo is not None:
+            self.memo.put(self.key, made)
+        return made
+
+
+def _shows(path: Path, content: str) -> bool:
+    """Whether the page at ``path`` holds ``content`` as it is."""
+    try:
+        return content.encode("utf-8", "surrogatepass") in path.read_bytes()
+    except OSError:
+        return False
+
+
+def twins_for(
+    sources: list[TwinSource],
+    memo: DiskMemo | None = None,
+    site: Path | None = None,
+    digests: Mapping[str, str] | None = None,
+) -> list[Twin]:
+    """The twins of ``sources``, each with its key.
+
+    A twin is keyed by its small fields and the digest of its page (``digests``: the
+    build engine's, relative path → digest) when that page holds the twin's content as
+    it is (the theme writes ``article.content|safe``): different content then means
+    another page digest, and no post's content is hashed. Whether it does is read from
+    the page only when the memo has no twin under that key (it keeps only twins whose
+    page was read so). A twin whose page has no digest or does not show its content is
+    keyed by its content, as every twin is without ``site``.
+    """
+    by_url: dict[str, tuple[str, str]] = {}
+    if site is not None and digests:
+        by_url = {indexer.page_url(rel): (rel, digest) for rel, digest in digests.items()}
+    page_keys: dict[int, tuple[str, str]] = {}
+    for i, source in enumerate(sources):
+        page = by_url.get(source.fields["url"].removesuffix(FOLDED_SUFFIX))
+        if page is not None and source.fields.get("content_html"):
+            page_keys[i] = (page[0], _twin_key(source.fields, page[1]))
+    stored = (
+        memo.stored([key for _, key in page_keys.values()])
+        if memo is not None and page_keys
+        else set()
+    )
+    twins = []
+    for i, source in enumerate(sources):
+        rel, key = page_keys.get(i, (None, None))
+        if (
+            key is not None
+            and key not in stored
+            and not _shows(site / rel, source.fields["content_html"])
+        ):
+            key = None
+        twins.append(Twin(source.fields, key or _twin_key(source.fields), memo))
+    return twins
+
+
+def records_for(articles, pages, memo: DiskMemo | None = None) -> list[FoldedRecord]:
+    """The folded twin of every published article and page, with its filters.
+
+    With a ``memo`` (see :func:`folded_memo`), a twin whose inputs are those of an
+    earlier build is taken from it instead of being folded again.
+    """
+    return [twin.record() for twin in twins_for(twin_sources(articles, pages), memo)]
 
 
 class SearchGenerator(Generator):
@@ -250,47 +329,48 @@ class SearchGenerator(Generator):
         )
         self._write(writer, "404", settings["NOT_FOUND_SAVE_AS"], settings["NOT_FOUND_SAVE_AS"])
         self._write_robots()
-        articles = self.context.get("articles", [])
-        _pending["records"] = None
-        pages = self.context.get("pages", [])
-        if settings["SEARCH_INDEX"] and settings.get("INCREMENTAL_BUILD", True):
-            memo = folded_memo(settings)
-            try:
-                _pending["records"] = records_for(articles, pages, memo)
-            finally:
-                memo.close()
-        elif settings["SEARCH_INDEX"]:  # a --full build folds every twin afresh
-            _pending["records"] = records_for(articles, pages)
-        if _pending["records"] is not None:  # other plugins' folded twins (plugins/documents)
-            _pending["records"] += self.context.get("search_extra_records") or []
-        _pending["groups"] = bundle_groups(articles) if settings["SEARCH_INDEX"] else None
-        if _pending["groups"] is not None:  # other plugins' pages in bundles of their own
-            _pending["groups"].update(self.context.get("search_bundle_groups") or {})
+        _pending.clear()
+        if not settings["SEARCH_INDEX"]:
+            return
+        sources = twin_sources(self.context.get("articles", []), self.context.get("pages", []))
+        _pending["sources"] = sources
+        # other plugins' folded twins and pages in bundles of their own (plugins/documents)
+        _pending["extra"] = list(self.context.get("search_extra_records") or [])
+        _pending["groups"] = bundle_groups(sources)
+        _pending["groups"].update(self.context.get("search_bundle_groups") or {})
 
 
-#: The folded records of the build in progress, indexed at ``before_publish``.
+#: What the build in progress indexes at ``before_publish``, once its pages are written.
 _pending: dict = {}
 
 
 def index_site(sender, output_path: str, settings) -> None:
-    records = _pending.pop("records", None)
-    groups = _pending.pop("groups", None)
-    if records is None:
+    sources = _pending.pop("sources", None)
+    if sources is None:
         return
     started = time.monotonic()
+    written = engine_pages.current()
+    digests = written.digests if written is not None else {}
+    # a --full build folds every twin it needs afresh
+    memo = folded_memo(settings) if settings.get("INCREMENTAL_BUILD", True) else None
     try:
+        twins = twins_for(sources, memo, Path(output_path), digests)
         report = build_index(
             output_path,
-            records,
+            [*twins, *_pending.pop("extra")],
             settings["SEARCH_BUNDLE_DIR"],
             settings.get("DEFAULT_LANG", "vi"),
-            groups=groups,
+            groups=_pending.pop("groups"),
             cache_dir=cache_path(settings),
             # the live output (build_guard swaps the staging folder in after this signal)
             previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),
+            page_digests=digests,
         )
     except SearchIndexError as exc:
         fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
+    finally:
+        if memo is not None:
+            memo.close()
     logger.info(
         "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %d gói, %.1f giây%s.",
         report.pages,

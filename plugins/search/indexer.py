@@ -5,15 +5,20 @@ the caller names each page's bundle), each written by its own run of the Pagefin
 command-line binary, one run after the other: Pagefind holds one bundle in memory, not
 the whole site. The steps:
 
-1. find the pages Pagefind indexes (those whose HTML has ``data-pagefind-body``), hash
-   them and put each in its bundle;
-2. write each folded twin (``folding.FoldedRecord``) as a small HTML page, in its page's
-   bundle; its path gives Pagefind the twin's URL: ``2023/09/slug/#khong-dau/index.html``
-   is indexed as ``/2023/09/slug/#khong-dau/``, which the search page strips at ``#``;
-3. each bundle's fingerprint: its name, its pages' paths and bytes, its twins', the
-   Pagefind binary and version, the options. If it equals the one recorded for the
-   last build into the same output, and that output's copy of the bundle still has the
-   bytes recorded then, the bundle is hard-linked (or copied) from there;
+1. find the pages Pagefind indexes (those whose HTML has ``data-pagefind-body``) with the
+   digest of their bytes, and put each in its bundle. The build engine gives the digest of
+   every page it wrote (``portal_core.pages``); whether a page with those bytes has the
+   mark is recorded by digest, so only new bytes and pages the engine did not write are
+   read;
+2. each folded twin (``folding.FoldedRecord``, or a :class:`LazyRecord` that makes it
+   only when its bundle is indexed) goes in its page's bundle as a small HTML page; its
+   path gives Pagefind the twin's URL: ``2023/09/slug/#khong-dau/index.html`` is indexed
+   as ``/2023/09/slug/#khong-dau/``, which the search page strips at ``#``;
+3. each bundle's fingerprint: its name, its pages' paths and digests, its twins' keys
+   (a lazy record's ``key``, a record's HTML), the Pagefind binary and version, the
+   options. If it equals the one recorded for the last build into the same output, and
+   that output's copy of the bundle still has the files recorded then, the bundle is
+   hard-linked (or copied) from there;
 4. otherwise hard-link the bundle's pages and twins into a temporary folder inside the
    staging folder (nothing else: Pagefind reads only what it indexes, and the twins
    never reach the published site), run Pagefind on it, make the bundle's file names
@@ -31,17 +36,19 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from plugins.portal_core.pages import digest_bytes
 
 from . import bundle as bundle_files
 from .folding import FoldedRecord
 
 #: Change when the twins' HTML, the fingerprint or the normalisation changes: the
 #: bundles recorded before are then never reused.
-FORMAT = "search-index-5"
+FORMAT = "search-index-6"
 BODY_MARK = b"data-pagefind-body"
 TWIN_PAGE = "index.html"
 #: The bundle of pages that ``groups`` does not name (fixed pages, undated ones).
@@ -54,6 +61,17 @@ MANIFEST = "bundles.json"
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site."""
+
+
+class LazyRecord(Protocol):
+    """A folded twin made only if its bundle is indexed (``plugins.search.Twin``)."""
+
+    url: str
+    #: a digest of everything the record is made of: the twin's part of its bundle's
+    #: fingerprint, in place of its HTML
+    key: str
+
+    def record(self) -> FoldedRecord: ...
 
 
 @dataclass(frozen=True)
@@ -102,22 +120,25 @@ def pagefind_version(binary: Path) -> str:
 def indexed_pages(
     site: Path,
     skip: Sequence[str] = (),
-    known: Mapping[str, list] | None = None,
-    seen: dict[str, list] | None = None,
+    digests: Mapping[str, str] | None = None,
+    marks: Mapping[str, bool] | None = None,
+    seen: dict[str, bool] | None = None,
 ) -> dict[str, str]:
-    """Relative path → SHA-256 of every HTML page of ``site`` that marks its body.
+    """Relative path → digest (``portal_core.pages.digest_bytes``) of every HTML page of
+    ``site`` that marks its body.
 
     The theme writes ``data-pagefind-body`` in lower case; a page that writes it in
     another case is found too (lower-casing costs only for pages without the mark).
-    Folders named in ``skip`` (the bundle) are not walked. ``known`` (the last build's
-    ``seen``: path → [inode, size, mtime, digest or ""]) spares reading a page whose
-    inode, size and time are unchanged: an unchanged page is a hard link to the last
-    build's file. A page written in the last 2 seconds is always read again.
+    Folders named in ``skip`` (the bundle) are not walked. ``digests`` are the build
+    engine's digests of the pages it wrote, ``marks`` the last build's ``seen`` (digest →
+    whether those bytes have the mark): a page with a digest in both is not read. Every
+    other page is read, and ``seen`` gets the mark of every page's digest.
     """
+    digests = digests or {}
+    marks = marks or {}
     found: dict[str, str] = {}
     root = str(site)
     skip_paths = {os.path.join(root, s) for s in skip}
-    racy = time.time_ns() - 2_000_000_000
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -128,19 +149,16 @@ def indexed_pages(
                         stack.append(entry.path)
                 elif entry.name.endswith(".html") and entry.is_file():
                     rel = entry.path[len(root) + 1 :].replace(os.sep, "/")
-                    status = entry.stat()
-                    stamp = [status.st_ino, status.st_size, status.st_mtime_ns]
-                    old = known.get(rel) if known else None
-                    if old and old[:3] == stamp and isinstance(old[3], str):
-                        digest = old[3]
-                    else:
+                    digest = digests.get(rel)
+                    marked = marks.get(digest) if digest is not None else None
+                    if marked is None:
                         with open(entry.path, "rb") as handle:
                             data = handle.read()
+                        digest = digest or digest_bytes(data)
                         marked = BODY_MARK in data or BODY_MARK in data.lower()
-                        digest = hashlib.sha256(data).hexdigest() if marked else ""
-                    if seen is not None and status.st_mtime_ns < racy:
-                        seen[rel] = [*stamp, digest]
-                    if digest:
+                    if seen is not None:
+                        seen[digest] = marked
+                    if marked:
                         found[rel] = digest
     return dict(sorted(found.items()))
 
@@ -188,14 +206,21 @@ def _file_digests(folder: Path) -> dict[str, str]:
     return {rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest() for rel in _files(folder)}
 
 
-def _file_stats(folder: Path, files: Sequence[str]) -> dict[str, list[int]]:
-    """Inode, size and modification time of each file: a hard link keeps all three; a file
-    replaced or edited changes one of them (unless its time is set back on purpose)."""
-    stats = {}
+def _bytes_digest(folder: Path) -> str:
+    """One digest of every file's name and bytes (a bundle's ~2,500 digests one by one
+    made the record megabytes long, read and written by every build)."""
+    return hashlib.sha256(json.dumps(_file_digests(folder), sort_keys=True).encode()).hexdigest()
+
+
+def _stats_digest(folder: Path, files: Sequence[str]) -> str:
+    """One digest of each file's inode, size and modification time: a hard link keeps all
+    three; a file replaced or edited changes one of them (unless its time is set back on
+    purpose)."""
+    h = hashlib.sha256()
     for rel in files:
         status = os.stat(os.path.join(folder, rel))
-        stats[rel] = [status.st_ino, status.st_size, status.st_mtime_ns]
-    return stats
+        h.update(f"{rel}\0{status.st_ino}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    return h.hexdigest()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -235,28 +260,38 @@ def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target:
     """Link the previous bundle into ``target`` if it is exactly the one recorded."""
     if not record or record.get("fingerprint") != fingerprint or previous is None:
         return False
-    files = record.get("bundle")
-    if not isinstance(files, dict) or not files or not previous.is_dir():
+    files = record.get("files")
+    if not isinstance(files, list) or not files:
         return False
+    # Plain strings and one mkdir per folder: a bundle has ~2,500 files.
+    source, staged = str(previous), str(target)
+    folders: set[str] = set()
     try:
         for rel in files:
-            _link_or_copy(previous / rel, target / rel)
-    except OSError:
+            folder = os.path.dirname(rel)
+            if folder not in folders:
+                os.makedirs(os.path.join(staged, folder), exist_ok=True)
+                folders.add(folder)
+            path = os.path.join(staged, rel)
+            try:
+                os.link(os.path.join(source, rel), path)
+            except OSError:
+                shutil.copy2(os.path.join(source, rel), path)
+        current = _stats_digest(target, files)
+    except OSError:  # a file gone from the live bundle
         shutil.rmtree(target, ignore_errors=True)
         return False
     # Checked after linking (a link shares the bytes): a bundle changed since it was
-    # recorded, or a file added or removed, is never reused. Each file's inode, size and
-    # time tell (recorded when it was written; reading back ~100 MB of bundles cost
-    # seconds); when they differ, the bytes do (a bundle restored from a CI cache has
-    # other inodes and times, the same bytes), and the record takes the new ones.
-    stats = record.get("stats")
-    current = _file_stats(target, sorted(files))
-    changed = current != stats
-    if changed and _file_digests(target) == files:
-        record["stats"], changed = current, False
-    if changed or _files(previous) != sorted(files):
-        shutil.rmtree(target, ignore_errors=True)
-        return False
+    # recorded is never reused. Each file's inode, size and time tell (recorded when it
+    # was written; reading back ~100 MB of bundles cost seconds); when they differ, the
+    # bytes do (a bundle restored from a CI cache has other inodes and times, the same
+    # bytes), and the record takes the new ones. Only the recorded files are linked, so
+    # a file added to the live bundle is not published again.
+    if current != record.get("stats"):
+        if _bytes_digest(target) != record.get("bytes"):
+            shutil.rmtree(target, ignore_errors=True)
+            return False
+        record["stats"] = current
     return True
 
 
@@ -287,13 +322,14 @@ def _run_pagefind(binary: Path, root: Path, target: Path, options: Sequence[str]
 
 def build_index(
     site: str | Path,
-    records: Sequence[FoldedRecord],
+    records: Sequence[FoldedRecord | LazyRecord],
     bundle_dir: str = "pagefind",
     language: str = "vi",
     *,
     groups: Mapping[str, str] | None = None,
     cache_dir: str | Path | None = None,
     previous_output: str | Path | None = None,
+    page_digests: Mapping[str, str] | None = None,
 ) -> IndexReport:
     """Index every page of ``site`` that has ``data-pagefind-body`` plus ``records``.
 
@@ -304,8 +340,9 @@ def build_index(
     lists them for the search page. With ``cache_dir``, each bundle's fingerprint and
     digests are kept there, and a bundle whose inputs are the same as in the last
     build reuses ``previous_output/bundle_dir/<name>`` (the live site, before the
-    swap) instead of running Pagefind. Raises SearchIndexError with Pagefind's own
-    message when it fails.
+    swap) instead of running Pagefind. ``page_digests`` (relative path → digest) are the
+    build engine's (``portal_core.pages``): those pages are not read to be fingerprinted.
+    Raises SearchIndexError with Pagefind's own message when it fails.
     """
     site = Path(site).resolve()
     target = site / bundle_dir
@@ -322,10 +359,10 @@ def build_index(
         old = _read_record(cache_file)
         if not old or old.get("format") != FORMAT:
             old = None
-    known = old.get("pages") if old and isinstance(old.get("pages"), dict) else None
-    seen: dict[str, list] = {}
-    pages = indexed_pages(site, skip=[bundle_dir], known=known, seen=seen)
-    twins: dict[str, str] = {}
+    marks = old.get("marks") if old and isinstance(old.get("marks"), dict) else None
+    seen: dict[str, bool] = {}
+    pages = indexed_pages(site, skip=[bundle_dir], digests=page_digests, marks=marks, seen=seen)
+    twins: dict[str, FoldedRecord | LazyRecord] = {}
     owner: dict[str, str] = {}  # page or twin path → bundle name
     for rel in pages:
         owner[rel] = groups.get(page_url(rel), OTHER_BUNDLE)
@@ -333,7 +370,7 @@ def build_index(
         path = twin_path(record)
         if path in twins or path in pages:
             raise SearchIndexError(f"hai bản ghi tìm kiếm cùng địa chỉ {record.url!r}")
-        twins[path] = twin_html(record, language)
+        twins[path] = record
         owner[path] = groups.get(record.url.split("#", 1)[0], OTHER_BUNDLE)
 
     common = hashlib.sha256()
@@ -346,8 +383,12 @@ def build_index(
     for rel, sha in pages.items():
         digests[owner[rel]].update(f"page\0{rel}\0{sha}\0".encode())
     for rel in sorted(twins):
-        sha = hashlib.sha256(twins[rel].encode("utf-8")).hexdigest()
-        digests[owner[rel]].update(f"twin\0{rel}\0{sha}\0".encode())
+        twin = twins[rel]
+        if isinstance(twin, FoldedRecord):
+            key = hashlib.sha256(twin_html(twin, language).encode("utf-8")).hexdigest()
+        else:
+            key = "lazy:" + twin.key
+        digests[owner[rel]].update(f"twin\0{rel}\0{key}\0".encode())
     fingerprints = {name: digest.hexdigest() for name, digest in digests.items()}
 
     # The bundle folder belongs to this plugin: whatever is there (a copy of the last
@@ -382,22 +423,24 @@ def build_index(
             for rel in pages:
                 if owner[rel] == name:
                     _link_or_copy(site / rel, root / rel)
-            for rel, text in twins.items():
+            for rel, twin in twins.items():
                 if owner[rel] == name:
+                    record = twin if isinstance(twin, FoldedRecord) else twin.record()
                     path = root / rel
                     path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(text, encoding="utf-8")
+                    path.write_text(twin_html(record, language), encoding="utf-8")
             _run_pagefind(binary, root, out, options)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         indexed.append(name)
         normalized = bundle_files.normalize(out)
         stable = stable and normalized
-        digests = _file_digests(out)
+        files = _files(out)
         written[name] = {
             "fingerprint": fingerprint,
-            "bundle": digests,
-            "stats": _file_stats(out, sorted(digests)),
+            "files": files,
+            "bytes": _bytes_digest(out),
+            "stats": _stats_digest(out, files),
         }
         if not normalized:  # names vary: reuse still works, but say why builds differ
             written[name]["unstable"] = True
@@ -411,13 +454,14 @@ def build_index(
             "format": FORMAT,
             "output": str(Path(previous_output).resolve()),
             "bundles": written,
-            "pages": seen,
+            "marks": seen,
         }
         fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, indent=0, sort_keys=True)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:  # compact: json's C encoder
+            handle.write(json.dumps(record, sort_keys=True, separators=(",", ":")))
         os.replace(tmp, cache_file)
-        _prune(cache_file.parent, keep=cache_file)
+        if old is None:  # a new output folder (or format): the others are read only then
+            _prune(cache_file.parent, keep=cache_file)
     return IndexReport(
         pages=len(pages),
         records=len(records),

@@ -32,10 +32,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def capture(corpus: Path, save: Path) -> None:
     sys.path.insert(0, str(ROOT))
     import plugins.search as search
+    from plugins.search.folding import FoldedRecord
     from plugins.search.indexer import IndexReport
 
     def keep(site, records, bundle_dir="pagefind", language="vi", **kwargs):
         subprocess.run(["cp", "-al", str(site), str(save / "site")], check=True)
+        records = [r if isinstance(r, FoldedRecord) else r.record() for r in records]
         data = (records, kwargs.get("groups"), bundle_dir, language)
         (save / "input.pickle").write_bytes(pickle.dumps(data))
         return IndexReport(pages=0, records=len(records))

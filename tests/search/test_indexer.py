@@ -7,6 +7,7 @@ Pure calls of ``build_index`` on small folders (no Pelican), then real builds.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.portal_core.pages import digest_bytes
 from plugins.search import bundle, indexer
 from plugins.search.folding import folded_record
 from plugins.search.indexer import build_index, indexed_pages, twin_path
@@ -354,33 +356,34 @@ def test_pages_are_found_by_their_body_mark_in_any_case(tmp_path):
     assert list(indexed_pages(tmp_path, skip=["pagefind"])) == ["a/index.html", "b.html"]
 
 
-def test_pages_unchanged_since_the_last_build_are_not_read_again(tmp_path):
-    old = time.time_ns() - 10_000_000_000  # written before the 2-second racy window
+def test_pages_the_engine_wrote_are_read_only_when_their_bytes_are_new(tmp_path):
     pages = {"a/index.html": "<main data-pagefind-body>a</main>", "b.html": "<main>b</main>"}
     for rel, text in pages.items():
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text(text)
-        os.utime(tmp_path / rel, ns=(old, old))
+    digests = {rel: digest_bytes(text.encode()) for rel, text in pages.items()}
     seen: dict = {}
-    first = indexed_pages(tmp_path, seen=seen)
-    assert list(first) == ["a/index.html"] and set(seen) == {"a/index.html", "b.html"}
-    assert seen["b.html"][3] == ""  # read, and not a page to index
+    first = indexed_pages(tmp_path, digests=digests, seen=seen)
+    assert first == {"a/index.html": digests["a/index.html"]}
+    assert seen == {digests["a/index.html"]: True, digests["b.html"]: False}  # read, once
 
-    # same inode, size and time: the recorded digest is trusted (a link to the last
-    # build's file keeps all three); to prove it, the bytes change behind its back
-    (tmp_path / "a/index.html").write_text("<main data-pagefind-body>A</main>")
-    os.utime(tmp_path / "a/index.html", ns=(old, old))
-    assert indexed_pages(tmp_path, known=seen) == first
-    # another time (or size, or inode): read again
-    os.utime(tmp_path / "a/index.html", ns=(old + 1000, old + 1000))
-    assert indexed_pages(tmp_path, known=seen) != first
+    # the engine's digest and the mark recorded for it are trusted: to prove it, the
+    # bytes change behind their back (the mark is gone) and the page is still indexed
+    (tmp_path / "a/index.html").write_text("<main>A</main>")
+    assert indexed_pages(tmp_path, digests=digests, marks=seen) == first
+    # a digest never seen (the engine wrote new bytes): read again
+    digests["a/index.html"] = digest_bytes(b"<main>A</main>")
+    assert indexed_pages(tmp_path, digests=digests, marks=seen) == {}
 
 
-def test_pages_written_in_the_last_two_seconds_are_not_recorded(tmp_path):
+def test_pages_the_engine_did_not_write_are_read_every_time(tmp_path):
     (tmp_path / "a.html").write_text("<main data-pagefind-body>a</main>")
     seen: dict = {}
-    assert list(indexed_pages(tmp_path, seen=seen)) == ["a.html"]
-    assert seen == {}
+    assert indexed_pages(tmp_path, seen=seen) == {
+        "a.html": digest_bytes(b"<main data-pagefind-body>a</main>")
+    }
+    (tmp_path / "a.html").write_text("<main>a</main>")
+    assert indexed_pages(tmp_path, marks=seen) == {}
 
 
 @pytest.mark.parametrize("url", ["/../x/#khong-dau", "", "/a/../../b"])
@@ -389,3 +392,34 @@ def test_twin_paths_stay_inside_the_indexed_folder(url):
 
     with pytest.raises(SearchIndexError):
         twin_path(folded_record(url=url, title="t"))
+
+
+class CountedTwin:
+    """A lazy record (indexer.LazyRecord) that notes when it is made."""
+
+    def __init__(self, record, made: list) -> None:
+        self.url, self.made, self._record = record.url, made, record
+        self.key = hashlib.sha256(repr(record).encode()).hexdigest()
+
+    def record(self):
+        self.made.append(self.url)
+        return self._record
+
+
+def test_lazy_twins_are_made_only_for_the_bundles_indexed(tmp_path):
+    output, cache, made = tmp_path / "output", tmp_path / "cache", []
+    site, records = make_site(tmp_path / "b1")
+    index(site, [CountedTwin(r, made) for r in records], cache_dir=cache, previous_output=output)
+    site.rename(output)
+    assert sorted(made) == sorted(r.url for r in records)
+
+    made.clear()
+    site, records = make_site(tmp_path / "b2", words={4: "Cầu Bến Mới thông xe"})  # 2022
+    lazy = [CountedTwin(r, made) for r in records]
+    report = index(site, lazy, cache_dir=cache, previous_output=output)
+    assert report.indexed == ("2022",)
+    assert sorted(made) == sorted(r.url for r in records if r.url.startswith("/2022/"))
+    # the same bundles as twins made beforehand, indexed from nothing
+    fresh, fresh_records = make_site(tmp_path / "b3", words={4: "Cầu Bến Mới thông xe"})
+    index(fresh, fresh_records)
+    assert bundle_bytes(site / "pagefind") == bundle_bytes(fresh / "pagefind")
