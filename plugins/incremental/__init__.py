@@ -150,8 +150,9 @@ def skip_unchanged_build(pelican) -> None:
         return
     damaged = _damaged_pages(output, last)
     if last.inputs != _build.inputs:
-        if not damaged and not try_patch(pelican, last, cache_dir(settings), _build):
-            raise SystemExit(0)  # published by patching post bodies into the site model
+        if not damaged:  # perhaps only post bodies changed: tried once every plugin is ready
+            _build.patch_from = last
+            signals.get_generators.connect(patch_if_bodies_only)  # after every plugin's
         return
     if damaged:
         print(
@@ -166,6 +167,14 @@ def skip_unchanged_build(pelican) -> None:
         flush=True,
     )
     raise SystemExit(0)
+
+
+def patch_if_bodies_only(pelican) -> None:
+    """The build starts (the staging folder ready, the registries read): if only post
+    bodies changed, build by patching them into the site model and stop here."""
+    last, _build.patch_from = _build.patch_from, None
+    if last is not None and not try_patch(pelican, last, cache_dir(pelican.settings), _build):
+        raise SystemExit(0)  # published by patching post bodies into the site model
 
 
 def refresh_inputs(pelican) -> None:
@@ -209,6 +218,7 @@ class _Build:
     inputs: str = ""
     other_inputs: str = ""  # ``inputs`` without the content files
     inputs_fresh: bool = False  # computed at start-up, for the process's first build
+    patch_from: build_state.BuildState | None = None  # the last build, to patch
     next_due: str = ""
     file_digests: dict[str, bytes] = {}  # noqa: RUF012 - replaced, never mutated
 

@@ -80,7 +80,9 @@ class PatchBuild:
         self.last = last
         self.cache = cache
         self.build = build  # the engine's ``_Build``: inputs, file digests
-        self.output = Path(pelican.output_path).resolve()
+        # the live output (at this point Pelican's own is build_guard's staging folder)
+        final = pelican.settings.get("PORTAL_FINAL_OUTPUT_PATH") or pelican.output_path
+        self.output = Path(final).resolve()
         self.started = time.monotonic()
 
     def run(self) -> str:
@@ -119,8 +121,7 @@ class PatchBuild:
             post = model.post(source)
             if not isinstance(post, Article) or source not in model.source_keys:
                 return f"not a post every build shows: {source}"
-        signals.get_generators.send(self.pelican)  # as a build starts: staging, registries
-        staging = Path(self.pelican.output_path)
+        staging = Path(self.pelican.output_path)  # build_guard's, empty
         late = set(model.late_files)
         linking = self._link_live(staging, set(model.early_tops))
         try:
@@ -164,6 +165,7 @@ class PatchBuild:
             context=model.context,
             posts=[item.post for item in found],
             pages=sorted(digests),
+            post_of=model.post,
         )
         refused = [receiver.__module__ for receiver, answer in answers if answer is False]
         if refused:
@@ -338,9 +340,11 @@ def try_patch(pelican, last: build_state.BuildState, cache: Path, build) -> str:
         raise
     if reason:
         logger.debug("incremental: a full pass, not a patch: %s", reason)
-        from plugins import build_guard
-
-        if build_guard._build.staging_path is not None:  # a staging folder begun: dropped
-            build_staging.discard(build_guard._build.staging_path)
-            build_guard._build.staging_path = None
+        if build.store is not None:  # opened for a few posts: the full pass opens its own
+            build.store.close()
+            build.store = None
+        staging = Path(pelican.output_path)
+        if staging != patch.output and staging.is_dir():  # what was begun in it: dropped
+            build_staging.discard(staging)
+            staging.mkdir()
     return reason

@@ -55,6 +55,7 @@ published = signal("portal-published")
 #: (nothing else changed: settings, theme, registries, dates, titles and places are the
 #: last build's). kwargs: ``output_path`` (the staging folder), ``settings``,
 #: ``context`` (the model's shared context: every post, as shown), ``posts`` (the
-#: patched posts), ``pages`` (the output names rendered again). A receiver that cannot
+#: patched posts), ``pages`` (the output names rendered again), ``post_of`` (source
+#: path → that post of the model, read when asked). A receiver that cannot
 #: bring its files up to date this way returns False: the build then runs the full way.
 posts_patched = signal("portal-posts-patched")

@@ -51,6 +51,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
 import sys
 import time
 import unicodedata
@@ -64,7 +65,7 @@ from pelican.generators import Generator
 from plugins.build_guard import fail
 from plugins.portal_core import pages as engine_pages
 from plugins.portal_core.diskmemo import DiskMemo
-from plugins.portal_core.signals import before_publish, plan_outputs
+from plugins.portal_core.signals import before_publish, plan_outputs, posts_patched
 
 from . import folding, indexer
 from .folding import FoldedRecord, folded_record, plain_text
@@ -132,6 +133,27 @@ class TwinSource:
 
     fields: dict  # folded_record's keyword arguments
     bundle: str | None = None  # the search bundle of its page (a post's year)
+    source: str = ""  # the post's source file (a patch build finds the post by it)
+
+
+class DeferredContent:
+    """A post's content, read only if its twin is folded again (a patch build: the
+    others' twins are in the memo under their pages' digests)."""
+
+    __slots__ = ("post_of", "source")
+
+    def __init__(self, post_of, source: str) -> None:
+        self.post_of, self.source = post_of, source
+
+    def __call__(self) -> str:
+        post = self.post_of(self.source)
+        if post is None:
+            raise SearchIndexError(f"không tìm thấy bài {self.source} trong mô hình trang")
+        return post.content
+
+
+def _text(value):
+    return value() if isinstance(value, DeferredContent) else value
 
 
 def twin_sources(articles, pages) -> list[TwinSource]:
@@ -157,7 +179,8 @@ def twin_sources(articles, pages) -> list[TwinSource]:
             "meta": {"date": article.date.strftime("%d/%m/%Y %H:%M")},
             "filters": filters,
         }
-        out.append(TwinSource(fields, f"{date.year:04d}" if date is not None else None))
+        bundle = f"{date.year:04d}" if date is not None else None
+        out.append(TwinSource(fields, bundle, getattr(article, "source_path", "")))
     for page in pages:
         summary = plain_text(getattr(page, "summary", "") or page.content)
         fields = {
@@ -169,7 +192,7 @@ def twin_sources(articles, pages) -> list[TwinSource]:
                 "summary": summary[:200].rsplit(" ", 1)[0] + "…" if len(summary) > 200 else summary
             },
         }
-        out.append(TwinSource(fields))
+        out.append(TwinSource(fields, None, getattr(page, "source_path", "")))
     return out
 
 
@@ -204,6 +227,7 @@ def _twin_key(fields: dict, page_digest: str | None = None) -> str:
     items = sorted(fields.items())
     if page_digest is not None:
         items = [("page", page_digest), *(item for item in items if item[0] != "content_html")]
+    items = [(k, _text(v)) for k, v in items]
     text = repr([(k, v if isinstance(v, str) else sorted(v.items())) for k, v in items])
     data = _FOLDING_KEY + text.encode("utf-8", "surrogatepass")
     return hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -223,7 +247,7 @@ class Twin:
             found = self.memo.get(self.key)
             if isinstance(found, FoldedRecord):
                 return found
-        made = folded_record(**self.fields)
+        made = folded_record(**{k: _text(v) for k, v in self.fields.items()})
         if self.memo is not None:
             self.memo.put(self.key, made)
         return made
@@ -232,7 +256,7 @@ class Twin:
 def _shows(path: Path, content: str) -> bool:
     """Whether the page at ``path`` holds ``content`` as it is."""
     try:
-        return content.encode("utf-8", "surrogatepass") in path.read_bytes()
+        return _text(content).encode("utf-8", "surrogatepass") in path.read_bytes()
     except OSError:
         return False
 
@@ -344,10 +368,63 @@ class SearchGenerator(Generator):
 _pending: dict = {}
 
 
+#: the twins' sources of the last build, without their content, for patch builds
+_SOURCES_FILE = "sources.pickle"
+_SOURCES_FORMAT = "search-sources-1"
+
+
+def _keep_sources(settings, sources: list[TwinSource], extra: list, groups: dict) -> None:
+    path = Path(cache_path(settings)) / _SOURCES_FILE
+    light = [
+        TwinSource({k: v for k, v in s.fields.items() if k != "content_html"}, s.bundle, s.source)
+        for s in sources
+    ]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        with open(partial, "wb") as handle:
+            record = (_SOURCES_FORMAT, _FOLDING_KEY, light, extra, groups)
+            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    except (OSError, pickle.PicklingError):
+        path.unlink(missing_ok=True)
+
+
+def prepare_patched(sender, settings, posts, post_of, **_kwargs) -> bool:
+    """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
+    the last full pass's twins with theirs, indexed at ``before_publish`` as in any build
+    (only their years' bundles are indexed again). False when that pass's sources are not
+    kept: the build then runs the full way."""
+    if not settings["SEARCH_INDEX"]:
+        return True
+    try:
+        with open(Path(cache_path(settings)) / _SOURCES_FILE, "rb") as handle:
+            found, folding_key, light, extra, groups = pickle.load(handle)
+    except Exception:
+        return False
+    if (found, folding_key) != (_SOURCES_FORMAT, _FOLDING_KEY):
+        return False
+    fresh = {source.fields["url"]: source for source in twin_sources(posts, [])}
+    sources = [
+        fresh.get(s.fields["url"])
+        or TwinSource({**s.fields, "content_html": DeferredContent(post_of, s.source)}, *_rest(s))
+        for s in light
+    ]
+    _pending.clear()
+    _pending.update(sources=sources, extra=extra, groups=groups, patched=True)
+    return True
+
+
+def _rest(source: TwinSource) -> tuple[str | None, str]:
+    return source.bundle, source.source
+
+
 def index_site(sender, output_path: str, settings) -> None:
     sources = _pending.pop("sources", None)
     if sources is None:
         return
+    _pending.pop("patched", None)
+    _keep_sources(settings, sources, _pending["extra"], _pending["groups"])
     started = time.monotonic()
     written = engine_pages.current()
     digests = written.digests if written is not None else {}
@@ -409,4 +486,5 @@ def register() -> None:
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
     plan_outputs.connect(planned_outputs)
+    posts_patched.connect(prepare_patched)
     before_publish.connect(index_site)
