@@ -70,6 +70,7 @@ class _State:
     def __init__(self) -> None:
         self.site: Site | None = None
         self.done = False
+        self.patched: dict[str, Doc] | None = None  # a patch build's posts, by source
 
 
 _state = _State()
@@ -91,6 +92,7 @@ def check_settings(pelican) -> None:
 def start_build(pelican) -> None:
     _state.site = None
     _state.done = False
+    _state.patched = None
 
 
 def _text(value: Any) -> str:
@@ -202,6 +204,7 @@ def gather_content(generators) -> None:
         docs += _documents()
         previous = manifest.load(report_dir(settings))
     _state.site = Site(build_config(settings), docs, categories, _units(), previous)
+    _state.patched = None  # a full pass (even after a patch build gave way to it)
 
 
 def check_output(sender: Any = None, output_path: str = "", settings: Any = None, **_: Any) -> None:
@@ -223,7 +226,7 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
         records = pages.current()  # the build engine's digests: pages need not be read
         digests = records.digests if records is not None else None
         result = engine.run(site, output, cache, workers, memo, digests)
-        _keep_content(cache_folder, site)
+        _keep_content(cache_folder, site, _state.patched)
         cache.save()
         if memo is not None:
             memo.save()
@@ -252,20 +255,18 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
     sys.stdout.flush()
 
 
-#: this build's content as plain data, for the patch builds after it (``recheck_patched``)
+#: the last full pass's content as plain data, and the posts patch builds changed since
+#: (``recheck_patched``): a patch build writes only the second file
 _CONTENT_FILE = "content.pickle"
-_CONTENT_FORMAT = "compliance-content-1"
+_PATCHED_FILE = "content-patched.pickle"
+_CONTENT_FORMAT = "compliance-content-2"
 
 
-def _keep_content(folder: str | None, site: Site) -> None:
-    if folder is None:
-        return
-    path = os.path.join(folder, _CONTENT_FILE)
+def _dump(path: str, record: Any) -> None:
     try:
-        os.makedirs(folder, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         partial = f"{path}.{os.getpid()}.partial"
         with open(partial, "wb") as handle:
-            record = (_CONTENT_FORMAT, code_version(), site.docs, site.categories)
             pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
     except (OSError, pickle.PicklingError):
@@ -273,17 +274,36 @@ def _keep_content(folder: str | None, site: Site) -> None:
             os.unlink(path)
 
 
-def _kept_content(folder: str | None) -> tuple[list[Doc], dict] | None:
-    if folder is None:
-        return None
+def _load(path: str) -> Any:
     try:
-        with open(os.path.join(folder, _CONTENT_FILE), "rb") as handle:
-            found, version, docs, categories = pickle.load(handle)
+        with open(path, "rb") as handle:
+            found, version, *data = pickle.load(handle)
     except Exception:  # missing or damaged: the patch build gives way to a full one
         return None
-    if (found, version) != (_CONTENT_FORMAT, code_version()):
+    return data if (found, version) == (_CONTENT_FORMAT, code_version()) else None
+
+
+def _keep_content(folder: str | None, site: Site, patched: dict[str, Doc] | None) -> None:
+    if folder is None:
+        return
+    head = (_CONTENT_FORMAT, code_version())
+    if patched is None:  # a full pass
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(folder, _PATCHED_FILE))
+        _dump(os.path.join(folder, _CONTENT_FILE), (*head, site.docs, site.categories))
+    else:
+        _dump(os.path.join(folder, _PATCHED_FILE), (*head, patched))
+
+
+def _kept_content(folder: str | None) -> tuple[list[Doc], dict, dict[str, Doc]] | None:
+    if folder is None:
         return None
-    return docs, categories
+    full = _load(os.path.join(folder, _CONTENT_FILE))
+    if full is None:
+        return None
+    patched = _load(os.path.join(folder, _PATCHED_FILE))
+    docs, categories = full
+    return docs, categories, (patched[0] if patched else {})
 
 
 def recheck_patched(sender, output_path: str, settings, posts, **_: Any) -> bool:
@@ -294,13 +314,14 @@ def recheck_patched(sender, output_path: str, settings, posts, **_: Any) -> bool
     kept = _kept_content(cache_dir(settings))
     if kept is None:
         return False
-    docs, categories = kept
+    docs, categories, patched = kept
     with engine.old_objects_frozen():
-        fresh = {doc.path: doc for doc in (doc_from(post, "article") for post in posts)}
-        docs = [fresh.get(doc.path, doc) for doc in docs]
+        patched.update({doc.path: doc for doc in (doc_from(post, "article") for post in posts)})
+        docs = [patched.get(doc.path, doc) for doc in docs]
         previous = manifest.load(report_dir(settings))
     _state.site = Site(build_config(settings), docs, categories, _units(), previous)
     _state.done = False  # checked at before_publish, which the patch build sends next
+    _state.patched = patched
     return True
 
 
