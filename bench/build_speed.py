@@ -11,7 +11,8 @@ build as its own subprocess, measured once:
 * ``cold``    our build (pelicanconf.py, every plugin) into an empty output with empty caches
 * ``warm``    the same again, nothing changed
 * ``add``     after adding one post (the newest)
-* ``edit``    after editing the body of one post (the middle one)
+* ``edit``    after editing the body of one post (the middle one): a patch build
+* ``retitle`` after changing the title of that post: the full pass
 * ``restored`` after adding one post to content, caches and output copied with new file
               times and inodes, as a CI job finds them (a fresh checkout, a restored cache)
 * ``preview`` the live preview (``plugins.incremental.live``, one resident process): its
@@ -61,7 +62,7 @@ from bench.corpus import post_text, write_corpus
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 CORPUS_START = dt.datetime(2016, 1, 4, 8, 0)  # the start date bench.corpus uses
-OURS = ("cold", "warm", "add", "edit", "restored")
+OURS = ("cold", "warm", "add", "edit", "retitle", "restored")
 DEFAULT_SCENARIOS = "cold,warm,add,edit,vanilla,hugo"
 DAY_FIRST = re.compile(r"^(Date|Modified):\s*(\d{2})/(\d{2})/(\d{4})(?:\s+(\d{2}):(\d{2}))?\s*$")
 
@@ -184,6 +185,18 @@ def add_post(content: Path, posts: int, seed: int) -> Path:
     path = post_path(content, posts)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(post_text(posts, rng, CORPUS_START, None), encoding="utf-8")
+    return path
+
+
+def retitle_post(content: Path, posts: int) -> Path:
+    """Change the title of the middle post (a field every listing shows: the full pass)."""
+    path = post_path(content, posts // 2)
+    text = path.read_text(encoding="utf-8")
+    head, _, body = text.partition("\n\n")
+    lines = [
+        f"{line} (cập nhật)" if line.startswith("Title:") else line for line in head.splitlines()
+    ]
+    path.write_text("\n".join(lines) + "\n\n" + body, encoding="utf-8")
     return path
 
 
@@ -424,6 +437,9 @@ def measure_size(
                 )
             elif kind == "edit":
                 note = f"edited {edit_post(st['content'], posts).relative_to(st['content'])}"
+            elif kind == "retitle":
+                edited = retitle_post(st["content"], posts)
+                note = f"retitled {edited.relative_to(st['content'])}"
             elif kind == "restored":
                 for folder in (st["content"], base / f"cache{variant}", st["output"]):
                     copy_with_new_times(folder)

@@ -104,13 +104,14 @@ class PatchBuild:
         if set(model.page_names) != set(self.last.pages):
             return "the model does not describe the live output"
         patches = site_model.load_patches(site_model.patches_file(self.cache, self.output))
+        # what the live output was built from: the model's files and the patches since
         files = dict(model.files)
         current = self.build.file_digests
         for source, patch in patches.items():
+            files[source] = patch.file_digest
             post = model.post(source)
             if post is not None and current.get(source) == patch.file_digest:
-                post._content = patch.content
-                files[source] = patch.file_digest
+                post._content = patch.content  # (a post changed again is read below)
                 model.source_keys[source] = patch.source_key
         changed = sorted(p for p in set(files) | set(current) if files.get(p) != current.get(p))
         if not changed:
