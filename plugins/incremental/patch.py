@@ -41,6 +41,7 @@ from pelican.log import LimitFilter
 from plugins.build_guard import report_and_stop_on_errors
 from plugins.build_guard import staging as build_staging
 from plugins.portal_core import bodies, pages, problems
+from plugins.portal_core.forkpool import processes
 from plugins.portal_core.signals import before_publish, posts_patched
 
 from . import model as site_model
@@ -281,7 +282,7 @@ class PatchBuild:
             template = generator.env.get_template(recipe.template)
             context = local_context(recipe.context, name, recipe.page, recipe.relative_urls)
             jobs.append(_Job(template, context, name, path, None))
-        workers = min(2, os.cpu_count() or 1)
+        workers = processes(self.settings.get("INCREMENTAL_RENDER_WORKERS"))
         if len(jobs) >= _FORK_MIN_PAGES and workers > 1:
             digests = _render_in_workers(jobs, workers)
         else:
