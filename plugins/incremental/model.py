@@ -5,13 +5,12 @@ writes or links, a **recipe**: the template, the context and what the writer gav
 page, and the posts the page declares it shows (``declared.PageInputs``). At the end of
 the build they are saved in one SQLite file per output folder:
 
-* ``pages``: each page's recipe, pickled on its own;
+* ``meta``: every page's recipe (one pickle, so the lists pages share are kept once),
+  the file digests and source keys the model was built from;
 * ``shows``: (post, page) for every post a page declares, among the pages that may show
   a post's body or summary (``declared.BODY_BLIND_TEMPLATES`` never do): the reverse
   index, so a change of a post's body maps straight to the pages that show it;
-* ``posts``: each post's fields, pickled on its own;
-* ``meta``: the shared objects (contexts, lists several pages are given), the file
-  digests and source keys the model was built from.
+* ``posts``: each post's fields, pickled on its own.
 
 Posts refer to each other (related posts, older and newer post) and pages refer to
 posts by their source path, never by copy. A build that loads the model
@@ -36,12 +35,13 @@ from pathlib import Path
 from typing import Any
 
 from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
 
 from .declared import NOT_SHOWN_KWARGS, PageInputs
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "site-model-2"
+FORMAT = "site-model-3"
 
 
 @dataclass
@@ -88,56 +88,31 @@ def patches_file(cache_dir: Path, output: Path) -> Path:
 # -- saving ---------------------------------------------------------------------------------
 
 
-class _Saver:
-    """Pickles recipes and posts apart, the objects they share once (``registry``)."""
+class _Pickler(pickle.Pickler):
+    """Posts are pickled as references to their source path (each post's fields go in
+    its own row); categories, tags and units without the settings they carry (given
+    back when read). Everything else is pickled as usual, at C speed."""
 
-    def __init__(self, settings: dict, shared: set[int]) -> None:
-        self.settings = settings
-        self.shared = shared  # ids of containers given to more than one page
-        self.registry: list[Any] = []
-        self.index: dict[int, int] = {}
-        self.posts: dict[str, Any] = {}  # every post met, by source path
-        self.dumping_registry = False
+    def __init__(self, file, posts: dict[str, Any]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.posts = posts  # every post met, by source path
 
-    def persistent_id(self, obj) -> Any:
-        if obj is self.settings:
-            return "s"
+    def reducer_override(self, obj):
         if isinstance(obj, Content):
             source = obj.source_path
             self.posts.setdefault(source, obj)
             cls = type(obj)
-            return f"p{cls.__module__}:{cls.__qualname__}\0{source}"
-        if self.dumping_registry:
-            return None
-        if id(obj) in self.shared:
-            known = self.index.get(id(obj))
-            if known is None:
-                known = self.index[id(obj)] = len(self.registry)
-                self.registry.append(obj)
-            return f"o{known}"
-        return None
-
-    def dumps(self, value) -> bytes:
-        buffer = io.BytesIO()
-        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-        pickler.persistent_id = self.persistent_id
-        pickler.dump(value)
-        return buffer.getvalue()
+            return _post_ref, (cls.__module__, cls.__qualname__, source)
+        if isinstance(obj, URLWrapper):
+            state = {k: v for k, v in vars(obj).items() if k != "settings"}
+            return _wrapper, (type(obj), state)
+        return NotImplemented
 
 
-def _shared_values(recipes: dict[str, Recipe]) -> set[int]:
-    """Contexts, and containers that more than one page is given (a listing's posts).
-    Categories, tags and units are copied where they are used: they compare by name."""
-    seen: dict[int, int] = {}
-    keep: list[Any] = []  # ids are only unique while their objects live
-    for recipe in recipes.values():
-        seen[id(recipe.context)] = 2
-        keep.append(recipe.context)
-        for value in recipe.page.values():
-            if isinstance(value, (list, tuple, dict, set)) and value:
-                seen[id(value)] = seen.get(id(value), 0) + 1
-                keep.append(value)
-    return {key for key, count in seen.items() if count > 1}
+def _dumps(value, posts: dict[str, Any]) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, posts).dump(value)
+    return buffer.getvalue()
 
 
 def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str, Any]) -> bool:
@@ -147,53 +122,52 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
     temporary = path.with_suffix(f".tmp-{os.getpid()}")
     temporary.unlink(missing_ok=True)
     try:
-        saver = _Saver(settings, _shared_values(recipes))
+        posts: dict[str, Any] = {}
+        context = meta.pop("context", None) or {}
+        contexts: dict[int, int] = {id(context): 0}
+        shared = [context]
+        pages: dict[str, tuple] = {}
+        shows: list[tuple[str, str]] = []
+        site_wide = []
+        for name, recipe in recipes.items():
+            index = contexts.get(id(recipe.context))
+            if index is None:
+                index = contexts[id(recipe.context)] = len(shared)
+                shared.append(recipe.context)
+            page = {k: v for k, v in recipe.page.items() if k not in NOT_SHOWN_KWARGS}
+            pages[name] = (recipe.template, index, page, recipe.relative_urls)
+            if recipe.inputs.bodies:  # else a change of bodies never changes this page
+                shows += [(post, name) for post in recipe.inputs.posts]
+                if recipe.inputs.site_wide:
+                    site_wide.append(name)
+        # one pickle for every recipe: the lists that pages share are kept once
+        recipes_blob = _dumps((shared, pages), posts)
         db = sqlite3.connect(str(temporary))
         with db:
             db.executescript(
                 "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
                 "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
-                "CREATE TABLE pages (name TEXT PRIMARY KEY, recipe BLOB);"
                 "CREATE TABLE shows (post TEXT, page TEXT);"
                 "CREATE TABLE posts (path TEXT PRIMARY KEY, module TEXT, class TEXT, state BLOB);"
             )
-            site_wide = []
-            for name, recipe in recipes.items():
-                page = {k: v for k, v in recipe.page.items() if k not in NOT_SHOWN_KWARGS}
-                blob = saver.dumps((recipe.template, recipe.context, page, recipe.relative_urls))
-                db.execute("INSERT INTO pages VALUES (?, ?)", (name, blob))
-                if not recipe.inputs.bodies:
-                    continue  # a change of bodies never changes this page
-                db.executemany(
-                    "INSERT INTO shows VALUES (?, ?)", [(p, name) for p in recipe.inputs.posts]
-                )
-                if recipe.inputs.site_wide:
-                    site_wide.append(name)
+            db.executemany("INSERT INTO shows VALUES (?, ?)", shows)
             done: set[str] = set()
-            while len(done) < len(saver.posts):  # posts met while pickling posts, too
-                for source, post in list(saver.posts.items()):
+            while len(done) < len(posts):  # posts met while pickling posts, too
+                rows = []
+                for source, post in list(posts.items()):
                     if source in done:
                         continue
                     done.add(source)
                     fields = dict(vars(post))
-                    if isinstance(fields.get("_context"), dict):  # the site's context: shared
-                        saver.shared.add(id(fields["_context"]))
+                    if fields.get("_context") is context:
+                        del fields["_context"]  # given back when read
+                    if fields.get("settings") is settings:
+                        del fields["settings"]
                     cls = type(post)
-                    db.execute(
-                        "INSERT INTO posts VALUES (?, ?, ?, ?)",
-                        (source, cls.__module__, cls.__qualname__, saver.dumps(fields)),
-                    )
-            context = meta.pop("context", None)
-            saver.dumps(context)  # registered, if it is the context pages share
-            saver.dumping_registry = True
-            registry = saver.dumps(saver.registry)
-            meta = {
-                **meta,
-                "site_wide": site_wide,
-                "pages": sorted(recipes),
-                "context": saver.index.get(id(context), -1),
-            }
-            rows = [("registry", registry), ("meta", pickle.dumps(meta, protocol=5))]
+                    rows.append((source, cls.__module__, cls.__qualname__, _dumps(fields, posts)))
+                db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?)", rows)
+            meta = {**meta, "site_wide": site_wide, "pages": sorted(recipes)}
+            rows = [("recipes", recipes_blob), ("meta", pickle.dumps(meta, protocol=5))]
             rows.append(("format", FORMAT.encode()))
             db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
             db.execute("CREATE INDEX shows_post ON shows (post)")
@@ -212,6 +186,20 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
 
 
 # -- loading --------------------------------------------------------------------------------
+
+#: the model being read (pickled references are resolved against it)
+_reading: list[LazyModel] = []
+
+
+def _post_ref(module: str, qualname: str, source: str):
+    return _reading[-1].shell(module, qualname, source)
+
+
+def _wrapper(cls: type, state: dict):
+    wrapper = cls.__new__(cls)
+    wrapper.__dict__.update(state)
+    wrapper.settings = _reading[-1].settings
+    return wrapper
 
 
 class _Shell:
@@ -244,19 +232,9 @@ def materialize(post) -> Any:
     state = model.post_state(source)
     post.__class__ = type(post).__mro__[2]  # _shell_class(cls) -> (shell, _Shell, cls)
     post.__dict__.update(state)
+    post.__dict__.setdefault("_context", model.context)
+    post.__dict__.setdefault("settings", model.settings)
     return post
-
-
-class _References(dict):
-    """Pickled reference → object, each resolved once."""
-
-    def __init__(self, resolve) -> None:
-        super().__init__()
-        self.resolve = resolve
-
-    def __missing__(self, pid: str):
-        value = self[pid] = self.resolve(pid)
-        return value
 
 
 class LazyModel:
@@ -269,8 +247,6 @@ class LazyModel:
         if rows.get("format") != FORMAT.encode():
             raise ValueError("another format")
         self.shells: dict[str, Any] = {}
-        self.registry: list[Any] = []
-        self.references = _References(self._persistent_load)
         meta = pickle.loads(rows["meta"])
         self.global_key: str = meta["global_key"]
         self.other_inputs: str = meta["other_inputs"]
@@ -280,20 +256,12 @@ class LazyModel:
         self.site_wide: list[str] = meta["site_wide"]
         self.late_files: list[str] = meta["late_files"]
         self.early_tops: list[str] = meta["early_tops"]
-        self.registry = self._loads(rows["registry"])
-        self.context: dict = self.registry[meta["context"]] if meta["context"] >= 0 else {}
+        self.contexts, self.pages = self._loads(rows["recipes"])
+        self.context: dict = self.contexts[0]
 
-    def _persistent_load(self, pid: str):
-        """What a pickled reference stands for (``_References``: a dict, so the 500,000
-        references of a large site cost a lookup each)."""
-        if pid == "s":
-            return self.settings
-        if pid[0] == "o":
-            return self.registry[int(pid[1:])]
-        where, source = pid[1:].split("\0", 1)
+    def shell(self, module: str, qualname: str, source: str):
         shell = self.shells.get(source)
         if shell is None:
-            module, qualname = where.split(":", 1)
             cls = getattr(__import__(module, fromlist=[qualname]), qualname)
             kind = _shell_class(cls)
             shell = self.shells[source] = kind.__new__(kind)
@@ -301,9 +269,11 @@ class LazyModel:
         return shell
 
     def _loads(self, blob: bytes):
-        unpickler = pickle.Unpickler(io.BytesIO(blob))
-        unpickler.persistent_load = self.references.__getitem__
-        return unpickler.load()
+        _reading.append(self)
+        try:
+            return pickle.loads(blob)
+        finally:
+            _reading.pop()
 
     def post(self, source: str):
         """The post of ``source``, read, or None when the model has none."""
@@ -314,7 +284,7 @@ class LazyModel:
             ).fetchone()
             if row is None:
                 return None
-            shell = self.references[f"p{row[0]}:{row[1]}\0{source}"]
+            shell = self.shell(row[0], row[1], source)
         return materialize(shell)
 
     def post_state(self, source: str) -> dict:
@@ -324,9 +294,8 @@ class LazyModel:
         return self._loads(row[0])
 
     def recipe(self, name: str) -> Recipe:
-        row = self.db.execute("SELECT recipe FROM pages WHERE name = ?", (name,)).fetchone()
-        template, context, page, relative_urls = self._loads(row[0])
-        return Recipe(template, context, page, relative_urls, PageInputs(frozenset(), False))
+        template, index, page, relative_urls = self.pages[name]
+        return Recipe(template, self.contexts[index], page, relative_urls, _NO_INPUTS)
 
     def pages_showing(self, sources: set[str]) -> list[str]:
         """The pages that may show the body or summary of any of these posts: those that
@@ -339,6 +308,9 @@ class LazyModel:
 
     def close(self) -> None:
         self.db.close()
+
+
+_NO_INPUTS = PageInputs(frozenset(), False)
 
 
 def load(path: Path, settings: dict) -> LazyModel | None:

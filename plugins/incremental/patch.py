@@ -124,24 +124,22 @@ class PatchBuild:
             if not isinstance(post, Article) or source not in model.source_keys:
                 return f"not a post every build shows: {source}"
         staging = Path(self.pelican.output_path)  # build_guard's, empty
+        generator = ArticlesGenerator(
+            context=model.context,
+            settings=self.settings,
+            path=self.pelican.path,
+            theme=self.pelican.theme,
+            output_path=str(staging),
+        )
+        found = []
+        for source in changed:
+            result = self._read(generator, model, source)
+            if isinstance(result, str):
+                return result
+            found.append(result)
         late = set(model.late_files)
         linking = self._link_live(staging, set(model.early_tops))
-        try:
-            generator = ArticlesGenerator(
-                context=model.context,
-                settings=self.settings,
-                path=self.pelican.path,
-                theme=self.pelican.theme,
-                output_path=str(staging),
-            )
-            found = []
-            for source in changed:
-                result = self._read(generator, model, source)
-                if isinstance(result, str):
-                    return result
-                found.append(result)
-        finally:
-            _, error = linking.communicate()
+        _, error = linking.communicate()  # (cp -al: one process, kernel time)
         if linking.returncode != 0:
             return "the live output could not be linked: " + error.decode(errors="replace")[:200]
         for name in late:  # what before_publish writes, it writes again below
