@@ -152,11 +152,9 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
             )
             db.executemany("INSERT INTO shows VALUES (?, ?)", shows)
             done: set[str] = set()
-            while len(done) < len(posts):  # posts met while pickling posts, too
-                rows = []
-                for source, post in list(posts.items()):
-                    if source in done:
-                        continue
+
+            def rows(waiting: list[tuple[str, Any]]):
+                for source, post in waiting:
                     done.add(source)
                     fields = dict(vars(post))
                     if fields.get("_context") is context:
@@ -164,8 +162,11 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
                     if fields.get("settings") is settings:
                         del fields["settings"]
                     cls = type(post)
-                    rows.append((source, cls.__module__, cls.__qualname__, _dumps(fields, posts)))
-                db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?)", rows)
+                    yield source, cls.__module__, cls.__qualname__, _dumps(fields, posts)
+
+            while len(done) < len(posts):  # posts met while pickling posts, too
+                waiting = [(s, p) for s, p in posts.items() if s not in done]
+                db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?)", rows(waiting))
             meta = {**meta, "site_wide": site_wide, "pages": sorted(recipes)}
             rows = [("recipes", recipes_blob), ("meta", pickle.dumps(meta, protocol=5))]
             rows.append(("format", FORMAT.encode()))
