@@ -368,50 +368,75 @@ class SearchGenerator(Generator):
 _pending: dict = {}
 
 
-#: the twins' sources of the last build, without their content, for patch builds
+#: the twins' sources of the last full pass without their content, and those of the posts
+#: patch builds changed since (a patch build writes only the second file)
 _SOURCES_FILE = "sources.pickle"
-_SOURCES_FORMAT = "search-sources-1"
+_PATCHED_FILE = "sources-patched.pickle"
+_SOURCES_FORMAT = "search-sources-2"
 
 
-def _keep_sources(settings, sources: list[TwinSource], extra: list, groups: dict) -> None:
-    path = Path(cache_path(settings)) / _SOURCES_FILE
-    light = [
-        TwinSource({k: v for k, v in s.fields.items() if k != "content_html"}, s.bundle, s.source)
-        for s in sources
-    ]
+def _light(source: TwinSource) -> TwinSource:
+    fields = {k: v for k, v in source.fields.items() if k != "content_html"}
+    return TwinSource(fields, source.bundle, source.source)
+
+
+def _dump(path: Path, record) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
         with open(partial, "wb") as handle:
-            record = (_SOURCES_FORMAT, _FOLDING_KEY, light, extra, groups)
-            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((_SOURCES_FORMAT, _FOLDING_KEY, *record), handle, protocol=5)
         os.replace(partial, path)
     except (OSError, pickle.PicklingError):
         path.unlink(missing_ok=True)
 
 
+def _load(path: Path):
+    try:
+        with open(path, "rb") as handle:
+            found, folding_key, *record = pickle.load(handle)
+    except Exception:
+        return None
+    return record if (found, folding_key) == (_SOURCES_FORMAT, _FOLDING_KEY) else None
+
+
+def _keep_sources(settings, sources: list[TwinSource], extra: list, groups: dict) -> None:
+    folder = Path(cache_path(settings))
+    (folder / _PATCHED_FILE).unlink(missing_ok=True)
+    _dump(folder / _SOURCES_FILE, ([_light(s) for s in sources], extra, groups))
+
+
+def _keep_patched(settings, patched: dict[str, TwinSource]) -> None:
+    _dump(Path(cache_path(settings)) / _PATCHED_FILE, (patched,))
+
+
 def prepare_patched(sender, settings, posts, post_of, **_kwargs) -> bool:
     """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
-    the last full pass's twins with theirs, indexed at ``before_publish`` as in any build
-    (only their years' bundles are indexed again). False when that pass's sources are not
-    kept: the build then runs the full way."""
+    the last full pass's twins with theirs (and those of earlier patch builds), indexed at
+    ``before_publish`` as in any build (only their years' bundles are indexed again).
+    False when that pass's sources are not kept: the build then runs the full way."""
     if not settings["SEARCH_INDEX"]:
         return True
-    try:
-        with open(Path(cache_path(settings)) / _SOURCES_FILE, "rb") as handle:
-            found, folding_key, light, extra, groups = pickle.load(handle)
-    except Exception:
+    folder = Path(cache_path(settings))
+    kept = _load(folder / _SOURCES_FILE)
+    if kept is None:
         return False
-    if (found, folding_key) != (_SOURCES_FORMAT, _FOLDING_KEY):
-        return False
+    light, extra, groups = kept
+    earlier = _load(folder / _PATCHED_FILE)
+    patched: dict[str, TwinSource] = earlier[0] if earlier else {}
     fresh = {source.fields["url"]: source for source in twin_sources(posts, [])}
-    sources = [
-        fresh.get(s.fields["url"])
-        or TwinSource({**s.fields, "content_html": DeferredContent(post_of, s.source)}, *_rest(s))
-        for s in light
-    ]
+    patched.update({url: _light(source) for url, source in fresh.items()})
+    sources = []
+    for source in light:
+        url = source.fields["url"]
+        if url in fresh:
+            sources.append(fresh[url])
+            continue
+        source = patched.get(url, source)
+        fields = {**source.fields, "content_html": DeferredContent(post_of, source.source)}
+        sources.append(TwinSource(fields, *_rest(source)))
     _pending.clear()
-    _pending.update(sources=sources, extra=extra, groups=groups, patched=True)
+    _pending.update(sources=sources, extra=extra, groups=groups, patched=patched)
     return True
 
 
@@ -423,8 +448,11 @@ def index_site(sender, output_path: str, settings) -> None:
     sources = _pending.pop("sources", None)
     if sources is None:
         return
-    _pending.pop("patched", None)
-    _keep_sources(settings, sources, _pending["extra"], _pending["groups"])
+    patched = _pending.pop("patched", None)
+    if patched is None:
+        _keep_sources(settings, sources, _pending["extra"], _pending["groups"])
+    else:
+        _keep_patched(settings, patched)
     started = time.monotonic()
     written = engine_pages.current()
     digests = written.digests if written is not None else {}
