@@ -338,6 +338,12 @@ def try_patch(pelican, last: build_state.BuildState, cache: Path, build) -> str:
         reason = patch.run()
     except SystemExit:
         raise
+    except Exception as exc:  # a fault of this path must not stop publishing: the full pass
+        logger.warning(
+            "Không dựng nhanh được (%s: %s); dựng toàn bộ thay thế.", type(exc).__name__, exc
+        )
+        pages.clear()
+        reason = f"{type(exc).__name__}: {exc}"
     if reason:
         logger.debug("incremental: a full pass, not a patch: %s", reason)
         if build.store is not None:  # opened for a few posts: the full pass opens its own

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,24 @@ def test_a_title_or_a_photo_goes_the_full_way(site: TinySite):
     )
     result = site.build()
     assert "Dựng nhanh" not in result.log, result.log
+
+
+def test_a_fault_in_the_patch_build_falls_back_to_the_full_pass(site: TinySite, tmp_path: Path):
+    (model,) = (site.base / "cache/build").glob("model-*.sqlite3")
+    with sqlite3.connect(model) as db:  # the post's saved fields, damaged
+        db.execute("UPDATE posts SET state = x'00' WHERE path LIKE '%bai-07.md'")
+    site.post(
+        "bai-07",
+        title="Bài số 7 về đăng kiểm xe",
+        Date="07/03/2024 08:00",
+        Tags="đăng kiểm",
+        Summary=None,
+        body="Nội dung bài 7: đường tránh thành phố thông xe.",
+    )
+    result = site.build()
+    assert result.returncode == 0, result.log
+    assert "Không dựng nhanh được" in result.log and "Dựng nhanh:" not in result.log
+    page = (site.output / "2024/03/bai-so-7-ve-dang-kiem-xe/index.html").read_text("utf-8")
+    assert "đường tránh thành phố" in page
+    again = site.build()  # the full pass saved a sound model
+    assert again.returncode == 0 and "Không có gì thay đổi" in again.log, again.log
