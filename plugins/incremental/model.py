@@ -127,7 +127,6 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
         contexts: dict[int, int] = {id(context): 0}
         shared = [context]
         pages: dict[str, tuple] = {}
-        shows: list[tuple[str, str]] = []
         site_wide = []
         for name, recipe in recipes.items():
             index = contexts.get(id(recipe.context))
@@ -136,10 +135,15 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
                 shared.append(recipe.context)
             page = {k: v for k, v in recipe.page.items() if k not in NOT_SHOWN_KWARGS}
             pages[name] = (recipe.template, index, page, recipe.relative_urls)
-            if recipe.inputs.bodies:  # else a change of bodies never changes this page
-                shows += [(post, name) for post in recipe.inputs.posts]
-                if recipe.inputs.site_wide:
-                    site_wide.append(name)
+            if recipe.inputs.bodies and recipe.inputs.site_wide:
+                site_wide.append(name)
+        # a change of bodies never changes a page that shows none (``bodies`` False)
+        shows = (
+            (post, name)
+            for name, recipe in recipes.items()
+            if recipe.inputs.bodies
+            for post in recipe.inputs.posts
+        )
         # one pickle for every recipe: the lists that pages share are kept once
         recipes_blob = _dumps((shared, pages), posts)
         db = sqlite3.connect(str(temporary))
