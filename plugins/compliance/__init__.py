@@ -54,7 +54,7 @@ from typing import Any
 from pelican import signals
 
 from plugins.build_guard import fail
-from plugins.portal_core import pages
+from plugins.portal_core import pages, plainpickle
 from plugins.portal_core.signals import before_publish, posts_patched
 
 from . import engine, manifest, report
@@ -264,11 +264,7 @@ _CONTENT_FORMAT = "compliance-content-2"
 
 def _dump(path: str, record: Any) -> None:
     try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        partial = f"{path}.{os.getpid()}.partial"
-        with open(partial, "wb") as handle:
-            pickle.dump(record, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
+        plainpickle.save(path, record)
     except (OSError, pickle.PicklingError):
         with contextlib.suppress(OSError):
             os.unlink(path)

@@ -6,6 +6,8 @@ import hashlib
 import json
 import os
 
+from plugins.portal_core.files import write_atomic
+
 from . import jsontext
 from .model import Doc
 
@@ -59,7 +61,4 @@ def save(
     path = os.path.join(folder, MANIFEST_NAME)
     if previous is not None and manifest == previous and os.path.exists(path):
         return
-    os.makedirs(folder, exist_ok=True)
-    with open(path + ".tmp", "w", encoding="utf-8") as handle:
-        handle.write(jsontext.dumps(manifest, indent=0, sort_keys=True))
-    os.replace(path + ".tmp", path)
+    write_atomic(path, jsontext.dumps(manifest, indent=0, sort_keys=True))

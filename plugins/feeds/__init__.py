@@ -27,6 +27,7 @@ from pelican.generators import Generator
 from plugins.build_guard import fail
 from plugins.categories import make_category
 from plugins.categories import registry as category_registry
+from plugins.portal_core.files import write_atomic
 from plugins.portal_core.signals import plan_outputs, posts_patched
 from plugins.units import registry as unit_registry
 
@@ -238,12 +239,7 @@ def write_feeds(context: dict, settings, output_path: str) -> None:
         )
         rss, atom = render(feed, settings["SITEURL"], settings.get("DEFAULT_LANG", "vi"))
         for path, data in ((spec.rss_path, rss), (spec.atom_path, atom)):
-            target = os.path.join(output_path, path)
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            partial = f"{target}.{os.getpid()}.partial"
-            with open(partial, "wb") as handle:  # never through a link to the live file
-                handle.write(data)
-            os.replace(partial, target)
+            write_atomic(os.path.join(output_path, path), data)  # never through a link
 
 
 def update_feeds(sender, output_path: str, settings, context: dict, **_kwargs) -> None:

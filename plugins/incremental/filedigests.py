@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from plugins.portal_core.files import write_atomic
 
 FORMAT = 1
 #: a file whose status changed more recently than this is read again next time
@@ -66,8 +67,4 @@ class FileDigests:
     def save(self) -> None:
         if self.new == self.old:
             return
-        self.record.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.record.parent, prefix=self.record.name + ".")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(json.dumps({"format": FORMAT, "files": self.new}))  # C encoder
-        os.replace(tmp, self.record)
+        write_atomic(self.record, json.dumps({"format": FORMAT, "files": self.new}))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 import time
 import traceback
@@ -27,6 +26,8 @@ from collections.abc import Callable, Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from pathlib import Path
+
+from plugins.portal_core.files import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -229,12 +230,7 @@ def _plugin_links(post) -> bool:
 
 def _replace(path: Path, text: str) -> None:
     """Write through a new file (the old one may be a hard link shared with a release)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".live-")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    write_atomic(path, text)
 
 
 def watch(

@@ -37,6 +37,8 @@ from typing import Any
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
+from plugins.portal_core import plainpickle
+
 from .declared import NOT_SHOWN_KWARGS, PageInputs
 
 logger = logging.getLogger(__name__)
@@ -336,10 +338,7 @@ def load_patches(path: Path) -> dict[str, Patch]:
 
 
 def save_patches(path: Path, patches: dict[str, Patch]) -> None:
-    temporary = path.with_suffix(f".tmp-{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        pickle.dump((FORMAT, patches), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(temporary, path)
+    plainpickle.save(path, (FORMAT, patches))
 
 
 def forget(path: Path) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from plugins.portal_core.files import write_atomic
 
 FORMAT = 3  # 3: declared keys (no names read)
 
@@ -83,10 +84,7 @@ def load(path: Path) -> BuildState:
 
 
 def save(path: Path, state: BuildState) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(f".tmp-{os.getpid()}")
-    temporary.write_text(state.to_json(), encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomic(path, state.to_json())
 
 
 def forget(path: Path) -> None:

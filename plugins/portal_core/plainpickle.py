@@ -8,12 +8,12 @@ or call anything, it simply reads as missing.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import pickle
-import tempfile
 from typing import Any
+
+from .files import write_atomic
 
 
 class PlainUnpickler(pickle.Unpickler):
@@ -37,14 +37,4 @@ def save(path: str | os.PathLike, data: Any) -> None:
 
     Raises OSError or pickle.PicklingError for the caller to report or ignore; the
     temporary file is removed either way."""
-    folder = os.path.dirname(os.fspath(path)) or "."
-    os.makedirs(folder, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

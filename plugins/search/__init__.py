@@ -64,6 +64,7 @@ from pelican.generators import Generator
 
 from plugins.build_guard import fail
 from plugins.portal_core import pages as engine_pages
+from plugins.portal_core import plainpickle
 from plugins.portal_core.diskmemo import DiskMemo
 from plugins.portal_core.signals import before_publish, plan_outputs, posts_patched
 
@@ -382,11 +383,7 @@ def _light(source: TwinSource) -> TwinSource:
 
 def _dump(path: Path, record) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-        with open(partial, "wb") as handle:
-            pickle.dump((_SOURCES_FORMAT, _FOLDING_KEY, *record), handle, protocol=5)
-        os.replace(partial, path)
+        plainpickle.save(path, (_SOURCES_FORMAT, _FOLDING_KEY, *record))
     except (OSError, pickle.PicklingError):
         path.unlink(missing_ok=True)
 

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from plugins.portal_core.files import write_atomic
+
 #: Hex digits of the SHA-256 in a hashed name: 40 bits, and nginx's pattern wants 8+.
 HASH_LENGTH = 10
 
@@ -96,9 +98,6 @@ def write(assets: Assets, output: str | os.PathLike) -> list[Path]:
         target = Path(output) / assets.static_dir / name
         if target.is_file():
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.tmp")
-        partial.write_bytes(assets.files[relative])
-        os.replace(partial, target)
+        write_atomic(target, assets.files[relative])
         written.append(target)
     return written
