@@ -11,10 +11,11 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from plugins.portal_core.files import write_atomic
 
 STAMP_NAME = ".portal-build.json"  # a dot-file: nginx never serves it
 STAMP_VERSION = 1
@@ -52,15 +53,7 @@ def write_stamp(output: str | os.PathLike, stamp: dict) -> bool:
             return False  # same bytes, same time: a release links it, browsers keep it
     except OSError:
         pass
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".portal-build-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, data)
     return True
 
 

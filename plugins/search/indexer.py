@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from plugins.portal_core.files import write_atomic
 from plugins.portal_core.pages import digest_bytes
 
 from . import bundle as bundle_files
@@ -449,17 +450,14 @@ def build_index(
     (target / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
 
     if cache_file is not None:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
         record = {
             "format": FORMAT,
             "output": str(Path(previous_output).resolve()),
             "bundles": written,
             "marks": seen,
         }
-        fd, tmp = tempfile.mkstemp(dir=cache_file.parent, prefix=cache_file.name + ".")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:  # compact: json's C encoder
-            handle.write(json.dumps(record, sort_keys=True, separators=(",", ":")))
-        os.replace(tmp, cache_file)
+        # compact: json's C encoder
+        write_atomic(cache_file, json.dumps(record, sort_keys=True, separators=(",", ":")))
         if old is None:  # a new output folder (or format): the others are read only then
             _prune(cache_file.parent, keep=cache_file)
     return IndexReport(
