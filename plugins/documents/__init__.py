@@ -540,6 +540,7 @@ def _unique_files(outputs):
 
 def register() -> None:
     bodies.declare_rewriter(__name__, lambda body: _LINK_RE.search(body) is not None)
+    bodies.declare_reader(__name__, numbers_in)  # a document's page lists posts naming it
     signals.initialized.connect(check_settings)
     signals.get_generators.connect(get_generators)
     plan_outputs.connect(planned_outputs)

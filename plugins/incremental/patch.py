@@ -244,6 +244,9 @@ class PatchBuild:
         rewriters = bodies.rewritten_by(body)
         if rewriters:
             return f"{relative}: its body is rewritten by {', '.join(rewriters)}"
+        readers = bodies.read_differently(before._content or "", body)
+        if readers:
+            return f"{relative}: what {', '.join(readers)} reads in its body changed"
         if _links(post, body) != _links(post, before._content or ""):
             return f"{relative}: its links to other files changed"
         key = store.source_key(generator, relative)

@@ -173,3 +173,30 @@ def test_a_fault_in_the_patch_build_falls_back_to_the_full_pass(site: TinySite, 
     assert "đường tránh thành phố" in page
     again = site.build()  # the full pass saved a sound model
     assert again.returncode == 0 and "Không có gì thay đổi" in again.log, again.log
+
+
+def test_a_body_that_names_a_document_changes_the_document_page(tmp_path: Path):
+    """A document's page lists the posts whose text names its number: writing the number
+    into a body, or taking it out, changes a page that does not show the post."""
+    from tests.documents.conftest import DocumentSite
+
+    site = DocumentSite(tmp_path / "site")
+    site.settings(SETTINGS + "DOCUMENTS_TODAY = '2026-06-15'\nSEARCH_INDEX = False\n")
+    site.document("qd-12-2024")
+    for n in range(1, 4):
+        site.post(f"bai-{n}", title=f"Bài số {n} về bến xe", Date=f"0{n}/04/2024 08:00")
+    assert site.build().returncode == 0
+    document = site.output / "van-ban/12-2024-qd-ubnd/index.html"
+    for step, body in enumerate(
+        ("Bến xe thực hiện Quyết định số 12/2024/QĐ-UBND của UBND tỉnh.", "Bến xe bán vé điện tử.")
+    ):
+        before = tmp_path / f"reports-{step}"
+        shutil.copytree(site.base / "reports/compliance", before)
+        site.post("bai-2", title="Bài số 2 về bến xe", Date="02/04/2024 08:00", body=body)
+        result = site.build()
+        assert result.returncode == 0, result.log
+        assert ("bai-so-2-ve-ben-xe" in document.read_text("utf-8")) == (step == 0)
+        ours = tree(site.output)
+        (tmp_path / f"full-{step}").mkdir()
+        theirs, _ = full_build_of(site, tmp_path / f"full-{step}", before)
+        assert [name for name in ours if ours.get(name) != theirs.get(name)] == []
