@@ -55,7 +55,7 @@ from pelican import signals
 
 from plugins.build_guard import fail
 from plugins.portal_core import pages, plainpickle
-from plugins.portal_core.signals import before_publish, posts_patched
+from plugins.portal_core.signals import before_publish, posts_patched, published
 
 from . import engine, manifest, report
 from .base import plain_text
@@ -71,6 +71,8 @@ class _State:
         self.site: Site | None = None
         self.done = False
         self.patched: dict[str, Doc] | None = None  # a patch build's posts, by source
+        self.published: tuple | None = None  # the manifest to write once published
+        self.content: tuple | None = None  # the content to keep once published
 
 
 _state = _State()
@@ -93,6 +95,7 @@ def start_build(pelican) -> None:
     _state.site = None
     _state.done = False
     _state.patched = None
+    _state.published = _state.content = None
 
 
 def _text(value: Any) -> str:
@@ -226,7 +229,7 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
         records = pages.current()  # the build engine's digests: pages need not be read
         digests = records.digests if records is not None else None
         result = engine.run(site, output, cache, workers, memo, digests)
-        _keep_content(cache_folder, site, _state.patched)
+        _state.content = (cache_folder, site, _state.patched)  # kept once published
         cache.save()
         if memo is not None:
             memo.save()
@@ -236,7 +239,10 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
         current = manifest.build(site.docs)
         moved = set(site.config.moved_urls)
         kept = {u: v for u, v in previous.items() if u not in current and u not in moved}
-        manifest.save(folder, {**kept, **current}, site.previous_manifest)
+        # what is published, recorded once it is (a build stopped here publishes nothing)
+        _state.published = (folder, {**kept, **current}, site.previous_manifest)
+        if "plugins.build_guard" not in [str(p) for p in pelican_settings.get("PLUGINS", [])]:
+            record_published()
 
     lines = report.console_lines(result, site.config)
     summary = report.headline(result, site.config)
@@ -321,6 +327,18 @@ def recheck_patched(sender, output_path: str, settings, posts, **_: Any) -> bool
     return True
 
 
+def record_published(*_args: Any, **_kwargs: Any) -> None:
+    """The list of what is published (``xuat-ban-truoc.json``, for D43-17.2 and TT24-9)
+    and the content patch builds start from, written after the swap: a build the gate
+    stopped leaves those of the last published build."""
+    pending, _state.published = _state.published, None
+    if pending is not None:
+        manifest.save(*pending)
+    content, _state.content = _state.content, None
+    if content is not None:
+        _keep_content(*content)
+
+
 def _finalized(pelican) -> None:
     """Without the build guard nothing sends before_publish: check the output here instead.
 
@@ -336,5 +354,6 @@ def register() -> None:
     signals.get_generators.connect(start_build)
     signals.all_generators_finalized.connect(gather_content)
     before_publish.connect(check_output)
+    published.connect(record_published)
     posts_patched.connect(recheck_patched)
     signals.finalized.connect(_finalized)

@@ -42,7 +42,7 @@ from plugins.build_guard import report_and_stop_on_errors
 from plugins.build_guard import staging as build_staging
 from plugins.portal_core import bodies, pages, problems
 from plugins.portal_core.forkpool import processes
-from plugins.portal_core.signals import before_publish, posts_patched
+from plugins.portal_core.signals import before_publish, posts_patched, published
 
 from . import model as site_model
 from . import state as build_state
@@ -312,6 +312,7 @@ class PatchBuild:
         self.settings["OUTPUT_PATH"] = str(self.output)
         state_path = build_state.state_file(self.cache, self.output)
         build_state.save(state_path, new)
+        published.send(self.pelican, output_path=str(self.output), settings=self.settings)
 
     def _keep(self, found: list[_Changed], patches: dict, generator) -> None:
         """The patches beside the model, and each post as read in the post store."""

@@ -47,12 +47,17 @@ def test_publish_gate_fails_on_an_error_and_passes_with_a_waiver(tiny_site):
         base="publishconf",
     )
     before = {p: p.read_bytes() for p in tiny_site.output.rglob("*") if p.is_file()}
+    listed = tiny_site.base / "reports/compliance/xuat-ban-truoc.json"
+    published_before = listed.read_bytes()
+    tiny_site.post("lich-tiep-dan", title="Lịch tiếp dân", body="Lịch tiếp dân tháng mười.")
     failed = tiny_site.build()
     assert failed.returncode == 1
     assert "D43-5.2" in failed.log and "Bản dựng dừng lại" in failed.log
     assert "Điều 5" in failed.log and "Traceback" not in failed.log
-    # nothing was published: the preview output is untouched
+    # nothing was published: the preview output is untouched, and so is the list of
+    # what is published (TT24-9 compares the next build with it)
     assert {p: p.read_bytes() for p in tiny_site.output.rglob("*") if p.is_file()} == before
+    assert listed.read_bytes() == published_before
     assert _errors(_report(tiny_site.base)) == ["D43-5.2"]
 
     tiny_site.post(
