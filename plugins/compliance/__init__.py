@@ -47,14 +47,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import pickle
 import sys
 from typing import Any
 
 from pelican import signals
 
 from plugins.build_guard import fail
-from plugins.portal_core import pages, plainpickle
+from plugins.portal_core import files, pages
 from plugins.portal_core.signals import before_publish, posts_patched, published
 
 from . import engine, manifest, report
@@ -265,47 +264,30 @@ def check_output(sender: Any = None, output_path: str = "", settings: Any = None
 #: (``recheck_patched``): a patch build writes only the second file
 _CONTENT_FILE = "content.pickle"
 _PATCHED_FILE = "content-patched.pickle"
-_CONTENT_FORMAT = "compliance-content-2"
-
-
-def _dump(path: str, record: Any) -> None:
-    try:
-        plainpickle.save(path, record)
-    except (OSError, pickle.PicklingError):
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-
-
-def _load(path: str) -> Any:
-    try:
-        with open(path, "rb") as handle:
-            found, version, *data = pickle.load(handle)
-    except Exception:  # missing or damaged: the patch build gives way to a full one
-        return None
-    return data if (found, version) == (_CONTENT_FORMAT, code_version()) else None
+_CONTENT_FORMAT = "compliance-content-3"
 
 
 def _keep_content(folder: str | None, site: Site, patched: dict[str, Doc] | None) -> None:
     if folder is None:
         return
-    head = (_CONTENT_FORMAT, code_version())
+    tag = (_CONTENT_FORMAT, code_version())
     if patched is None:  # a full pass
         with contextlib.suppress(OSError):
             os.unlink(os.path.join(folder, _PATCHED_FILE))
-        _dump(os.path.join(folder, _CONTENT_FILE), (*head, site.docs, site.categories))
+        files.keep(os.path.join(folder, _CONTENT_FILE), tag, (site.docs, site.categories))
     else:
-        _dump(os.path.join(folder, _PATCHED_FILE), (*head, patched))
+        files.keep(os.path.join(folder, _PATCHED_FILE), tag, patched)
 
 
 def _kept_content(folder: str | None) -> tuple[list[Doc], dict, dict[str, Doc]] | None:
     if folder is None:
         return None
-    full = _load(os.path.join(folder, _CONTENT_FILE))
-    if full is None:
+    tag = (_CONTENT_FORMAT, code_version())
+    full = files.kept(os.path.join(folder, _CONTENT_FILE), tag)
+    if full is None:  # missing or damaged: the patch build gives way to a full one
         return None
-    patched = _load(os.path.join(folder, _PATCHED_FILE))
     docs, categories = full
-    return docs, categories, (patched[0] if patched else {})
+    return docs, categories, files.kept(os.path.join(folder, _PATCHED_FILE), tag) or {}
 
 
 def recheck_patched(sender, output_path: str, settings, posts, **_: Any) -> bool:

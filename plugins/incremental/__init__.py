@@ -219,6 +219,7 @@ class _Build:
     other_inputs: str = ""  # ``inputs`` without the content files
     inputs_fresh: bool = False  # computed at start-up, for the process's first build
     patch_from: build_state.BuildState | None = None  # the last build, to patch
+    patched_state: build_state.BuildState | None = None  # a patch build's, once published
     next_due: str = ""
     file_digests: dict[str, bytes] = {}  # noqa: RUF012 - replaced, never mutated
 
@@ -274,6 +275,10 @@ def close_post_store(generator) -> None:
 
 
 def save_state(sender, output_path: str, settings) -> None:
+    if _build.patched_state is not None:  # a patch build's record of the live output
+        state, _build.patched_state = _build.patched_state, None
+        build_state.save(build_state.state_file(cache_dir(settings), Path(output_path)), state)
+        return
     session = _build.session
     if session is None:
         return

@@ -238,11 +238,7 @@ class Declarations:
         h.update(global_key.encode())
         h.update(template_name.encode())
         h.update(self.site(context))
-        kind = template_name.split(".", 1)[0]
-        own_post = _own_post(page) if kind in POST_TEMPLATES else None
-        listing = _listing_page(page) if kind in LISTING_TEMPLATES else None
-        # a post's page and older listing pages show no list beyond their own
-        lists_shown = own_post is None and (listing is None or listing.is_first)
+        kind, own_post, lists_shown, site_wide = _shape(template_name, page)
         for name in sorted(page):
             value = page[name]
             if name in _VOLATILE or name in NOT_SHOWN_KWARGS:
@@ -259,9 +255,7 @@ class Declarations:
                 h.update(self._structure(value, _SCAN_DEPTH) if lists_shown else b"-")
             else:
                 h.update(self.signer.sign(value))
-        if (kind not in POST_TEMPLATES and kind not in LISTING_TEMPLATES) or (
-            kind in FRONT_TEMPLATES and lists_shown
-        ):
+        if site_wide:
             h.update(self.collections(context))
         for name in SHOWN_COLLECTIONS.get(kind, ()):
             h.update(name.encode())
@@ -271,10 +265,7 @@ class Declarations:
     def page_inputs(self, template_name: str, context: dict, page: dict) -> PageInputs:
         """The posts a page declares it shows, by source path (the same declaration as
         ``page_key``, inverted by the site model: a post's change maps to its pages)."""
-        kind = template_name.split(".", 1)[0]
-        own_post = _own_post(page) if kind in POST_TEMPLATES else None
-        listing = _listing_page(page) if kind in LISTING_TEMPLATES else None
-        lists_shown = own_post is None and (listing is None or listing.is_first)
+        kind, own_post, lists_shown, site_wide = _shape(template_name, page)
         found: set[str] = set()
         for name, value in page.items():
             if name in _VOLATILE or name in NOT_SHOWN_KWARGS:
@@ -292,9 +283,6 @@ class Declarations:
                 found.update(self.posts_in(value, _INPUT_DEPTH))
         for name in SHOWN_COLLECTIONS.get(kind, ()):
             found.update(self.posts_in(context.get(name), _INPUT_DEPTH))
-        site_wide = (kind not in POST_TEMPLATES and kind not in LISTING_TEMPLATES) or (
-            kind in FRONT_TEMPLATES and lists_shown
-        )
         return PageInputs(frozenset(found), site_wide, kind not in BODY_BLIND_TEMPLATES)
 
     def posts_in(self, value, depth: int) -> frozenset[str]:
@@ -364,6 +352,20 @@ def _plain(value):
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def _shape(template_name: str, page: dict) -> tuple[str, Any, bool, bool]:
+    """(kind, its own post, whether it shows the lists it is given, whether it shows
+    every collection of the site): what a page declares, for its key and its inputs."""
+    kind = template_name.split(".", 1)[0]
+    own_post = _own_post(page) if kind in POST_TEMPLATES else None
+    listing = _listing_page(page) if kind in LISTING_TEMPLATES else None
+    # a post's page and older listing pages show no list beyond their own
+    lists_shown = own_post is None and (listing is None or listing.is_first)
+    site_wide = (kind not in POST_TEMPLATES and kind not in LISTING_TEMPLATES) or (
+        kind in FRONT_TEMPLATES and lists_shown
+    )
+    return kind, own_post, lists_shown, site_wide
 
 
 def _own_post(page: dict):

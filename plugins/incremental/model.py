@@ -37,7 +37,7 @@ from typing import Any
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
-from plugins.portal_core import plainpickle
+from plugins.portal_core import files
 
 from .declared import NOT_SHOWN_KWARGS, PageInputs
 
@@ -329,16 +329,11 @@ def load(path: Path, settings: dict) -> LazyModel | None:
 
 
 def load_patches(path: Path) -> dict[str, Patch]:
-    try:
-        with open(path, "rb") as handle:
-            found, patches = pickle.load(handle)
-    except Exception:
-        return {}
-    return patches if found == FORMAT else {}
+    return files.kept(path, (FORMAT,)) or {}
 
 
 def save_patches(path: Path, patches: dict[str, Patch]) -> None:
-    plainpickle.save(path, (FORMAT, patches))
+    files.keep(path, (FORMAT,), patches)
 
 
 def forget(path: Path) -> None:

@@ -38,17 +38,17 @@ from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.log import LimitFilter
 
-from plugins.build_guard import report_and_stop_on_errors
+from plugins import build_guard
 from plugins.build_guard import staging as build_staging
 from plugins.portal_core import bodies, pages, problems
 from plugins.portal_core.forkpool import processes
-from plugins.portal_core.signals import before_publish, posts_patched, published
+from plugins.portal_core.signals import posts_patched
 
 from . import model as site_model
 from . import state as build_state
 from .posts import LogCapture, PostStore
 from .session import make_signer
-from .writer import _Job, _render_in_workers, _render_to_file, local_context
+from .writer import _Job, local_context, render_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -58,8 +58,6 @@ BODY_INDEPENDENT_PLUGINS = frozenset({"pelican.plugins.sitemap"})
 #: fields a body edit changes; any other difference is a change of place
 _BODY_FIELDS = frozenset({"_content"})
 _NOT_COMPARED = frozenset({"_context", "settings"})
-#: below this many pages, rendering in this process beats forking
-_FORK_MIN_PAGES = 40
 
 
 @dataclass
@@ -171,12 +169,11 @@ class PatchBuild:
         if refused:
             pages.clear()
             return "the full pass is needed by " + ", ".join(refused)
-        # then as build_guard ends any build: the checks, the search index and the files
-        # the plugins write last, into the staging folder
-        report_and_stop_on_errors("khi ghi trang")
-        before_publish.send(self.pelican, output_path=str(staging), settings=self.settings)
-        report_and_stop_on_errors("khi kiểm tra trang đã dựng")
-        self._publish(staging, digests)
+        # saved by the engine once published (``save_state``)
+        self.build.patched_state = self._new_state(staging, digests)
+        # then as any build ends: the checks, the search index and the files the plugins
+        # write last, into the staging folder; the swap; ``published``
+        build_guard.finish_build(self.pelican)
         self._keep(found, patches, generator)
         pages.clear()
         print(
@@ -284,15 +281,12 @@ class PatchBuild:
             context = local_context(recipe.context, name, recipe.page, recipe.relative_urls)
             jobs.append(_Job(template, context, name, path, None))
         workers = processes(self.settings.get("INCREMENTAL_RENDER_WORKERS"))
-        if len(jobs) >= _FORK_MIN_PAGES and workers > 1:
-            digests = _render_in_workers(jobs, workers)
-        else:
-            digests = [_render_to_file(j.template, j.localcontext, j.path) for j in jobs]
+        digests = render_jobs(jobs, workers)
         return {job.name: digest for job, digest in zip(jobs, digests, strict=True)}
 
-    def _publish(self, staging: Path, digests: dict[str, str]) -> None:
-        from plugins import build_guard
-
+    def _new_state(self, staging: Path, digests: dict[str, str]) -> build_state.BuildState:
+        """The last build's record with the pages rendered here (their files keep their
+        inode and times through the swap)."""
         new = build_state.BuildState(
             self.last.global_key,
             self.last.parts,
@@ -305,14 +299,7 @@ class PatchBuild:
             stat = os.stat(staging / name)
             # never a key of the full pass: the next full pass renders these pages again
             new.pages[name] = build_state.Written("patched", stat.st_size, stat.st_mtime_ns, digest)
-        retention = self.settings.get("OUTPUT_RETENTION", [])
-        build_staging.publish(staging, self.output, retention)
-        build_guard._build.staging_path = None
-        self.pelican.output_path = str(self.output)
-        self.settings["OUTPUT_PATH"] = str(self.output)
-        state_path = build_state.state_file(self.cache, self.output)
-        build_state.save(state_path, new)
-        published.send(self.pelican, output_path=str(self.output), settings=self.settings)
+        return new
 
     def _keep(self, found: list[_Changed], patches: dict, generator) -> None:
         """The patches beside the model, and each post as read in the post store."""

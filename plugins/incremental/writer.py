@@ -164,15 +164,7 @@ class IncrementalWriter(Writer):
         """Render the deferred pages: the work split over forked processes, one per core,
         which share the whole site in memory."""
         jobs, self._jobs = self._jobs, []
-        if not jobs:
-            return
-        workers = min(self.workers, max(1, len(jobs) // 20))
-        if workers <= 1:
-            for job in jobs:
-                self._flush_one(job)
-            return
-        digests = _render_in_workers(jobs, workers)
-        for job, digest in zip(jobs, digests, strict=True):
+        for job, digest in zip(jobs, render_jobs(jobs, self.workers), strict=True):
             self._written(job, digest)
 
 
@@ -196,6 +188,15 @@ class _Job:
     name: str
     path: str
     key: str | None  # the page's declared key (None: not recorded)
+
+
+def render_jobs(jobs: list[_Job], workers: int) -> list[str]:
+    """Render every job and return each file's digest: in forked processes (up to
+    ``workers``) when there are enough pages to share, else here."""
+    workers = min(workers, max(1, len(jobs) // 20))
+    if workers <= 1:
+        return [_render_to_file(job.template, job.localcontext, job.path) for job in jobs]
+    return _render_in_workers(jobs, workers)
 
 
 def _render_to_file(template, localcontext, path: str) -> str:

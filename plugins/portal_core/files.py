@@ -1,4 +1,4 @@
-"""Files written whole or not at all.
+"""Files written whole or not at all, and records kept from one build for the next.
 
 Every file the portal writes beside or into a published folder goes through a new file
 renamed over the old one: a reader (nginx, the next build) never sees half a file, a
@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
+from typing import Any
 
 
 def write_atomic(path: str | os.PathLike, data: bytes | str, mode: int = 0o644) -> None:
@@ -28,3 +30,26 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, mode: int = 0o644) 
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def keep(path: str | os.PathLike, tag: tuple, data: Any) -> bool:
+    """Keep ``data`` for a later build, under ``tag`` (its format and what it was made
+    with); False, and no file, when it cannot be written."""
+    try:
+        write_atomic(path, pickle.dumps((tag, data), protocol=pickle.HIGHEST_PROTOCOL))
+        return True
+    except (OSError, pickle.PicklingError):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        return False
+
+
+def kept(path: str | os.PathLike, tag: tuple) -> Any | None:
+    """What ``keep`` wrote under ``tag``; None when missing, damaged or of another tag.
+    (A cache of the portal's own objects, read whole: not for files from elsewhere.)"""
+    try:
+        with open(path, "rb") as handle:
+            found, data = pickle.load(handle)
+    except Exception:  # a cache: whatever is wrong with it, the build does without
+        return None
+    return data if found == tag else None

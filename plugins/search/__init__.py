@@ -51,7 +51,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pickle
 import sys
 import time
 import unicodedata
@@ -63,8 +62,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from plugins.build_guard import fail
+from plugins.portal_core import files
 from plugins.portal_core import pages as engine_pages
-from plugins.portal_core import plainpickle
 from plugins.portal_core.diskmemo import DiskMemo
 from plugins.portal_core.signals import before_publish, plan_outputs, posts_patched
 
@@ -373,7 +372,8 @@ _pending: dict = {}
 #: patch builds changed since (a patch build writes only the second file)
 _SOURCES_FILE = "sources.pickle"
 _PATCHED_FILE = "sources-patched.pickle"
-_SOURCES_FORMAT = "search-sources-2"
+_SOURCES_FORMAT = "search-sources-3"
+_SOURCES_TAG = (_SOURCES_FORMAT, _FOLDING_KEY)
 
 
 def _light(source: TwinSource) -> TwinSource:
@@ -381,30 +381,14 @@ def _light(source: TwinSource) -> TwinSource:
     return TwinSource(fields, source.bundle, source.source)
 
 
-def _dump(path: Path, record) -> None:
-    try:
-        plainpickle.save(path, (_SOURCES_FORMAT, _FOLDING_KEY, *record))
-    except (OSError, pickle.PicklingError):
-        path.unlink(missing_ok=True)
-
-
-def _load(path: Path):
-    try:
-        with open(path, "rb") as handle:
-            found, folding_key, *record = pickle.load(handle)
-    except Exception:
-        return None
-    return record if (found, folding_key) == (_SOURCES_FORMAT, _FOLDING_KEY) else None
-
-
 def _keep_sources(settings, sources: list[TwinSource], extra: list, groups: dict) -> None:
     folder = Path(cache_path(settings))
     (folder / _PATCHED_FILE).unlink(missing_ok=True)
-    _dump(folder / _SOURCES_FILE, ([_light(s) for s in sources], extra, groups))
+    files.keep(folder / _SOURCES_FILE, _SOURCES_TAG, ([_light(s) for s in sources], extra, groups))
 
 
 def _keep_patched(settings, patched: dict[str, TwinSource]) -> None:
-    _dump(Path(cache_path(settings)) / _PATCHED_FILE, (patched,))
+    files.keep(Path(cache_path(settings)) / _PATCHED_FILE, _SOURCES_TAG, patched)
 
 
 def prepare_patched(sender, settings, posts, post_of, **_kwargs) -> bool:
@@ -415,12 +399,11 @@ def prepare_patched(sender, settings, posts, post_of, **_kwargs) -> bool:
     if not settings["SEARCH_INDEX"]:
         return True
     folder = Path(cache_path(settings))
-    kept = _load(folder / _SOURCES_FILE)
+    kept = files.kept(folder / _SOURCES_FILE, _SOURCES_TAG)
     if kept is None:
         return False
     light, extra, groups = kept
-    earlier = _load(folder / _PATCHED_FILE)
-    patched: dict[str, TwinSource] = earlier[0] if earlier else {}
+    patched: dict[str, TwinSource] = files.kept(folder / _PATCHED_FILE, _SOURCES_TAG) or {}
     fresh = {source.fields["url"]: source for source in twin_sources(posts, [])}
     patched.update({url: _light(source) for url, source in fresh.items()})
     sources = []

@@ -16,19 +16,27 @@ from tests.incremental.test_incremental_build import tree
 SETTINGS = "DEFAULT_PAGINATION = 3\n"  # the whole site, search bundle included
 
 
+def write_post(site: TinySite, n: int, body: str = "", **fields: str) -> None:
+    """Post ``n`` of the fixture's site; ``body`` and ``fields`` change it."""
+    site.post(
+        f"bai-{n:02d}",
+        **{
+            "title": f"Bài số {n} về đăng kiểm xe",
+            "Date": f"{n:02d}/03/2024 08:00",
+            "Tags": "đăng kiểm" if n % 2 else "an toàn giao thông",
+            "Summary": None,  # the listings show the start of the body
+            "body": body or f"Nội dung bài {n}: lịch đăng kiểm tháng ba.",
+            **fields,
+        },
+    )
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> TinySite:
     site = TinySite(tmp_path / "site")
     site.settings(SETTINGS)
     for n in range(1, 9):
-        site.post(
-            f"bai-{n:02d}",
-            title=f"Bài số {n} về đăng kiểm xe",
-            Date=f"{n:02d}/03/2024 08:00",
-            Tags="đăng kiểm" if n % 2 else "an toàn giao thông",
-            Summary=None,  # the listings show the start of the body
-            body=f"Nội dung bài {n}: lịch đăng kiểm tháng ba.",
-        )
+        write_post(site, n)
     result = site.build()
     assert result.returncode == 0, result.log
     return site
@@ -66,14 +74,7 @@ def test_a_body_edit_is_patched_into_the_model_and_equals_a_full_build(
     shutil.copytree(site.base / "reports/compliance", before)
     unrelated = site.output / "the/an-toan-giao-thong/index.html"  # bai-05 is not on it
     inode = unrelated.stat().st_ino
-    site.post(
-        "bai-05",
-        title="Bài số 5 về đăng kiểm xe",
-        Date="05/03/2024 08:00",
-        Tags="đăng kiểm",
-        Summary=None,
-        body="Nội dung mới: trạm đăng kiểm 3701D làm việc cả thứ bảy.",
-    )
+    write_post(site, 5, "Nội dung mới: trạm đăng kiểm 3701D làm việc cả thứ bảy.")
     result = site.build()
     assert result.returncode == 0, result.log
     assert "Dựng nhanh: chỉ nội dung của 1 bài thay đổi" in result.log, result.log
@@ -91,14 +92,7 @@ def test_a_body_edit_is_patched_into_the_model_and_equals_a_full_build(
 def test_patches_in_a_row_keep_every_body(site: TinySite, tmp_path: Path):
     original = (site.content / "posts/bai-03.md").read_bytes()
     for n, words in ((3, "bến xe phía Bắc"), (6, "cầu Hàm Rồng")):
-        site.post(
-            f"bai-{n:02d}",
-            title=f"Bài số {n} về đăng kiểm xe",
-            Date=f"{n:02d}/03/2024 08:00",
-            Tags="đăng kiểm" if n % 2 else "an toàn giao thông",
-            Summary=None,
-            body=f"Nội dung bài {n} đã sửa: {words}.",
-        )
+        write_post(site, n, f"Nội dung bài {n} đã sửa: {words}.")
         result = site.build()
         assert result.returncode == 0 and "Dựng nhanh" in result.log, result.log
     before = tmp_path / "reports-before"
@@ -117,14 +111,7 @@ def test_patches_in_a_row_keep_every_body(site: TinySite, tmp_path: Path):
 
 
 def test_a_body_edit_that_reports_something_goes_the_full_way(site: TinySite):
-    site.post(
-        "bai-04",
-        title="Bài số 4 về đăng kiểm xe",
-        Date="04/03/2024 08:00",
-        Tags="an toàn giao thông",
-        Summary=None,
-        body="Nội dung bài 4. <script>alert(1)</script>",
-    )
+    write_post(site, 4, "Nội dung bài 4. <script>alert(1)</script>")
     result = site.build()
     assert result.returncode == 0, result.log
     assert "Dựng nhanh" not in result.log
@@ -132,23 +119,14 @@ def test_a_body_edit_that_reports_something_goes_the_full_way(site: TinySite):
 
 
 def test_a_title_or_a_photo_goes_the_full_way(site: TinySite):
-    site.post(
-        "bai-02",
-        title="Bài số 2, tiêu đề mới",
-        Date="02/03/2024 08:00",
-        Summary=None,
-        Tags="an toàn giao thông",
-        body="Nội dung bài 2: lịch đăng kiểm tháng ba.",
-    )
+    write_post(site, 2, title="Bài số 2, tiêu đề mới")
     result = site.build()
     assert result.returncode == 0 and "Dựng nhanh" not in result.log, result.log
-    site.post(
-        "bai-02",
+    write_post(
+        site,
+        2,
+        "Nội dung bài 2.\n\n![Xe vào trạm](/images/khong-co.jpg)",
         title="Bài số 2, tiêu đề mới",
-        Date="02/03/2024 08:00",
-        Summary=None,
-        Tags="an toàn giao thông",
-        body="Nội dung bài 2.\n\n![Xe vào trạm](/images/khong-co.jpg)",
     )
     result = site.build()
     assert "Dựng nhanh" not in result.log, result.log
@@ -158,14 +136,7 @@ def test_a_fault_in_the_patch_build_falls_back_to_the_full_pass(site: TinySite, 
     (model,) = (site.base / "cache/build").glob("model-*.sqlite3")
     with sqlite3.connect(model) as db:  # the post's saved fields, damaged
         db.execute("UPDATE posts SET state = x'00' WHERE path LIKE '%bai-07.md'")
-    site.post(
-        "bai-07",
-        title="Bài số 7 về đăng kiểm xe",
-        Date="07/03/2024 08:00",
-        Tags="đăng kiểm",
-        Summary=None,
-        body="Nội dung bài 7: đường tránh thành phố thông xe.",
-    )
+    write_post(site, 7, "Nội dung bài 7: đường tránh thành phố thông xe.")
     result = site.build()
     assert result.returncode == 0, result.log
     assert "Không dựng nhanh được" in result.log and "Dựng nhanh:" not in result.log
