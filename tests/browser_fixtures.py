@@ -204,10 +204,9 @@ def browser():
         _shared.browser = _shared.playwright_cm = None
 
 
-@pytest.fixture
-def page(browser, portal_build):
-    """A fresh page (JavaScript on, 1366×900) that fails the test on any console error."""
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+def open_tab(browser, width: int, height: int) -> Iterator:
+    """A fresh page (JavaScript on) whose ``console_errors`` lists every console error."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -215,3 +214,9 @@ def page(browser, portal_build):
     tab.console_errors = errors
     yield tab
     context.close()
+
+
+@pytest.fixture
+def page(browser, portal_build):
+    """A fresh page (JavaScript on, 1366×900) that fails the test on any console error."""
+    yield from open_tab(browser, 1366, 900)

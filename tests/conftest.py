@@ -104,10 +104,14 @@ class TinySite:
             "Category": "Tin tức sự kiện",
             "Summary": "Tóm tắt bài thử.",
         }
-        body = fields.pop("body", "Nội dung bài thử.")
-        header.update(fields)
-        lines = [f"{k}: {v}" for k, v in header.items() if v is not None]
-        return self.write(f"posts/{name}.md", "\n".join(lines) + "\n\n" + body + "\n")
+        return self.entry(f"posts/{name}.md", header, "Nội dung bài thử.", **fields)
+
+    def entry(self, relative: str, header: dict, default_body: str, /, **fields) -> Path:
+        """A file in Key: value form: ``header`` with ``fields`` added, overriding or
+        (None) dropping, and the body (``fields["body"]``, else ``default_body``)."""
+        body = fields.pop("body", default_body)
+        lines = [f"{k}: {v}" for k, v in {**header, **fields}.items() if v is not None]
+        return self.write(relative, "\n".join(lines) + "\n\n" + body + "\n")
 
     def build(self) -> BuildResult:
         return run_pelican(self.content, self.output, self.settings_file)

@@ -42,10 +42,7 @@ class DocumentSite(TinySite):
             "Document_Fields": "Vận tải",
             "Document_File": "qd.pdf",
         }
-        body = fields.pop("body", "")
-        header.update(fields)
-        lines = [f"{k}: {v}" for k, v in header.items() if v is not None]
-        return self.write(f"van-ban/{name}.md", "\n".join(lines) + "\n\n" + body + "\n")
+        return self.entry(f"van-ban/{name}.md", header, "", **fields)
 
 
 @pytest.fixture

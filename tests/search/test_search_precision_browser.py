@@ -13,7 +13,7 @@ import re
 import pytest
 
 from plugins.portal_core.text import fold
-from tests.browser_fixtures import build_and_serve
+from tests.browser_fixtures import build_and_serve, open_tab
 from tests.conftest import TinySite
 
 PLANTED = "Kiểm tra an toàn giao thông trên đèo Khau Phạ"
@@ -60,14 +60,7 @@ def planted_site(tmp_path_factory):
 
 @pytest.fixture
 def tab(browser):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.console_errors = errors
-    yield page
-    context.close()
+    yield from open_tab(browser, 390, 844)
 
 
 def _search(tab, site, query: str) -> None:
