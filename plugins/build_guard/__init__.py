@@ -17,13 +17,13 @@ from __future__ import annotations
 import atexit
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
 from pelican import signals
 
-from plugins.portal_core import problems
+from plugins.portal_core import failure, problems
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import before_publish, plan_outputs, published
 
 from . import staging
@@ -62,21 +62,13 @@ class _Build:
 _build = _Build()
 
 
-def fail(summary: str, details: list[str] | None = None) -> None:
-    """Report and stop with exit status 1, leaving the live output untouched.
-
-    The details go to stderr as plain text (not through the log handler, which
-    wraps and truncates long lines) so editors can read and copy every line.
-    """
+def _discard_staging() -> None:
     if _build.staging_path is not None:
         staging.discard(_build.staging_path)
         _build.staging_path = None
-    sys.stdout.flush()
-    if details:
-        sys.stderr.write("\n" + "\n".join(details) + "\n\n")
-    sys.stderr.write(summary + "\n")
-    sys.stderr.flush()
-    raise SystemExit(1)
+
+
+failure.on_stop(_discard_staging)
 
 
 def check_plugins_loaded(pelican) -> None:
@@ -179,10 +171,7 @@ def finish_build(pelican) -> None:
     )
 
 
-@atexit.register
-def _cleanup() -> None:
-    if _build.staging_path is not None:
-        staging.discard(_build.staging_path)
+atexit.register(_discard_staging)
 
 
 def register() -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from plugins.build_guard import fail
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import before_publish, plan_outputs
 
 from . import site

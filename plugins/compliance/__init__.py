@@ -52,8 +52,8 @@ from typing import Any
 
 from pelican import signals
 
-from plugins.build_guard import fail
 from plugins.portal_core import files, pages
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import before_publish, posts_patched, published
 
 from . import engine, manifest, report

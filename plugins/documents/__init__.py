@@ -35,12 +35,12 @@ from markdown import Markdown
 from pelican import signals
 from pelican.generators import Generator
 
-from plugins.build_guard import fail
 from plugins.build_guard.planning import paginated_outputs
 from plugins.feeds import FeedLink
 from plugins.feeds.build import Entry, Feed, render
 from plugins.html_sanitizer.sanitize import sanitize
 from plugins.portal_core import bodies, problems
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import plan_outputs
 from plugins.search import FOLDED_SUFFIX
 from plugins.search.folding import FoldedRecord, folded_record

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from plugins.build_guard import fail
 from plugins.categories import make_category
 from plugins.categories import registry as category_registry
+from plugins.portal_core.failure import fail
 from plugins.portal_core.files import write_atomic
 from plugins.portal_core.signals import plan_outputs, posts_patched
 from plugins.units import registry as unit_registry

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from plugins.build_guard import fail
+from plugins.portal_core.failure import fail
 
 from .reader import CORE_FIELDS, PortalMarkdownReader
 

@@ -11,7 +11,7 @@ import logging
 
 from pelican import signals
 
-from plugins.build_guard import fail
+from plugins.portal_core.failure import fail
 from plugins.portal_core.readers import wrap_read
 
 from .sanitize import sanitize

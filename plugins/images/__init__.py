@@ -52,8 +52,8 @@ from dataclasses import dataclass, field
 
 from pelican import signals
 
-from plugins.build_guard import fail
 from plugins.portal_core import bodies, problems
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import plan_outputs
 
 from .config import SettingsError, read_config

@@ -36,8 +36,8 @@ from pathlib import Path
 from pelican import signals
 
 from plugins import build_guard
-from plugins.build_guard import fail
 from plugins.portal_core import pages, registry
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import published
 from plugins.scheduling.core import current_time
 

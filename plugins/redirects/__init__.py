@@ -36,7 +36,7 @@ _loaded: list[Redirect] = []
 def check_settings(pelican) -> None:
     """Defaults at start-up: a setting added later would differ between a process's first
     build and the next ones (the live preview builds many times in one process)."""
-    from plugins.build_guard import fail
+    from plugins.portal_core.failure import fail
 
     value = pelican.settings.setdefault("REDIRECTS_FILE", "redirects.yml")
     if not isinstance(value, str) or not value.strip():

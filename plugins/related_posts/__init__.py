@@ -22,8 +22,8 @@ import pickle
 
 from pelican import signals
 
-from plugins.build_guard import fail
 from plugins.portal_core import plainpickle
+from plugins.portal_core.failure import fail
 
 from .core import Item, Memo, update
 

@@ -19,7 +19,7 @@ import logging
 
 from pelican import signals
 
-from plugins.build_guard import fail
+from plugins.portal_core.failure import fail
 
 from .core import SchedulingSettingError, current_time, publish_mode, split
 

@@ -61,10 +61,10 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from plugins.build_guard import fail
 from plugins.portal_core import files
 from plugins.portal_core import pages as engine_pages
 from plugins.portal_core.diskmemo import DiskMemo
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import before_publish, plan_outputs, posts_patched
 
 from . import folding, indexer

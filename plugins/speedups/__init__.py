@@ -32,7 +32,7 @@ from .patches import PELICAN_VERSION, install
 def register() -> None:
     found = version("pelican")
     if found != PELICAN_VERSION:
-        from plugins.build_guard import fail
+        from plugins.portal_core.failure import fail
 
         fail(
             f"plugins.speedups was written for Pelican {PELICAN_VERSION} and this is Pelican "

@@ -22,7 +22,7 @@ import logging
 
 from pelican import signals
 
-from plugins.build_guard import fail
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import before_publish, plan_outputs
 
 from .core import AssetError, Assets, collect, hashed_name, write

@@ -17,7 +17,7 @@ import os
 
 from pelican import signals
 
-from plugins.build_guard import fail
+from plugins.portal_core.failure import fail
 
 from .catalog import CatalogError, cached_gettext, date_filters, load_translations
 

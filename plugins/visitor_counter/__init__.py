@@ -29,7 +29,7 @@ from pathlib import Path
 from pelican import signals
 
 from counter.snapshot import SnapshotError, read_snapshot, write_manifest
-from plugins.build_guard import fail
+from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import before_publish, plan_outputs
 from plugins.theme_assets.core import hashed_name
 
