@@ -89,11 +89,7 @@ DEFAULTS = {
 
 def cache_path(settings) -> str:
     """SEARCH_CACHE_PATH as an absolute path (relative ones: to the folder holding PATH)."""
-    cache = str(settings["SEARCH_CACHE_PATH"])
-    if not os.path.isabs(cache):
-        site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
-        cache = os.path.join(site_root, cache)
-    return os.path.abspath(cache)
+    return os.path.abspath(files.beside_content(settings, str(settings["SEARCH_CACHE_PATH"])))
 
 
 def check_settings(pelican) -> None:
