@@ -13,4 +13,3 @@ def test_robots_txt_is_exact():
     assert robots_txt("https://a.gov.vn/", ["/x/", "/y/"]) == (
         "User-agent: *\nDisallow: /x/\nDisallow: /y/\n\nSitemap: https://a.gov.vn/sitemap.xml\n"
     )
-
