@@ -137,6 +137,7 @@ PLUGINS = [
     "plugins.documents",  # the register of documents, content/van-ban/ (issue 17)
     "plugins.related_posts",
     "plugins.search",
+    "plugins.site_pages",  # the 404 page and robots.txt
     "plugins.visitor_counter",
     "plugins.redirects",  # after search and counter: redirect pages are neither indexed nor counted
     "plugins.build_stamp",  # what the build published (preview or production), for deploys
@@ -153,7 +154,7 @@ IMAGES_PUBLISH_ORIGINALS = False
 IMAGES_REQUIRE_ALT = False  # a warning in the preview, an error in production
 IMAGES_CACHE_PATH = "cache/images"  # next to content/, outside the output
 
-# -- Site maps and search (plugins/search, pelican-sitemap) ---------------------------
+# -- Site maps, search, robots.txt (plugins/search, plugins/site_pages, pelican-sitemap) --
 SITEMAP = {"format": "xml", "exclude": [r"^404\.html$", "^tim-kiem/", "^ban-nhap/"]}
 ROBOTS_DISALLOW = ["/ban-nhap/", "/pagefind/", "/admin/"]
 

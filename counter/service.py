@@ -24,6 +24,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from plugins.portal_core.files import write_atomic
+
 from . import bots
 from .batch import Batch
 from .manifest import Manifest
@@ -346,11 +348,8 @@ class CounterService:
 
     def _write_spill(self) -> None:
         path = self.settings.spill_path
-        path.parent.mkdir(parents=True, exist_ok=True)
         batches = [b for b in self._unflushed() if b]
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps([b.to_json() for b in batches]), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps([b.to_json() for b in batches]))
         log.error(
             "store unavailable at shutdown: %d views kept in %s for the next start",
             sum(b.total_views() for b in batches),

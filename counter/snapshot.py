@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -38,6 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
+
+from plugins.portal_core.files import write_atomic
 
 from .paths import PathError, normalize_path
 from .stores.sqlite import connect, read_numbers
@@ -163,17 +164,7 @@ def write_manifest(paths: Iterable[str], dest: str | os.PathLike) -> int:
     Accepts page URLs or paths; returns how many distinct paths were written.
     """
     unique = sorted({url_to_path(p) for p in paths})
-    target = Path(dest)
-    target.parent.mkdir(parents=True, exist_ok=True)
     # no timestamp: the same site gives the same bytes (incremental builds compare outputs)
     payload = {"version": 1, "paths": unique}
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".counter-paths-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=0)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(dest, json.dumps(payload, ensure_ascii=False, indent=0))
     return len(unique)

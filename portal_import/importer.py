@@ -24,6 +24,7 @@ import yaml
 from plugins.images.config import read_config
 from plugins.images.messages import failure_message
 from plugins.images.pipeline import FULL, Failure, Job, process_many
+from plugins.portal_core.files import write_atomic
 from plugins.portal_core.text import nfc
 from portal_ops.scaffold import ScaffoldError, post_path, slug_for
 
@@ -189,7 +190,7 @@ def run(data: SourceData, options: ImportOptions) -> Report:
         files[redirects_path] = merged
         _commit(content, files, copies)
         options.report_dir.mkdir(parents=True, exist_ok=True)
-        _atomic_write(seed_path, json.dumps(seed, ensure_ascii=False, indent=1) + "\n")
+        write_atomic(seed_path, json.dumps(seed, ensure_ascii=False, indent=1) + "\n")
     report.seconds = (dt.datetime.now() - started).total_seconds()
     return report
 
@@ -491,11 +492,3 @@ def _commit(content: Path, files: dict[Path, str], copies: dict[Path, str]) -> N
             os.replace(staged, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-        out.write(text)
-    os.replace(tmp, path)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from plugins.front_matter.yaml_header import ConversionError, convert
+from plugins.portal_core.files import write_atomic
 
 
 @dataclass(frozen=True)
@@ -74,19 +75,6 @@ def _reads_the_same(path: Path, new_text: str, settings: dict[str, Any]) -> str:
     return ""
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".yaml-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def convert_file(path: Path, settings: dict[str, Any], dry_run: bool = False) -> Outcome:
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -102,7 +90,7 @@ def convert_file(path: Path, settings: dict[str, Any], dry_run: bool = False) ->
     if difference:
         return Outcome(path, "error", difference)
     if not dry_run:
-        _write_atomically(path, new_text)
+        write_atomic(path, new_text, path.stat().st_mode & 0o777)
     return Outcome(path, "converted")
 
 

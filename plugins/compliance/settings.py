@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping
 from typing import Any
+
+from plugins.portal_core.files import beside_content
 
 from .holidays import DEFAULT_HOLIDAYS, parse_holidays
 from .model import LEVELS, Config
@@ -258,18 +259,11 @@ def build_config(settings: Mapping[str, Any], today: dt.date | None = None) -> C
     )
 
 
-def _beside_content(settings: Mapping[str, Any], path: str) -> str:
-    if os.path.isabs(path):
-        return path
-    base = os.path.dirname(os.path.abspath(str(settings.get("PATH") or ".")))
-    return os.path.join(base, path)
-
-
 def cache_dir(settings: Mapping[str, Any]) -> str | None:
     """COMPLIANCE_CACHE_PATH (None: no cache); a relative path is taken, like the report
     folder, from the folder that holds PATH: next to content/, outside the web root."""
     path = settings.get("COMPLIANCE_CACHE_PATH", DEFAULTS["COMPLIANCE_CACHE_PATH"])
-    return _beside_content(settings, str(path)) if path else None
+    return beside_content(settings, str(path)) if path else None
 
 
 def report_dir(settings: Mapping[str, Any]) -> str:
@@ -278,4 +272,4 @@ def report_dir(settings: Mapping[str, Any]) -> str:
     That is the repository root for the real site (content/ lives there) and the test's
     temporary folder for a throw-away site, so reports never land inside the web root.
     """
-    return _beside_content(settings, str(settings["COMPLIANCE_REPORT_DIR"]))
+    return beside_content(settings, str(settings["COMPLIANCE_REPORT_DIR"]))

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from plugins.portal_core.files import beside_content
 from plugins.portal_core.forkpool import processes
 
 from .pipeline import Options
@@ -89,10 +90,7 @@ def read_config(settings: dict) -> Config:
     cache = settings["IMAGES_CACHE_PATH"]
     if not isinstance(cache, (str, os.PathLike)) or not str(cache).strip():
         raise SettingsError("IMAGES_CACHE_PATH must be a folder path.")
-    cache = str(cache)
-    if not os.path.isabs(cache):
-        site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
-        cache = os.path.join(site_root, cache)
+    cache = beside_content(settings, str(cache))
     output = os.path.abspath(settings.get("OUTPUT_PATH") or "output")
     if os.path.commonpath([output, os.path.abspath(cache)]) == output:
         raise SettingsError("IMAGES_CACHE_PATH must be outside OUTPUT_PATH (it is rebuilt).")

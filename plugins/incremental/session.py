@@ -22,6 +22,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from plugins.portal_core import pages
+from plugins.portal_core.files import beside_content
 
 from . import state as build_state
 from .declared import Declarations
@@ -44,10 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def cache_dir(settings) -> Path:
-    path = Path(settings["INCREMENTAL_CACHE_PATH"])
-    if not path.is_absolute():
-        path = Path(os.path.abspath(settings.get("PATH") or "content")).parent / path
-    return path
+    return Path(beside_content(settings, settings["INCREMENTAL_CACHE_PATH"]))
 
 
 def files_digest(folders: list[Path], suffixes: tuple[str, ...] | None = None) -> str:

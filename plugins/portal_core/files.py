@@ -12,6 +12,7 @@ import contextlib
 import os
 import pickle
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,16 @@ def write_atomic(path: str | os.PathLike, data: bytes | str, mode: int = 0o644) 
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def beside_content(settings: Mapping[str, Any], path: str | os.PathLike) -> str:
+    """``path`` when absolute, else taken from the folder that holds PATH (content/): the
+    repository root for the real site, the temporary folder for a test's site, so caches
+    and reports never land in content/ or the web root."""
+    path = os.fspath(path)
+    if os.path.isabs(path):
+        return path
+    return os.path.join(os.path.dirname(os.path.abspath(settings.get("PATH") or "content")), path)
 
 
 def keep(path: str | os.PathLike, tag: tuple, data: Any) -> bool:

@@ -24,6 +24,7 @@ from pelican import signals
 
 from plugins.portal_core import plainpickle
 from plugins.portal_core.failure import fail
+from plugins.portal_core.files import beside_content
 
 from .core import Item, Memo, update
 
@@ -49,10 +50,7 @@ def check_settings(pelican) -> None:
 
 def memo_path(settings) -> str:
     folder = str(settings.get("RELATED_POSTS_CACHE_PATH") or CACHE_DEFAULT)
-    if not os.path.isabs(folder):
-        site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
-        folder = os.path.join(site_root, folder)
-    return os.path.join(folder, "related.pickle")
+    return os.path.join(beside_content(settings, folder), "related.pickle")
 
 
 def load_memo(path: str) -> Memo | None:

@@ -1,4 +1,4 @@
-"""Finding things: the Pagefind search index and page, the HTML site map, robots.txt, 404.
+"""Finding things: the Pagefind search index and page, the HTML site map.
 
 Search runs in the visitor's browser with no server: after the articles and pages
 are written, this plugin runs Pagefind (the binary in the ``pagefind[extended]``
@@ -18,9 +18,6 @@ Settings (defaults in brackets):
   SEARCH_URL / SEARCH_SAVE_AS              the search page ["tim-kiem/", "tim-kiem/index.html"]
   SITEMAP_PAGE_URL / SITEMAP_PAGE_SAVE_AS  the HTML site map, "Sơ đồ trang"
                                            ["so-do-trang/", "so-do-trang/index.html"]
-  NOT_FOUND_SAVE_AS                        the 404 page ["404.html"]
-  ROBOTS_SAVE_AS                           robots.txt, pointing at sitemap.xml ["robots.txt"]
-  ROBOTS_DISALLOW                          paths crawlers skip [["/ban-nhap/", "/pagefind/"]]
   SEARCH_INDEX                             build the Pagefind index [True]
   SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]:
                                            one folder per bundle and bundles.json
@@ -78,9 +75,6 @@ DEFAULTS = {
     "SEARCH_SAVE_AS": "tim-kiem/index.html",
     "SITEMAP_PAGE_URL": "so-do-trang/",
     "SITEMAP_PAGE_SAVE_AS": "so-do-trang/index.html",
-    "NOT_FOUND_SAVE_AS": "404.html",
-    "ROBOTS_SAVE_AS": "robots.txt",
-    "ROBOTS_DISALLOW": ["/ban-nhap/", "/pagefind/"],
     "SEARCH_INDEX": True,
     "SEARCH_BUNDLE_DIR": "pagefind",
     "SEARCH_CACHE_PATH": "cache/search",
@@ -89,11 +83,7 @@ DEFAULTS = {
 
 def cache_path(settings) -> str:
     """SEARCH_CACHE_PATH as an absolute path (relative ones: to the folder holding PATH)."""
-    cache = str(settings["SEARCH_CACHE_PATH"])
-    if not os.path.isabs(cache):
-        site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
-        cache = os.path.join(site_root, cache)
-    return os.path.abspath(cache)
+    return os.path.abspath(files.beside_content(settings, str(settings["SEARCH_CACHE_PATH"])))
 
 
 def check_settings(pelican) -> None:
@@ -313,7 +303,7 @@ def records_for(articles, pages, memo: DiskMemo | None = None) -> list[FoldedRec
 
 
 class SearchGenerator(Generator):
-    """Writes the search page, the site map, the 404 page and robots.txt; then indexes."""
+    """Writes the search page and the site map; then indexes."""
 
     def generate_context(self) -> None:
         site = self.settings["SITEURL"].rstrip("/")
@@ -326,24 +316,11 @@ class SearchGenerator(Generator):
             save_as,
             self.get_template(template),
             self.context,
-            relative_urls=False,  # the 404 page is served at any path
+            relative_urls=False,
             template_name=template,
             url=url,
             page_name=template,
         )
-
-    def _write_robots(self) -> None:
-        save_as = self.settings["ROBOTS_SAVE_AS"]
-        if not save_as:
-            return
-        site = self.settings["SITEURL"].rstrip("/")
-        lines = ["User-agent: *"]
-        lines += [f"Disallow: {path}" for path in self.settings["ROBOTS_DISALLOW"]]
-        lines += ["", f"Sitemap: {site}/sitemap.xml", ""]
-        path = os.path.join(self.output_path, save_as)
-        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write("\n".join(lines))
 
     def generate_output(self, writer) -> None:
         settings = self.settings
@@ -351,8 +328,6 @@ class SearchGenerator(Generator):
         self._write(
             writer, "sitemap_page", settings["SITEMAP_PAGE_SAVE_AS"], settings["SITEMAP_PAGE_URL"]
         )
-        self._write(writer, "404", settings["NOT_FOUND_SAVE_AS"], settings["NOT_FOUND_SAVE_AS"])
-        self._write_robots()
         _pending.clear()
         if not settings["SEARCH_INDEX"]:
             return
@@ -476,14 +451,10 @@ def index_site(sender, output_path: str, settings) -> None:
 
 
 def planned_outputs(sender, generators, settings):
-    outputs = [
+    return [
         (settings["SEARCH_SAVE_AS"], "trang tìm kiếm"),
         (settings["SITEMAP_PAGE_SAVE_AS"], "sơ đồ trang"),
-        (settings["NOT_FOUND_SAVE_AS"], "trang 404"),
     ]
-    if settings["ROBOTS_SAVE_AS"]:
-        outputs.append((settings["ROBOTS_SAVE_AS"], "robots.txt"))
-    return outputs
 
 
 def get_generators(pelican):

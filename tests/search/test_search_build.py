@@ -1,4 +1,4 @@
-"""The built search: Pagefind bundle, folded twins, search page, site map, robots.txt."""
+"""The built search: Pagefind bundle, folded twins, search page, site map."""
 
 import json
 
@@ -40,12 +40,6 @@ def test_search_page_says_it_needs_javascript(portal_build):
     html = (portal_build.output / "tim-kiem/index.html").read_text()
     assert "<noscript>" in html and "cần JavaScript" in html
     assert 'name="robots" content="noindex, follow"' in html
-
-
-def test_robots_txt_points_to_the_sitemap(portal_build):
-    robots = (portal_build.output / "robots.txt").read_text()
-    assert f"Sitemap: {portal_build.url}/sitemap.xml" in robots
-    assert "Disallow: /ban-nhap/" in robots
 
 
 def test_sitemap_xml_lists_articles_but_not_drafts_404_or_search(portal_build):

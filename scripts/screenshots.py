@@ -1,6 +1,6 @@
 """Screenshots of the key pages at 1366 px and 390 px into screenshots/ (git-ignored).
 
-    .venv/bin/python -m tests.theme.screenshots [OUTPUT_DIR]
+    .venv/bin/python -m scripts.screenshots [OUTPUT_DIR]
 
 PORTAL_CONTENT=dir builds other content than content/.
 

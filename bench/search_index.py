@@ -1,8 +1,8 @@
 """Measure the search-indexing step alone (not a test; see docs/search.md, "Cost").
 
-    python -m tests.search.measure_index capture CORPUS SAVE   # build once, keep the input
-    python -m tests.search.measure_index run SAVE              # index it: cold, edit, reuse
-    python -m tests.search.measure_index run SAVE --old REV    # the same with the code at REV
+    python -m bench.search_index capture CORPUS SAVE   # build once, keep the input
+    python -m bench.search_index run SAVE              # index it: cold, edit, reuse
+    python -m bench.search_index run SAVE --old REV    # the same with the code at REV
 
 ``capture`` builds CORPUS (from ``python -m bench.corpus``) with pelicanconf.py and, at
 ``before_publish``, keeps a hard-linked copy of the staging folder and the folded records
@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def capture(corpus: Path, save: Path) -> None:
@@ -138,7 +138,7 @@ def run(save: Path, old_rev: str | None) -> None:
         cached = f"pathlib.Path({str(cache)!r}), pathlib.Path({str(output)!r})"
         code = (
             f"import sys, pathlib; sys.path[:0] = {env_path!r}\n"
-            "from tests.search.measure_index import _step\n"
+            "from bench.search_index import _step\n"
             f"_step(pathlib.Path({str(save)!r}), pathlib.Path({str(site)!r}), {old!r}, "
             f"{cached if with_cache else 'None, None'})"
         )

@@ -1,0 +1,1 @@
+from tests.browser_fixtures import portal_build  # noqa: F401
