@@ -57,13 +57,16 @@ POSTS_NAME = "bai.pickle"
 _OLD_NAMES = ("trang.json",)
 FORMAT = 2
 _CODE = (
-    "base.py",
     "cache.py",
     "checks_html.py",
     "checks_meta.py",
     "engine.py",
+    "htmlcut.py",
     "model.py",
+    "output.py",
+    "registry.py",
     "rules.py",
+    "sections.py",
     "selectors.py",
     "text.py",
 )

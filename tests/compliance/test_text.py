@@ -172,7 +172,7 @@ CUT_CASES = [
 
 @pytest.mark.parametrize(("body", "tools"), CUT_CASES)
 def test_cut_out_elements_answer_like_the_parsed_page(body, tools):
-    from plugins.compliance.base import text_of
+    from plugins.compliance.output import text_of
 
     from .builders import html, view
 
@@ -198,7 +198,7 @@ def test_cut_out_elements_answer_like_the_parsed_page(body, tools):
 )
 @pytest.mark.parametrize(("body", "tools"), CUT_CASES)
 def test_any_theme_selector_answers_like_the_parsed_page(selector, body, tools):
-    from plugins.compliance.base import PageView
+    from plugins.compliance.output import PageView
     from plugins.compliance.settings import DEFAULT_SELECTORS
 
     from .builders import SITEURL, html, post
