@@ -125,6 +125,14 @@ def sections_present(site: Site, rule: Rule) -> Iterator[Finding]:
             yield found
 
 
+def _section_page(site: Site, rule: Rule) -> tuple[SectionTarget | None, Finding | None]:
+    """Where the site fills the rule's section, and the finding if it does not (missing or
+    empty; the target is then not to be read): for rules whose section must say more."""
+    key = rule.sections[0]
+    target = best_target(site, key)
+    return target, _missing_section(rule, key, [target] if target else [])
+
+
 def _last_update(doc: Doc | None) -> dt.datetime | None:
     if doc is None:
         return None
@@ -146,9 +154,7 @@ def schedule_fresh(site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("site")
 def officials_contacts(site: Site, rule: Rule) -> Iterator[Finding]:
-    key = rule.sections[0]
-    target = best_target(site, key)
-    missing = _missing_section(rule, key, [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
@@ -180,8 +186,7 @@ def agency_contacts(site: Site, rule: Rule) -> Iterator[Finding]:
     email = identity.get("email", "")
     if email and not _official(email, site):
         yield site_finding(rule, f"thư điện tử {email} không thuộc tên miền công vụ")
-    target = best_target(site, rule.sections[0])
-    missing = _missing_section(rule, rule.sections[0], [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
@@ -214,9 +219,7 @@ def english_pages(site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("site")
 def qa_section(site: Site, rule: Rule) -> Iterator[Finding]:
-    key = rule.sections[0]
-    target = best_target(site, key)
-    missing = _missing_section(rule, key, [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
@@ -229,9 +232,7 @@ def qa_section(site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("site")
 def access_to_information(site: Site, rule: Rule) -> Iterator[Finding]:
-    key = rule.sections[0]
-    target = best_target(site, key)
-    missing = _missing_section(rule, key, [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
