@@ -111,6 +111,10 @@ def test_selectors_subset():
     assert len(compile_selector("form[role=search], header")(tree)) == 2
     with pytest.raises(SelectorError):
         parse_selector("a:hover")
+    # valid CSS, but outside what the string-search matcher can answer: refused at start-up
+    for selector in ("a + b", "a ~ b", "li:first-child", "[lang|=vi]", "p::before", "a,"):
+        with pytest.raises(SelectorError):
+            parse_selector(selector)
 
 
 def test_post_waivers_need_a_rule_and_a_reason():
