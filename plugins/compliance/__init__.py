@@ -57,10 +57,10 @@ from plugins.portal_core.failure import fail
 from plugins.portal_core.signals import before_publish, posts_patched, published
 
 from . import engine, manifest, report
-from .base import plain_text
 from .cache import PageCache, PostMemo, code_version, fingerprint, post_fingerprint
 from .model import CategoryInfo, Doc, Site, UnitInfo
 from .settings import FIELDS, apply_defaults, build_config, cache_dir, report_dir, validate
+from .text import plain_text
 
 logger = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ rebuild where one post changed re-checks only the pages whose bytes changed.
 
 Only page checks are cached, and only for articles and listings (the home page, the fixed
 pages and the site map also feed the site-wide checks, and are few). Site-wide and output
-checks, the metadata checks that read more than their post (``base.POST_ONLY``), waivers
+checks, the metadata checks that read more than their post (``registry.POST_ONLY``), waivers
 and aggregation run on every build, so the report is the same with or without the cache.
 
 The post ("doc") checks that read only their post, the rule and the settings
-(``base.POST_ONLY``) are memoized the same way (``PostMemo``): an entry per post keyed by
+(``registry.POST_ONLY``) are memoized the same way (``PostMemo``): an entry per post keyed by
 a digest of every field of its ``Doc``, the file by a fingerprint of the pack, the rules,
 the settings (holidays included; not today, the waivers or moved URLs, which no such
 check reads) and the code. Each save keeps only this build's entries, and a file is
@@ -57,13 +57,16 @@ POSTS_NAME = "bai.pickle"
 _OLD_NAMES = ("trang.json",)
 FORMAT = 2
 _CODE = (
-    "base.py",
     "cache.py",
     "checks_html.py",
     "checks_meta.py",
     "engine.py",
+    "htmlcut.py",
     "model.py",
+    "output.py",
+    "registry.py",
     "rules.py",
+    "sections.py",
     "selectors.py",
     "text.py",
 )

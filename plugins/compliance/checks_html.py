@@ -13,43 +13,26 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from html import escape, unescape
+from html import escape
 from typing import Any
 
 from lxml import etree
 
 from plugins.portal_core.text import fold
 
-from .base import (
-    Asset,
-    Output,
-    PageView,
-    check,
-    host_of,
-    section_targets,
-    site_finding,
-    text_of,
-)
 from .checks_meta import SECTION_LABELS, is_preview
+from .htmlcut import TagStub, tag_attrs
 from .model import Finding, Site
+from .output import Asset, Output, PageView, host_of, text_of
+from .registry import check, site_finding
 from .rules import Rule
+from .sections import section_targets
 from .selectors import parse_selector
 from .text import legacy_fonts
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _ACCESSKEYS = etree.XPath("//*[@accesskey]")
 _FORM_RE = re.compile(r"<form\b[^>]*>", re.I)
-
-
-class _Stub:
-    """Enough of an element (tag, get) to match a selector step against a regex-read tag."""
-
-    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
-        self.tag = tag
-        self.attrs = attrs
-
-    def get(self, name: str, default: str | None = None) -> str | None:
-        return self.attrs.get(name, default)
 
 
 _STYLED = etree.XPath(".//*[@style]")
@@ -76,10 +59,6 @@ VAGUE_LINKS = {
 }
 DC_REQUIRED = ("title", "creator", "date", "description", "publisher", "identifier")
 INTRO_KEYS = {"chuc-nang-nhiem-vu", "so-do-to-chuc", "lich-su", "lanh-dao"}
-
-
-def _is_content(page: PageView) -> bool:
-    return page.kind in ("article", "page", "document")
 
 
 _HEADING_RE = re.compile(r"<[hH]([1-6])[\s/>]")
@@ -135,17 +114,6 @@ def _first_head_tag(head: str) -> str:
         return head[pos : end + 1] if end != -1 else ""
 
 
-_ATTR_RE = re.compile(r"([\w.:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
-
-
-def _tag_attrs(tag: str) -> dict[str, str]:
-    attrs = {}
-    for name, double, single, bare in _ATTR_RE.findall(tag):
-        value = double or single or bare
-        attrs[name.lower()] = unescape(value) if "&" in value else value
-    return attrs
-
-
 _HEAD_TAGS: dict[str, dict[str, str]] = {}  # most head tags repeat from page to page
 
 
@@ -153,7 +121,7 @@ def _head_tag(tag: str) -> dict[str, str]:
     """The attributes of a <meta>/<link> tag, and "<": its name (shared: do not change it)."""
     attrs = _HEAD_TAGS.get(tag)
     if attrs is None:
-        attrs = _tag_attrs(tag)
+        attrs = tag_attrs(tag)
         attrs["<"] = tag[1:5].lower()
         if len(_HEAD_TAGS) < 20_000:
             _HEAD_TAGS[tag] = attrs
@@ -421,8 +389,6 @@ def login_wall(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def print_save(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if page.kind != "article":
-        return
     missing = [
         label for name, label in (("print", "nút In"), ("save", "nút Lưu")) if not page.has(name)
     ]
@@ -432,7 +398,7 @@ def print_save(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def rating_widget(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if page.kind == "article" and not page.has("rating"):
+    if not page.has("rating"):
         yield page.finding(rule, f"không có {page.selectors['rating']}")
 
 
@@ -440,7 +406,7 @@ def rating_widget(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 def author_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     """The byline shows the author, or the unit when the post names no author."""
     doc = page.doc
-    if page.kind != "article" or doc is None:
+    if doc is None:
         return
     name = doc.author.strip() or doc.unit.strip()
     if not name:
@@ -454,7 +420,7 @@ def author_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]
 @check("page")
 def source_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
     doc = page.doc
-    if page.kind != "article" or doc is None or not doc.source_name:
+    if doc is None or not doc.source_name:
         return
     main = page.main_text
     name = doc.source_name
@@ -470,7 +436,7 @@ def source_rendered(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]
 
 @check("page")
 def blockquote_cite(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page) or (page.doc and page.doc.source_name):
+    if page.doc and page.doc.source_name:
         return
     if not _content_has(page, "blockquote"):
         return
@@ -488,15 +454,17 @@ _CITE_STARTS = ("—", "–", "-", "theo ", "nguon", "(theo", "(nguon", "(trich"
 
 
 def _needs_dc(page: PageView, site: Site) -> bool:
-    if page.kind in ("home", "document"):  # TT 24/2011 Art. 6: document pages too
+    """Every home and document page (TT 24/2011 Art. 6: document pages too), the articles
+    of the Dublin Core categories and the introduction pages."""
+    if page.kind in ("home", "document"):
         return True
-    if page.kind == "article" and page.doc is not None:
+    if page.doc is None:
+        return False
+    if page.kind == "article":
         cats = site.config.dc_categories
         return cats is None or page.doc.category in cats
-    if page.kind == "page" and page.doc is not None:
-        intro_urls = {t.url for key in INTRO_KEYS for t in section_targets(site).get(key, [])}
-        return page.doc.url in intro_urls
-    return False
+    intro_urls = {t.url for key in INTRO_KEYS for t in section_targets(site).get(key, [])}
+    return page.doc.url in intro_urls
 
 
 @check("page")
@@ -529,7 +497,7 @@ def dublin_core(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def img_alt(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page) or not _has_tag(page.main_text, "img", "input"):
+    if not _has_tag(page.main_text, "img", "input"):
         return
     root = page.main_root
     for img in root.iter("img"):
@@ -556,7 +524,7 @@ def img_alt(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def media_captions(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page) or not _content_has(page, "video", "audio"):
+    if not _content_has(page, "video", "audio"):
         return
     for media in page.content_root.iter("video", "audio"):
         tracks = [t for t in media.iter("track") if t.get("kind") in ("captions", "subtitles")]
@@ -568,8 +536,6 @@ def media_captions(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def heading_order(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page):
-        return
     main = page.main_text
     if page.markup_only("main"):  # the levels from the source; the tree only to name a bad heading
         levels = [int(m) for m in _HEADING_RE.findall(main)]
@@ -590,7 +556,7 @@ def heading_order(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def link_text(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page) or not _content_has(page, "a"):
+    if not _content_has(page, "a"):
         return
     for a in page.content_root.iter("a"):
         if a.get("title") or a.get("aria-label"):
@@ -601,7 +567,7 @@ def link_text(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 
 def _tables(page: PageView) -> list[Any]:
-    if not _is_content(page) or not _content_has(page, "table"):
+    if not _content_has(page, "table"):
         return []
     return list(page.content_root.iter("table"))
 
@@ -628,8 +594,6 @@ def table_caption(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("page")
 def inline_colour(page: PageView, site: Site, rule: Rule) -> Iterator[Finding]:
-    if not _is_content(page):
-        return
     text = page.content_text
     if "style" not in text and not _content_has(page, "font"):
         return
@@ -704,7 +668,7 @@ def _is_search(page: PageView, tag: str, search: Any) -> bool:
     """Whether a <form> start tag matches the theme's search form selector."""
     return page.memo(
         ("search-form", tag),
-        lambda: any(steps[-1].matches(_Stub("form", _tag_attrs(tag))) for steps in search),
+        lambda: any(steps[-1].matches(TagStub("form", tag_attrs(tag))) for steps in search),
     )
 
 

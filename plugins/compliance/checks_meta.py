@@ -11,19 +11,12 @@ from plugins.documents.core import number_key, numbers_in
 from plugins.front_matter.dates import DateError, parse_date
 from plugins.portal_core.text import fold
 
-from .base import (
-    SectionTarget,
-    best_target,
-    check,
-    doc_finding,
-    plain_text,
-    section_targets,
-    site_finding,
-)
 from .manifest import content_hash, stamp
 from .model import Doc, Finding, Site
+from .registry import check, doc_finding, site_finding
 from .rules import Rule
-from .text import detect_legacy_encoding, security_marks_in_filename
+from .sections import SectionTarget, best_target, section_targets
+from .text import detect_legacy_encoding, plain_text, security_marks_in_filename
 from .text import security_marks as find_security_marks
 from .text import working_days_between as wd
 
@@ -126,10 +119,18 @@ def _missing_section(rule: Rule, key: str, targets: list[SectionTarget]) -> Find
 @check("site")
 def sections_present(site: Site, rule: Rule) -> Iterator[Finding]:
     targets = section_targets(site)
-    for key in rule.params["keys"]:
+    for key in rule.sections:
         found = _missing_section(rule, key, targets.get(key, []))
         if found:
             yield found
+
+
+def _section_page(site: Site, rule: Rule) -> tuple[SectionTarget | None, Finding | None]:
+    """Where the site fills the rule's section, and the finding if it does not (missing or
+    empty; the target is then not to be read): for rules whose section must say more."""
+    key = rule.sections[0]
+    target = best_target(site, key)
+    return target, _missing_section(rule, key, [target] if target else [])
 
 
 def _last_update(doc: Doc | None) -> dt.datetime | None:
@@ -153,9 +154,7 @@ def schedule_fresh(site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("site")
 def officials_contacts(site: Site, rule: Rule) -> Iterator[Finding]:
-    key = rule.params["key"]
-    target = best_target(site, key)
-    missing = _missing_section(rule, key, [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
@@ -187,8 +186,7 @@ def agency_contacts(site: Site, rule: Rule) -> Iterator[Finding]:
     email = identity.get("email", "")
     if email and not _official(email, site):
         yield site_finding(rule, f"thư điện tử {email} không thuộc tên miền công vụ")
-    target = best_target(site, rule.params["key"])
-    missing = _missing_section(rule, rule.params["key"], [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
@@ -221,9 +219,7 @@ def english_pages(site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("site")
 def qa_section(site: Site, rule: Rule) -> Iterator[Finding]:
-    key = rule.params["key"]
-    target = best_target(site, key)
-    missing = _missing_section(rule, key, [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
@@ -236,9 +232,7 @@ def qa_section(site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("site")
 def access_to_information(site: Site, rule: Rule) -> Iterator[Finding]:
-    key = rule.params["key"]
-    target = best_target(site, key)
-    missing = _missing_section(rule, key, [target] if target else [])
+    target, missing = _section_page(site, rule)
     if missing:
         yield missing
         return
@@ -403,14 +397,14 @@ def security_marks(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("doc", post_only=True)
 def image_credit(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind == "article" and doc.source_name and doc.image and not doc.field("image_credit"):
+    if doc.source_name and doc.image and not doc.field("image_credit"):
         yield doc_finding(rule, doc, f"ảnh {doc.image}; bài lấy từ {doc.source_name}")
 
 
 @check("doc", post_only=True)
 def author_present(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     """The unit's byline is the author and source Art. 5(3) asks for; Author is optional."""
-    if doc.kind == "article" and not doc.author.strip() and not doc.unit.strip():
+    if not doc.author.strip() and not doc.unit.strip():
         yield doc_finding(rule, doc, "thiếu cả Author lẫn Unit")
 
 
@@ -426,7 +420,7 @@ def document_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
     The register refuses a document without its type, issuer, number, issue date or file,
     so this finds what the register allows and the law does not (an odd number, say)."""
-    if doc.kind != "document" or doc.field("document_draft"):
+    if doc.field("document_draft"):
         return
     missing = _missing(doc, DOCUMENT_FIELDS)
     if not doc.title:
@@ -458,7 +452,7 @@ def _register_keys(site: Site) -> set[str]:
 def document_category(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
     """A post in a document category, or one carrying Document_ fields, is news *about* a
     document: the document itself belongs in the register, and the post links to it."""
-    if doc.kind != "article" or doc.status == "draft":
+    if doc.status == "draft":
         return
     if doc.category not in site.config.document_categories and not is_document(doc):
         return
@@ -497,7 +491,7 @@ def consultation_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         if doc.field("document_draft"):
             yield from _draft_consultation(doc, site, rule)
         return
-    if doc.kind != "article" or doc.category not in site.config.consultation_categories:
+    if doc.category not in site.config.consultation_categories:
         return
     missing = _missing(doc, CONSULTATION_FIELDS)
     if missing:
@@ -526,33 +520,26 @@ def _draft_consultation(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
         yield doc_finding(rule, doc, f"{email} không phải thư điện tử công vụ")
 
 
-@check("doc", post_only=True)
-def law_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind == "article" and doc.category in site.config.law_categories:
-        missing = _missing(
-            doc,
-            (
-                ("related_doc_number", "Related_Doc_Number"),
-                ("related_doc_date", "Related_Doc_Date"),
-            ),
-        )
+def _fields_missing(
+    doc: Doc, rule: Rule, categories: list[str], names: tuple[str, ...]
+) -> Iterator[Finding]:
+    """A post of these categories fills in every one of these fields."""
+    if doc.category in categories:
+        missing = [name for name in names if doc.field(name.lower()) is None]
         if missing:
             yield doc_finding(rule, doc, "thiếu " + ", ".join(missing))
+
+
+@check("doc", post_only=True)
+def law_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
+    names = ("Related_Doc_Number", "Related_Doc_Date")
+    yield from _fields_missing(doc, rule, site.config.law_categories, names)
 
 
 @check("doc", post_only=True)
 def plan_fields(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind == "article" and doc.category in site.config.plan_categories:
-        missing = _missing(
-            doc,
-            (
-                ("document_number", "Document_Number"),
-                ("document_issued", "Document_Issued"),
-                ("document_file", "Document_File"),
-            ),
-        )
-        if missing:
-            yield doc_finding(rule, doc, "thiếu " + ", ".join(missing))
+    names = ("Document_Number", "Document_Issued", "Document_File")
+    yield from _fields_missing(doc, rule, site.config.plan_categories, names)
 
 
 def _late(
@@ -573,7 +560,7 @@ def _late(
 
 @check("doc", post_only=True)
 def deadline_law(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind == "article" and doc.category in site.config.law_categories:
+    if doc.category in site.config.law_categories:
         yield from _late(
             doc, site, rule, doc.field("related_doc_date"), rule.params["limit"], "văn bản ban hành"
         )
@@ -590,7 +577,7 @@ def is_own_document(doc: Doc, site: Site) -> bool:
 
 @check("doc", post_only=True)
 def deadline_document(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind != "document" or doc.field("document_draft"):
+    if doc.field("document_draft"):
         return
     own = is_own_document(doc, site)
     limit = rule.params["own"] if own else rule.params["other"]
@@ -599,8 +586,6 @@ def deadline_document(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("doc", post_only=True)
 def deadline_plan(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind != "article":
-        return
     if doc.category in site.config.plan_categories and doc.field("document_issued"):
         start = doc.field("document_issued")
     else:
@@ -618,8 +603,6 @@ def deadline_answer(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("doc", post_only=True)
 def required_metadata(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind != "article":
-        return
     missing = [
         label
         for label, value in (("Title", doc.title), ("Date", doc.date), ("Unit", doc.unit))
@@ -631,8 +614,6 @@ def required_metadata(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("doc", post_only=True)
 def description_length(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind != "article":
-        return
     size = len(doc.summary)
     if not size:
         yield doc_finding(rule, doc, "chưa có Summary")
@@ -642,8 +623,6 @@ def description_length(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
 
 @check("doc")  # reads the previous build's manifest: runs on every build
 def modified_updated(doc: Doc, site: Site, rule: Rule) -> Iterator[Finding]:
-    if doc.kind == "document":  # no Modified field: a change is a new, replacing document
-        return
     previous = (site.previous_manifest or {}).get(doc.url)
     if not previous:
         return

@@ -20,9 +20,10 @@ from plugins.portal_core.forkpool import ForkPool, processes
 from plugins.portal_core.pages import digest_bytes
 
 from . import checks_html, checks_meta  # noqa: F401  (register the checks)
-from .base import CHECKS, POST_ONLY, Asset, Output, PageView, check, doc_finding, output_url
 from .cache import PageCache, PostMemo, page_context, post_key
 from .model import ERROR, INFO, WARNING, Doc, Finding, Site
+from .output import Asset, Output, PageView, output_url
+from .registry import CHECKS, POST_ONLY, check, doc_finding
 from .rules import Rule, all_rule_ids, canonical_id, rules_for
 
 logger = logging.getLogger(__name__)
@@ -139,17 +140,23 @@ def old_objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-_KEYED_CHECKS = {"officials_contacts", "agency_contacts", "qa_section", "access_to_information"}
-
-
 def required_sections(rules: list[Rule]) -> list[str]:
-    keys: list[str] = []
-    for rule in rules:
-        if "sections_present" in rule.checks:
-            keys += list(rule.params["keys"])
-        elif _KEYED_CHECKS & set(rule.checks):
-            keys.append(rule.params["key"])
-    return keys
+    """The sections the rules want, in rule order (``Rule.sections``)."""
+    return [key for rule in rules for key in rule.sections]
+
+
+class _ByKind(dict[str, list[tuple[int, Rule, Any]]]):
+    """kind → (position, rule, check) of the checks whose rule applies to that kind of
+    post or page (``Rule.kinds``), worked out once per kind."""
+
+    def __init__(self, checks: list[tuple[Rule, Any]]) -> None:
+        super().__init__()
+        self.checks = checks
+
+    def __missing__(self, kind: str) -> list[tuple[int, Rule, Any]]:
+        found = [(n, rule, fn) for n, (rule, fn) in enumerate(self.checks) if rule.applies_to(kind)]
+        self[kind] = found
+        return found
 
 
 def run(
@@ -221,9 +228,10 @@ def _post_findings(
     """The "doc" checks over each post, in plan order; a ``POST_ONLY`` check's findings
     come from ``memo`` when the post's ``Doc`` is the one it was checked as."""
     findings: list[Finding] = []
+    by_kind = _ByKind(checks)
     if memo is None:
         for doc in docs:
-            for rule, fn in checks:
+            for _position, rule, fn in by_kind[doc.kind]:
                 findings.extend(fn(doc, site, rule))
         return findings
     kept = [fn.__name__ in POST_ONLY for _rule, fn in checks]
@@ -231,14 +239,14 @@ def _post_findings(
         key = keys.get(id(doc)) or post_key(doc)
         known = memo.get(key, len(checks))
         if known is not None:
-            for position, (rule, fn) in enumerate(checks):
+            for position, rule, fn in by_kind[doc.kind]:
                 if kept[position]:
                     findings.extend(known.get(position, ()))
                 else:
                     findings.extend(fn(doc, site, rule))
             continue
         fresh: dict[int, list[Finding]] = {}
-        for position, (rule, fn) in enumerate(checks):
+        for position, rule, fn in by_kind[doc.kind]:
             found = list(fn(doc, site, rule))
             findings.extend(found)
             if kept[position] and found:
@@ -283,7 +291,7 @@ def _check_page(
     site: Site,
     root: str,
     page: _Page,
-    page_checks: list,
+    page_checks: _ByKind,
     out: Output,
     cache: PageCache | None,
     memos: dict,
@@ -304,7 +312,7 @@ def _check_page(
         text, bad = data.decode("utf-8", "replace"), True
     view = PageView(page.rel, text, page.kind, page.doc, cfg.selectors, cfg.siteurl, bad, memos)
     page_findings: list[Finding] = []
-    for rule, fn in page_checks:
+    for _position, rule, fn in page_checks[page.kind]:
         page_findings += fn(view, site, rule)
     notes = checks_html.collect(view, out, site, merge=False)
     return _Checked(page_findings, notes, key)
@@ -345,7 +353,7 @@ def _scan_output(
     keys = keys or {}
     by_save_as = {d.save_as: d for d in site.docs if d.save_as}
     drafts = {d.save_as for d in site.docs if d.status == "draft"}
-    page_checks = plan.get("page", [])
+    page_checks = _ByKind(plan.get("page", []))
     asset_checks = plan.get("asset", [])
     memos: dict = {}  # template regions repeat: their checks run once per distinct region
     # the home page first, so the site-wide notes are complete whatever the walk order

@@ -1,31 +1,21 @@
-"""Theme selectors as settings: a small CSS subset, translated to XPath.
+"""Theme selectors as settings: parsed by ``cssselect``, matched by lxml, and kept to the
+subset the string-search matcher (``htmlcut``) can answer without parsing a page.
 
-lxml's own ``cssselect`` needs a package the project does not ship. Supported: type
-selectors, ``*``, ``.class``, ``#id``, ``[attr]``, ``[attr=value]``, ``[attr~=value]``,
-``[attr^=value]``, descendant (space) and child (``>``) combinators, and groups
-(``,``); anything else is rejected at start-up.
+Supported: type selectors, ``*``, ``.class``, ``#id``, ``[attr]``, ``[attr=value]``,
+``[attr~=value]``, ``[attr^=value]``, descendant (space) and child (``>``) combinators,
+and groups (``,``); anything else is rejected at start-up.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import cssselect
+from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml import etree
-
-_TOKEN_RE = re.compile(
-    r"""(?:
-        (?P<comb>\s*>\s*)
-      | (?P<space>\s+)
-      | (?P<tag>[a-zA-Z][a-zA-Z0-9-]*|\*)
-      | \.(?P<cls>[\w-]+)
-      | \#(?P<id>[\w-]+)
-      | \[\s*(?P<attr>[\w:-]+)\s*(?:(?P<op>[~^]?=)\s*(?P<val>"[^"]*"|'[^']*'|[^\]\s]+)\s*)?\]
-    )""",
-    re.VERBOSE,
-)
+from lxml.cssselect import CSSSelector
 
 
 class SelectorError(ValueError):
@@ -81,93 +71,53 @@ class Selector:
     groups: tuple[tuple[Compound, ...], ...]
 
 
+_OPERATORS = {"exists": None, "=": "=", "~=": "~=", "^=": "^="}
+
+
 @lru_cache(maxsize=256)
 def parse_selector(selector: str) -> Selector:
-    groups = [g.strip() for g in selector.split(",")]
-    if not all(groups):
-        raise SelectorError(f"empty selector in {selector!r}")
-    return Selector(tuple(_parse_group(g) for g in groups))
+    """The selector's groups as chains of steps; SelectorError outside the subset."""
+    try:
+        parsed = cssselect.parse(selector)
+    except cssselect.SelectorError as exc:
+        raise SelectorError(f"unsupported selector {selector!r}: {exc}") from None
+    if not parsed or any(p.pseudo_element for p in parsed):
+        raise SelectorError(f"unsupported selector {selector!r}")
+    return Selector(tuple(_steps(p.parsed_tree, selector) for p in parsed))
 
 
-def _parse_group(text: str) -> tuple[Compound, ...]:
-    steps: list[Compound] = []
-    combinator = " "
-    parts: dict[str, Any] = {}
-    pos = 0
-    while pos < len(text):
-        match = _TOKEN_RE.match(text, pos)
-        if not match or match.end() == pos:
-            raise SelectorError(f"unsupported selector syntax at {text[pos:]!r}")
-        pos = match.end()
-        if match.group("comb") or match.group("space"):
-            if parts:
-                steps.append(_compound(combinator, parts))
-                parts, combinator = {}, " "
-            if match.group("comb"):
-                combinator = ">"
-            continue
-        if match.group("tag"):
-            if parts:
-                raise SelectorError(f"unsupported selector {text!r}")
-            parts["tag"] = match.group("tag").lower()
-        elif match.group("cls"):
-            parts.setdefault("classes", []).append(match["cls"])
-        elif match.group("id"):
-            parts["id"] = match["id"]
+def _steps(tree: Any, selector: str) -> tuple[Compound, ...]:
+    if isinstance(tree, CombinedSelector):
+        if tree.combinator not in (" ", ">"):
+            raise SelectorError(f"unsupported combinator {tree.combinator!r} in {selector!r}")
+        return (*_steps(tree.selector, selector), _compound(tree.subselector, tree.combinator))
+    return (_compound(tree, " "),)
+
+
+def _compound(node: Any, combinator: str) -> Compound:
+    """One step from cssselect's tree (which nests a step's parts last-first)."""
+    classes: list[str] = []
+    attrs: list[tuple[str, str | None, str]] = []
+    ident = ""
+    while not isinstance(node, Element):
+        if isinstance(node, Class):
+            classes.insert(0, node.class_name)
+        elif isinstance(node, Hash):
+            ident = node.id
+        elif isinstance(node, Attrib) and node.operator in _OPERATORS and not node.namespace:
+            value = node.value.value if node.value is not None else ""
+            attrs.insert(0, (node.attrib.lower(), _OPERATORS[node.operator], value))
         else:
-            value = (match["val"] or "").strip("\"'")
-            parts.setdefault("attrs", []).append((match["attr"], match["op"], value))
-    if parts:
-        steps.append(_compound(combinator, parts))
-    if not steps:
-        raise SelectorError(f"empty selector {text!r}")
-    return tuple(steps)
-
-
-def _compound(combinator: str, parts: dict[str, Any]) -> Compound:
-    return Compound(
-        combinator,
-        parts.get("tag", ""),
-        tuple(parts.get("classes", ())),
-        parts.get("id", ""),
-        tuple(parts.get("attrs", ())),
-    )
-
-
-def css_to_xpath(selector: str) -> str:
-    """The selector as XPath, relative to the context node."""
-    out = []
-    for steps in parse_selector(selector).groups:
-        parts = []
-        for index, step in enumerate(steps):
-            axis = (
-                "descendant-or-self::"
-                if index == 0
-                else ("child::" if step.combinator == ">" else "descendant::")
-            )
-            preds = [  # the cheap substring test first, the exact token test second
-                f"contains(@class, '{c}') and "
-                f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')"
-                for c in step.classes
-            ]
-            if step.id:
-                preds.append(f"@id='{step.id}'")
-            for name, op, value in step.attrs:
-                preds.append(
-                    f"@{name}"
-                    if op is None
-                    else {
-                        "=": f"@{name}='{value}'",
-                        "~=": f"contains(concat(' ', normalize-space(@{name}), ' '), ' {value} ')",
-                        "^=": f"starts-with(@{name}, '{value}')",
-                    }[op]
-                )
-            parts.append(axis + (step.tag or "*") + "".join(f"[{p}]" for p in preds))
-        out.append("/".join(parts))
-    return " | ".join(out)
+            raise SelectorError(f"unsupported selector syntax {node!r}")
+        node = node.selector
+    if node.namespace:
+        raise SelectorError(f"unsupported namespace in {node!r}")
+    return Compound(combinator, (node.element or "").lower(), tuple(classes), ident, tuple(attrs))
 
 
 @lru_cache(maxsize=256)
 def compile_selector(selector: str) -> etree.XPath:
-    """A compiled XPath for the selector; cached because every page uses the same few."""
-    return etree.XPath(css_to_xpath(selector))
+    """The selector as a compiled XPath (lxml's ``CSSSelector``); cached because every page
+    uses the same few."""
+    parse_selector(selector)  # the subset only
+    return CSSSelector(selector, translator="html")

@@ -168,3 +168,11 @@ def to_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     return None
+
+
+_TAG_RE = re.compile(r"<[^>]+>")
+
+
+def plain_text(html_text: str) -> str:
+    """The text of an HTML fragment, white space folded (for length and search tests)."""
+    return " ".join(_TAG_RE.sub(" ", html_text or "").split())

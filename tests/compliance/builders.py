@@ -12,9 +12,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plugins.compliance import engine
-from plugins.compliance.base import CHECKS, Asset, Output, PageView
 from plugins.compliance.holidays import parse_holidays
 from plugins.compliance.model import CategoryInfo, Config, Doc, Finding, Site, UnitInfo
+from plugins.compliance.output import Asset, Output, PageView
+from plugins.compliance.registry import CHECKS
 from plugins.compliance.rules import PACKS, Rule
 from plugins.compliance.settings import DEFAULT_SECTIONS, DEFAULT_SELECTORS
 
@@ -286,10 +287,12 @@ def run_rule(
             found += fn(the_site, the_rule)
         elif kind == "doc":
             for doc in the_site.docs:
-                found += fn(doc, the_site, the_rule)
+                if the_rule.applies_to(doc.kind):
+                    found += fn(doc, the_site, the_rule)
         elif kind == "page":
             for page in pages:
-                found += fn(page, the_site, the_rule)
+                if the_rule.applies_to(page.kind):
+                    found += fn(page, the_site, the_rule)
         elif kind == "asset":
             for asset in assets:
                 found += fn(asset, the_site, the_rule)

@@ -11,7 +11,7 @@ from plugins.compliance import engine, report
 from plugins.compliance.model import ERROR, INFO
 from plugins.compliance.rules import PACKS, rules_for
 
-from .builders import TOOLS, config, good_pages, html, post, site
+from .builders import TOOLS, config, good_pages, html, page_doc, post, site
 
 
 def _write(root: Path, rel: str, text: str) -> None:
@@ -75,6 +75,19 @@ def test_packs_change_what_the_successor_decrees_change():
         for rule in rules:
             assert rule.message and rule.hint and rule.ref
             assert rule.scope in ("site", "page", "post", "asset")
+
+
+def test_a_rule_applies_to_the_kinds_it_names_and_only_to_those():
+    """``Rule.kinds`` is where a rule applies: a fixed page without Summary or Unit breaks
+    no article rule, while the same post breaks them; a misspelt kind would silence a rule."""
+    kinds = {"article", "page", "document", "home", "listing"}
+    assert all(set(r.kinds) <= kinds for rules in PACKS.values() for r in rules)
+    page = page_doc("gioi-thieu", summary="", unit="")
+    bare = post(summary="", unit="", path="content/posts/2026/tran.md")
+    found = engine.run(site([post(), bare, *good_pages(), page])).findings
+    by_target = {(f.target, f.rule_id) for f in found}
+    assert {(bare.path, "TT24-5"), (bare.path, "TT24-5.desc")} <= by_target
+    assert not {(page.path, "TT24-5"), (page.path, "TT24-5.desc")} & by_target
 
 
 def test_reports_cite_the_law_and_list_waivers(tmp_path):
