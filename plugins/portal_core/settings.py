@@ -1,0 +1,206 @@
+"""One way for every plugin to declare its settings and its receivers.
+
+A plugin is one object (``class Feeds(Plugin)``) whose ``settings`` schema gives the
+defaults, the start-up check (one Vietnamese line per bad setting, naming it, the value
+given and what is expected) and the table in docs/settings.md; its methods named after a
+signal (``initialized``, ``get_generators``, ``before_publish``…) are that signal's
+receivers. Nothing here imports Pelican until a plugin registers.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable, Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from plugins.portal_core.failure import fail
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its default, what it is for (English, for the docs table), what a
+    good value is (Vietnamese, for the error line) and the test of one.
+
+    ``default`` may be a function of the settings (a default read from another setting);
+    ``shown`` then says it in the docs. ``message`` replaces the uniform error line where
+    an exact older wording is kept (``{name}`` and ``{value!r}`` are filled in).
+    """
+
+    default: Any
+    doc: str
+    expected: str = ""
+    valid: Callable[[Any, Mapping], bool] = lambda value, settings: True
+    message: str = ""
+    shown: str = ""
+
+    def error(self, name: str, value: Any) -> str:
+        if self.message:
+            return self.message.format(name=name, value=value)
+        return f"{name} = {value!r} không dùng được: cần {self.expected}."
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def flag(default: Any, doc: str, **more: Any) -> Option:
+    """True or False."""
+    return Option(default, doc, "True hoặc False", lambda v, s: isinstance(v, bool), **more)
+
+
+def number(default: int, doc: str, low: int = 0, high: int | None = None, **more: Any) -> Option:
+    """A whole number from ``low`` (to ``high``)."""
+    bounds = f"từ {low} đến {high}" if high is not None else f"≥ {low}"
+    return Option(
+        default,
+        doc,
+        f"một số nguyên {bounds}",
+        lambda v, s: _whole(v) and v >= low and (high is None or v <= high),
+        **more,
+    )
+
+
+def text(default: Any, doc: str, blank: bool = True, **more: Any) -> Option:
+    """A string (with ``blank=False``, one with something in it)."""
+    return Option(
+        default,
+        doc,
+        "một chuỗi ký tự" + ("" if blank else " khác rỗng"),
+        lambda v, s: isinstance(v, str) and (blank or bool(v.strip())),
+        **more,
+    )
+
+
+def strings(default: list[str], doc: str, **more: Any) -> Option:
+    """A list of strings."""
+    return Option(
+        default,
+        doc,
+        'một danh sách chuỗi, ví dụ ["a", "b"]',
+        lambda v, s: isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v),
+        **more,
+    )
+
+
+def site_path(settings: Mapping, value: Any) -> str:
+    """``value`` as an absolute path; a relative one is taken from the folder holding PATH."""
+    path = str(value)
+    if not os.path.isabs(path):
+        site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
+        path = os.path.join(site_root, path)
+    return os.path.abspath(path)
+
+
+def _outside_output(value: Any, settings: Mapping) -> bool:
+    output = os.path.abspath(
+        settings.get("PORTAL_FINAL_OUTPUT_PATH") or settings.get("OUTPUT_PATH") or "output"
+    )
+    return os.path.commonpath([output, site_path(settings, value)]) != output
+
+
+def folder(default: str, doc: str, outside_output: bool = False, **more: Any) -> Option:
+    """A folder path (relative ones: from the folder holding PATH); with
+    ``outside_output``, never inside the output (every build replaces it)."""
+
+    def valid(value: Any, settings: Mapping) -> bool:
+        if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
+            return False
+        return not outside_output or _outside_output(value, settings)
+
+    where = ", ngoài thư mục kết quả (OUTPUT_PATH)" if outside_output else ""
+    return Option(default, doc, f'một đường dẫn thư mục, ví dụ "{default}"{where}', valid, **more)
+
+
+class Settings:
+    """A plugin's settings, in the order the docs list them."""
+
+    def __init__(self, **options: Option) -> None:
+        self.options = options
+
+    def defaults(self, settings: Mapping | None = None) -> dict[str, Any]:
+        """Every default (those read from other settings, from ``settings``)."""
+        return {name: self._default(o, settings or {}) for name, o in self.options.items()}
+
+    @staticmethod
+    def _default(option: Option, settings: Mapping) -> Any:
+        if callable(option.default):
+            return option.default(settings)
+        return copy.deepcopy(option.default)
+
+    def apply(self, settings: MutableMapping) -> list[str]:
+        """Fill in the defaults; one line for each setting whose value cannot be used."""
+        errors = []
+        for name, option in self.options.items():
+            if name not in settings:
+                settings[name] = self._default(option, settings)
+            if not option.valid(settings[name], settings):
+                errors.append(option.error(name, settings[name]))
+        return errors
+
+    def table(self) -> str:
+        """The Markdown table of docs/settings.md."""
+        rows = ["| Setting | Default | Meaning |", "| --- | --- | --- |"]
+        for name, option in self.options.items():
+            shown = option.shown or repr(option.default)
+            rows.append(f"| `{name}` | `{shown}` | {option.doc} |")
+        return "\n".join(rows)
+
+
+#: The one object of each registered plugin class: kept here, so the receivers (bound
+#: methods, which blinker holds weakly) live as long as the process.
+_registered: dict[type, Plugin] = {}
+
+
+class Plugin:
+    """Base of a plugin: ``settings`` checked at ``initialized``; every method named after
+    a Pelican or portal signal is connected to it by ``register`` (aliases connect one
+    method to two signals: ``get_generators = initialized``).
+
+    The module says ``register = Feeds.register``; a subclass that overrides
+    ``initialized`` calls ``super().initialized(pelican)`` first.
+    """
+
+    settings: ClassVar[Settings] = Settings()
+
+    @classmethod
+    def register(cls) -> None:
+        from blinker import NamedSignal
+        from pelican.plugins import signals as pelican_signals
+
+        from plugins.portal_core import signals as portal_signals
+
+        plugin = _registered.setdefault(cls, cls())
+        for name in dir(cls):
+            signal = getattr(pelican_signals, name, None) or getattr(portal_signals, name, None)
+            if isinstance(signal, NamedSignal) and not name.startswith("_"):
+                signal.connect(getattr(plugin, name), weak=False)
+
+    def initialized(self, pelican: Any) -> None:
+        check(self.settings, pelican.settings)
+
+
+def check(schema: Settings, settings: MutableMapping) -> None:
+    """Fill in the defaults and stop the build on any setting that cannot be used."""
+    errors = schema.apply(settings)
+    if errors:
+        lines = [f"pelicanconf.py: {line}" for line in errors]
+        fail(lines[0], lines[1:])
+
+
+def docs_page(plugins: list[type[Plugin]]) -> str:
+    """docs/settings.md: every plugin's settings table."""
+    parts = [
+        "# Settings of the portal's plugins",
+        "",
+        "Written by `python scripts/settings_table.py` from each plugin's `settings`",
+        "(`plugins/portal_core/settings.py`); tests/portal_core/test_settings.py fails when",
+        "this page is older than the code. Set any of these in `pelicanconf.py` (or",
+        "`publishconf.py` for production); a value that cannot be used stops the build at",
+        "start-up with one line naming the setting, the value and what is expected.",
+    ]
+    for plugin in sorted(plugins, key=lambda p: p.__module__):
+        summary = (plugin.__doc__ or "").strip().splitlines()[0]
+        parts += ["", f"## `{plugin.__module__}`", "", summary, "", plugin.settings.table()]
+    return "\n".join(parts) + "\n"
