@@ -93,24 +93,23 @@ def site_path(settings: Mapping, value: Any) -> str:
     return os.path.abspath(path)
 
 
-def _outside_output(value: Any, settings: Mapping) -> bool:
+def outside_output(settings: Mapping, value: Any) -> bool:
+    """Whether the folder ``value`` is outside the output (which every build replaces)."""
     output = os.path.abspath(
         settings.get("PORTAL_FINAL_OUTPUT_PATH") or settings.get("OUTPUT_PATH") or "output"
     )
     return os.path.commonpath([output, site_path(settings, value)]) != output
 
 
-def folder(default: str, doc: str, outside_output: bool = False, **more: Any) -> Option:
-    """A folder path (relative ones: from the folder holding PATH); with
-    ``outside_output``, never inside the output (every build replaces it)."""
-
-    def valid(value: Any, settings: Mapping) -> bool:
-        if not isinstance(value, (str, os.PathLike)) or not str(value).strip():
-            return False
-        return not outside_output or _outside_output(value, settings)
-
-    where = ", ngoài thư mục kết quả (OUTPUT_PATH)" if outside_output else ""
-    return Option(default, doc, f'một đường dẫn thư mục, ví dụ "{default}"{where}', valid, **more)
+def folder(default: str, doc: str, **more: Any) -> Option:
+    """A folder path (relative ones: from the folder holding PATH)."""
+    return Option(
+        default,
+        doc,
+        f'một đường dẫn thư mục, ví dụ "{default}"',
+        lambda v, s: isinstance(v, (str, os.PathLike)) and bool(str(v).strip()),
+        **more,
+    )
 
 
 class Settings:
