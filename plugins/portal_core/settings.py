@@ -25,13 +25,14 @@ class Option:
 
     ``default`` may be a function of the settings (a default read from another setting);
     ``shown`` then says it in the docs. ``message`` replaces the uniform error line where
-    an exact older wording is kept (``{name}`` and ``{value!r}`` are filled in).
+    an exact older wording is kept (``{name}`` and ``{value!r}`` are filled in); ``valid``
+    may also return the line itself, for a value that can be wrong in several ways.
     """
 
     default: Any
     doc: str
     expected: str = ""
-    valid: Callable[[Any, Mapping], bool] = lambda value, settings: True
+    valid: Callable[[Any, Mapping], bool | str] = lambda value, settings: True
     message: str = ""
     shown: str = ""
 
@@ -41,7 +42,8 @@ class Option:
         return f"{name} = {value!r} không dùng được: cần {self.expected}."
 
 
-def _whole(value: Any) -> bool:
+def whole_number(value: Any) -> bool:
+    """An int that is not a bool."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -57,7 +59,7 @@ def number(default: int, doc: str, low: int = 0, high: int | None = None, **more
         default,
         doc,
         f"một số nguyên {bounds}",
-        lambda v, s: _whole(v) and v >= low and (high is None or v <= high),
+        lambda v, s: whole_number(v) and v >= low and (high is None or v <= high),
         **more,
     )
 
@@ -134,8 +136,9 @@ class Settings:
         for name, option in self.options.items():
             if name not in settings:
                 settings[name] = self._default(option, settings)
-            if not option.valid(settings[name], settings):
-                errors.append(option.error(name, settings[name]))
+            verdict = option.valid(settings[name], settings)
+            if isinstance(verdict, str) or not verdict:
+                errors.append(verdict or option.error(name, settings[name]))
         return errors
 
     def table(self) -> str:
