@@ -2,7 +2,8 @@
 
 A plugin is one object (``class Feeds(Plugin)``) whose ``settings`` schema gives the
 defaults, the start-up check (one Vietnamese line per bad setting, naming it, the value
-given and what is expected) and the table in docs/settings.md; its methods named after a
+given and what is expected) and its table in docs/settings.md (scripts/settings_table.py
+writes it); its methods named after a
 signal (``initialized``, ``get_generators``, ``before_publish``…) are that signal's
 receivers. Nothing here imports Pelican until a plugin registers.
 """
@@ -35,6 +36,9 @@ class Option:
     valid: Callable[[Any, Mapping], bool | str] = lambda value, settings: True
     message: str = ""
     shown: str = ""
+
+    def default_for(self, settings: Mapping) -> Any:
+        return self.default(settings) if callable(self.default) else copy.deepcopy(self.default)
 
     def error(self, name: str, value: Any) -> str:
         if self.message:
@@ -122,32 +126,24 @@ class Settings:
 
     def defaults(self, settings: Mapping | None = None) -> dict[str, Any]:
         """Every default (those read from other settings, from ``settings``)."""
-        return {name: self._default(o, settings or {}) for name, o in self.options.items()}
-
-    @staticmethod
-    def _default(option: Option, settings: Mapping) -> Any:
-        if callable(option.default):
-            return option.default(settings)
-        return copy.deepcopy(option.default)
+        return {name: o.default_for(settings or {}) for name, o in self.options.items()}
 
     def apply(self, settings: MutableMapping) -> list[str]:
         """Fill in the defaults; one line for each setting whose value cannot be used."""
         errors = []
         for name, option in self.options.items():
             if name not in settings:
-                settings[name] = self._default(option, settings)
+                settings[name] = option.default_for(settings)
             verdict = option.valid(settings[name], settings)
             if isinstance(verdict, str) or not verdict:
                 errors.append(verdict or option.error(name, settings[name]))
         return errors
 
-    def table(self) -> str:
-        """The Markdown table of docs/settings.md."""
-        rows = ["| Setting | Default | Meaning |", "| --- | --- | --- |"]
-        for name, option in self.options.items():
-            shown = option.shown or repr(option.default)
-            rows.append(f"| `{name}` | `{shown}` | {option.doc} |")
-        return "\n".join(rows)
+    def check(self, settings: MutableMapping) -> None:
+        """Fill in the defaults and stop the build on any setting that cannot be used."""
+        errors = [f"pelicanconf.py: {line}" for line in self.apply(settings)]
+        if errors:
+            fail(errors[0], errors[1:])
 
 
 #: The one object of each registered plugin class: kept here, so the receivers (bound
@@ -180,29 +176,4 @@ class Plugin:
                 signal.connect(getattr(plugin, name), weak=False)
 
     def initialized(self, pelican: Any) -> None:
-        check(self.settings, pelican.settings)
-
-
-def check(schema: Settings, settings: MutableMapping) -> None:
-    """Fill in the defaults and stop the build on any setting that cannot be used."""
-    errors = schema.apply(settings)
-    if errors:
-        lines = [f"pelicanconf.py: {line}" for line in errors]
-        fail(lines[0], lines[1:])
-
-
-def docs_page(plugins: list[type[Plugin]]) -> str:
-    """docs/settings.md: every plugin's settings table."""
-    parts = [
-        "# Settings of the portal's plugins",
-        "",
-        "Written by `python scripts/settings_table.py` from each plugin's `settings`",
-        "(`plugins/portal_core/settings.py`); tests/portal_core/test_settings.py fails when",
-        "this page is older than the code. Set any of these in `pelicanconf.py` (or",
-        "`publishconf.py` for production); a value that cannot be used stops the build at",
-        "start-up with one line naming the setting, the value and what is expected.",
-    ]
-    for plugin in sorted(plugins, key=lambda p: p.__module__):
-        summary = (plugin.__doc__ or "").strip().splitlines()[0]
-        parts += ["", f"## `{plugin.__module__}`", "", summary, "", plugin.settings.table()]
-    return "\n".join(parts) + "\n"
+        self.settings.check(pelican.settings)

@@ -14,7 +14,6 @@ from plugins.portal_core.settings import (
     Option,
     Plugin,
     Settings,
-    check,
     flag,
     folder,
     number,
@@ -72,7 +71,7 @@ def test_an_option_may_keep_its_own_wording_or_say_which_fault_it_has():
 
 def test_check_stops_the_build_with_every_bad_setting(capsys):
     with pytest.raises(SystemExit) as stop:
-        check(SCHEMA, {"DEMO_ON": 1, "DEMO_COUNT": 10})
+        SCHEMA.check({"DEMO_ON": 1, "DEMO_COUNT": 10})
     assert stop.value.code == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("pelicanconf.py: DEMO_ON = 1 không dùng được")
