@@ -79,6 +79,12 @@ def text(default: Any, doc: str, blank: bool = True, **more: Any) -> Option:
     )
 
 
+def choice(default: Any, doc: str, choices: tuple, **more: Any) -> Option:
+    """One of ``choices``."""
+    listed = ", ".join(repr(c) for c in choices)
+    return Option(default, doc, f"một trong {listed}", lambda v, s: v in choices, **more)
+
+
 def strings(default: list[str], doc: str, **more: Any) -> Option:
     """A list of strings."""
     return Option(

@@ -14,6 +14,7 @@ from plugins.portal_core.settings import (
     Option,
     Plugin,
     Settings,
+    choice,
     flag,
     folder,
     number,
@@ -28,6 +29,7 @@ SCHEMA = Settings(
     DEMO_NAME=text("a", "a name", blank=False),
     DEMO_LIST=strings(["x"], "some names"),
     DEMO_DIR=folder("cache/demo", "a folder"),
+    DEMO_PACK=choice("43/2011", "a pack", ("43/2011", "42/2022")),
     DEMO_FROM=text(lambda s: s.get("BASE", "b") + "/c", "from BASE", shown='BASE + "/c"'),
 )
 
@@ -51,6 +53,7 @@ def test_defaults_fill_only_what_is_missing_and_are_never_shared():
         ("DEMO_NAME", " ", "cần một chuỗi ký tự khác rỗng"),
         ("DEMO_LIST", "x", "cần một danh sách chuỗi"),
         ("DEMO_DIR", "", 'cần một đường dẫn thư mục, ví dụ "cache/demo"'),
+        ("DEMO_PACK", "43", "cần một trong '43/2011', '42/2022'"),
     ],
 )
 def test_a_bad_value_gets_one_line_naming_setting_value_and_what_is_expected(name, value, expected):
