@@ -1,7 +1,7 @@
 """Portal settings for local preview (``pelican content -s pelicanconf.py``).
 
 Production overrides are in publishconf.py. Settings owned by a plugin are
-documented in that plugin's ``__init__.py``.
+documented in docs/settings.md (written from each plugin's schema).
 """
 
 import os

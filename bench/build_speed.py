@@ -665,16 +665,19 @@ PHASES: list[tuple[str, list[str]]] = [
         ["plugins.units:resolve_unit", "plugins.categories:resolve_category"],
     ),
     ("  html_sanitizer (nh3)", ["plugins.html_sanitizer:clean_content"]),
-    ("  scheduling", ["plugins.scheduling:apply"]),
-    ("  related_posts", ["plugins.related_posts:attach"]),
+    ("  scheduling", ["plugins.scheduling:Scheduling.article_generator_pretaxonomy"]),
+    ("  related_posts", ["plugins.related_posts:RelatedPosts.article_generator_finalized"]),
     (
         "read pages (PagesGenerator.generate_context)",
         ["pelican.generators:PagesGenerator.generate_context"],
     ),
-    ("images (static_generator_finalized)", ["plugins.images:process_site"]),
+    ("images (static_generator_finalized)", ["plugins.images:Images.static_generator_finalized"]),
     ("units context", ["plugins.units:UnitsGenerator.generate_context"]),
     ("build_guard plan (all_generators_finalized)", ["plugins.build_guard:check_before_writing"]),
-    ("visitor_counter context", ["plugins.visitor_counter:add_counter_context"]),
+    (
+        "visitor_counter context",
+        ["plugins.visitor_counter:VisitorCounter.all_generators_finalized"],
+    ),
     (
         "write: articles (generate_articles)",
         ["pelican.generators:ArticlesGenerator.generate_articles"],
@@ -704,9 +707,12 @@ PHASES: list[tuple[str, list[str]]] = [
         ["pelican.plugins.sitemap.sitemap:SitemapGenerator.finalize"],
     ),
     ("finish: build_guard.finish_build (all below)", ["plugins.build_guard:finish_build"]),
-    ("  Pagefind index (search.index_site)", ["plugins.search:index_site"]),
+    ("  Pagefind index (search.index_site)", ["plugins.search:Search.before_publish"]),
     ("    folded twins keyed (search.twins_for)", ["plugins.search:twins_for"]),
-    ("  visitor_counter manifest + widget", ["plugins.visitor_counter:write_manifest_and_widget"]),
+    (
+        "  visitor_counter manifest + widget",
+        ["plugins.visitor_counter:VisitorCounter.before_publish"],
+    ),
     ("  swap staging → output", ["plugins.build_guard.staging:publish"]),
     (
         "compliance (if in PLUGINS)",

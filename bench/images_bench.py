@@ -28,8 +28,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageDraw
 
-from plugins.images.config import DEFAULTS
+from plugins.images.config import SETTINGS
 from plugins.images.pipeline import FULL, Job, Options, Processed, process_many
+
+DEFAULTS = SETTINGS.defaults()
 
 
 def make_photo(args: tuple[Path, int, int, int]) -> int:

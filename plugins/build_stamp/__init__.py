@@ -7,21 +7,21 @@ none of its own; it records DRAFT_SAVE_AS, SCHEDULING_PUBLISH_MODE, SITEURL, REL
 
 from __future__ import annotations
 
-from plugins.portal_core.signals import before_publish, plan_outputs
+from plugins.portal_core.settings import Plugin
 
 from .core import STAMP_NAME, deploy_problems, stamp_for, write_stamp
 
 __all__ = ["STAMP_NAME", "deploy_problems", "register", "stamp_for"]
 
 
-def _write(sender, output_path: str, settings) -> None:
-    write_stamp(output_path, stamp_for(settings))
+class BuildStamp(Plugin):
+    """The build stamp: what the build made public, for ``invoke deploy``."""
+
+    def before_publish(self, sender, output_path: str, settings) -> None:
+        write_stamp(output_path, stamp_for(settings))
+
+    def plan_outputs(self, sender, generators, settings):
+        return [(STAMP_NAME, "dấu hiệu thiết lập của lần dựng (bản xem trước hay bản xuất bản)")]
 
 
-def _planned(sender, generators, settings):
-    return [(STAMP_NAME, "dấu hiệu thiết lập của lần dựng (bản xem trước hay bản xuất bản)")]
-
-
-def register() -> None:
-    before_publish.connect(_write)
-    plan_outputs.connect(_planned)
+register = BuildStamp.register

@@ -9,16 +9,8 @@ Edits go through Decap's editorial workflow (draft, review, ready: git branches 
 merge requests) into ``content/posts`` and ``content/pages`` as YAML front-matter.
 Operators: docs/cms.md. Editors: docs/huong-dan-bien-tap.md.
 
-Settings (defaults in brackets):
-  CMS_ENABLED        write /admin/ [True]
-  CMS_SAVE_AS        the folder in the output ["admin"]
-  CMS_BUNDLE_DIR     Decap's dist folder; relative to the project [node_modules/decap-cms/dist]
-  CMS_BACKEND        Decap's ``backend`` block (docs/cms.md) [gitlab, so-gtvt/cong-thong-tin]
-  CMS_LOCAL_BACKEND  decap-server's API on loopback for ``invoke cms`` ["" = none];
-                     only honoured when the admin is opened on that same host
-  CMS_SITE_URL       the link "view the site" in the CMS [SITEURL]
-
-No bundle (``npm ci`` not run): a warning, no /admin/, the rest of the site builds.
+Settings: docs/settings.md. No bundle (``npm ci`` not run): a warning, no /admin/, the rest
+of the site builds.
 """
 
 from __future__ import annotations
@@ -26,25 +18,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from pelican import signals
-
-from plugins.portal_core.failure import fail
-from plugins.portal_core.signals import before_publish, plan_outputs
+from plugins.portal_core.settings import Plugin
 
 from . import site
-from .config import DEFAULTS, check_settings, choice_options, cms_config
+from .config import SETTINGS, choice_options, cms_config
 
 logger = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parents[2]
-
-
-def apply_settings(pelican) -> None:
-    settings = pelican.settings
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    errors = check_settings(settings)
-    if errors:
-        fail("pelicanconf.py: " + errors[0], errors[1:])
 
 
 def _bundle_dir(settings) -> Path:
@@ -65,45 +45,49 @@ def registry_options(settings) -> tuple[list[dict[str, str]], list[dict[str, str
     return unit_options, category_options
 
 
-def planned(sender, generators, settings):
-    if not settings.get("CMS_ENABLED"):
-        return []
-    folder = settings["CMS_SAVE_AS"]
-    return [(f"{folder}/index.html", "trang quản trị"), (f"{folder}/config.yml", "cấu hình CMS")]
+class Cms(Plugin):
+    """Decap CMS at /admin/: editors publish from a web page, over git, with review."""
 
+    settings = SETTINGS
 
-def write_admin(sender=None, output_path: str = "", settings=None, **_) -> None:
-    if not settings or not settings.get("CMS_ENABLED"):
-        return
-    bundle = _bundle_dir(settings)
-    units, categories = registry_options(settings)
-    theme_css = "/".join(
-        [str(settings.get("SITEURL") or "").rstrip("/"), settings["THEME_STATIC_DIR"], "css"]
-    )
-    try:
-        site.bundle_files(bundle)
-    except site.BundleMissing:
-        logger.warning(
-            "Trang quản trị /%s/ chưa được tạo: chưa cài Decap CMS (%s). Chạy: npm ci",
+    def plan_outputs(self, sender, generators, settings):
+        if not settings.get("CMS_ENABLED"):
+            return []
+        folder = settings["CMS_SAVE_AS"]
+        return [
+            (f"{folder}/index.html", "trang quản trị"),
+            (f"{folder}/config.yml", "cấu hình CMS"),
+        ]
+
+    def before_publish(self, sender=None, output_path: str = "", settings=None, **_) -> None:
+        if not settings or not settings.get("CMS_ENABLED"):
+            return
+        bundle = _bundle_dir(settings)
+        units, categories = registry_options(settings)
+        theme_css = "/".join(
+            [str(settings.get("SITEURL") or "").rstrip("/"), settings["THEME_STATIC_DIR"], "css"]
+        )
+        try:
+            site.bundle_files(bundle)
+        except site.BundleMissing:
+            logger.warning(
+                "Trang quản trị /%s/ chưa được tạo: chưa cài Decap CMS (%s). Chạy: npm ci",
+                settings["CMS_SAVE_AS"],
+                bundle,
+            )
+            return
+        # Changes when npm installs another version, so browsers fetch the new bundle.
+        version = str(int((bundle / "decap-cms.js").stat().st_mtime))
+        written = site.write_admin(
+            Path(output_path),
             settings["CMS_SAVE_AS"],
             bundle,
+            cms_config(settings, units, categories),
+            settings.get("SITENAME", ""),
+            version,
+            [f"{theme_css}/portal.css"],
         )
-        return
-    # Changes when npm installs another version, so browsers fetch the new bundle.
-    version = str(int((bundle / "decap-cms.js").stat().st_mtime))
-    written = site.write_admin(
-        Path(output_path),
-        settings["CMS_SAVE_AS"],
-        bundle,
-        cms_config(settings, units, categories),
-        settings.get("SITENAME", ""),
-        version,
-        [f"{theme_css}/portal.css"],
-    )
-    logger.info("Trang quản trị /%s/: %d tệp mới.", settings["CMS_SAVE_AS"], len(written))
+        logger.info("Trang quản trị /%s/: %d tệp mới.", settings["CMS_SAVE_AS"], len(written))
 
 
-def register() -> None:
-    signals.initialized.connect(apply_settings)
-    plan_outputs.connect(planned)
-    before_publish.connect(write_admin)
+register = Cms.register

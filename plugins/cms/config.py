@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from plugins.front_matter.fields import SAFE_SLUG_RE
+from plugins.portal_core.settings import Option, Settings
 
 #: How a post's date is stored (the "date" widget of cms-portal.js writes it). Decap
 #: derives file names from the date with dayjs, which reads ISO dates right and
@@ -34,41 +35,45 @@ POSTS_FOLDER = "content/posts"
 PAGES_FOLDER = "content/pages"
 IMAGES_FOLDER = "content/images"
 
-DEFAULTS: dict[str, Any] = {
-    "CMS_ENABLED": True,
-    "CMS_SAVE_AS": "admin",
-    "CMS_BUNDLE_DIR": "node_modules/decap-cms/dist",
-    "CMS_BACKEND": {"name": "gitlab", "repo": "so-gtvt/cong-thong-tin", "branch": "main"},
-    "CMS_LOCAL_BACKEND": "",
-    "CMS_SITE_URL": "",
-}
+
+def _backend(value: Any, settings: Mapping) -> bool | str:
+    if not isinstance(value, Mapping):
+        return "CMS_BACKEND must be a dict: {'name': 'gitlab', 'repo': 'group/site'}."
+    if value.get("name") not in BACKENDS:
+        return f"CMS_BACKEND['name'] must be one of {', '.join(BACKENDS)}."
+    if value.get("name") != "git-gateway" and not str(value.get("repo") or "").strip():
+        return "CMS_BACKEND['repo'] must name the repository, e.g. 'so-gtvt/portal'."
+    return True
 
 
-class CmsSettingsError(ValueError):
-    """A wrong CMS_* setting, one line for the operator."""
-
-
-def check_settings(settings: Mapping[str, Any]) -> list[str]:
-    """Every wrong CMS_* setting, one line each."""
-    errors: list[str] = []
-    backend = settings.get("CMS_BACKEND")
-    if not isinstance(backend, Mapping):
-        errors.append("CMS_BACKEND must be a dict: {'name': 'gitlab', 'repo': 'group/site'}.")
-    else:
-        if backend.get("name") not in BACKENDS:
-            errors.append(f"CMS_BACKEND['name'] must be one of {', '.join(BACKENDS)}.")
-        if backend.get("name") != "git-gateway" and not str(backend.get("repo") or "").strip():
-            errors.append("CMS_BACKEND['repo'] must name the repository, e.g. 'so-gtvt/portal'.")
-    local = settings.get("CMS_LOCAL_BACKEND")
-    if local and not str(local).startswith(("http://127.0.0.1:", "http://localhost:")):
-        errors.append(
-            "CMS_LOCAL_BACKEND must be a loopback address (http://127.0.0.1:8081/api/v1): "
-            "decap-server has no login."
-        )
-    save_as = str(settings.get("CMS_SAVE_AS") or "")
-    if not SAFE_SLUG_RE.match(save_as):
-        errors.append("CMS_SAVE_AS must be a folder name such as 'admin'.")
-    return errors
+SETTINGS = Settings(
+    CMS_ENABLED=Option(True, "write /admin/"),
+    CMS_SAVE_AS=Option(
+        "admin",
+        "the folder in the output",
+        "một tên thư mục như 'admin'",
+        lambda value, settings: bool(SAFE_SLUG_RE.match(str(value or ""))),
+    ),
+    CMS_BUNDLE_DIR=Option(
+        "node_modules/decap-cms/dist", "Decap's dist folder; relative to the project"
+    ),
+    CMS_BACKEND=Option(
+        {"name": "gitlab", "repo": "so-gtvt/cong-thong-tin", "branch": "main"},
+        "Decap's backend block (docs/cms.md)",
+        valid=_backend,
+    ),
+    CMS_LOCAL_BACKEND=Option(
+        "",
+        'decap-server\'s API on loopback for `invoke cms` ("" = none); only honoured when '
+        "the admin is opened on that same host",
+        valid=lambda value, settings: (
+            not value or str(value).startswith(("http://127.0.0.1:", "http://localhost:"))
+        ),
+        message="CMS_LOCAL_BACKEND must be a loopback address (http://127.0.0.1:8081/api/v1): "
+        "decap-server has no login.",
+    ),
+    CMS_SITE_URL=Option("", 'the link "view the site" in the CMS ("" = SITEURL)'),
+)
 
 
 def _required(label: str) -> str:

@@ -1,15 +1,7 @@
 """Site, category and unit feeds (RSS 2.0 and Atom) with feedgen, and the RSS page.
 
 Pelican's own feed writer must be off (all its FEED_* settings None) so the portal
-has one feed implementation. Settings (defaults in brackets):
-
-  FEEDS_MAX_ITEMS      entries per feed [20]
-  FEEDS_PATHS          where each feed is written:
-                       {"site": ("rss/tat-ca.xml", "atom/tat-ca.xml"),
-                        "category": ("rss/chuyen-muc/{slug}.xml", "atom/chuyen-muc/{slug}.xml"),
-                        "unit": ("rss/don-vi/{slug}.xml", "atom/don-vi/{slug}.xml")}
-  FEEDS_PAGE_URL       the page listing every feed ["rss/"]
-  FEEDS_PAGE_SAVE_AS   ["rss/index.html"]
+has one feed implementation. Settings: docs/settings.md.
 
 Templates get ``feeds`` ({"site": [...], "category": {slug: [...]}, "unit": {slug: [...]}},
 each item a ``FeedLink``) for autodiscovery links and the RSS page.
@@ -21,28 +13,16 @@ import mimetypes
 import os
 from dataclasses import dataclass
 
-from pelican import signals
 from pelican.generators import Generator
 
 from plugins.categories import make_category
 from plugins.categories import registry as category_registry
 from plugins.portal_core.failure import fail
 from plugins.portal_core.files import write_atomic
-from plugins.portal_core.signals import plan_outputs, posts_patched
+from plugins.portal_core.settings import Option, Plugin, Settings, number, text
 from plugins.units import registry as unit_registry
 
 from .build import Entry, Feed, render
-
-DEFAULTS = {
-    "FEEDS_MAX_ITEMS": 20,
-    "FEEDS_PATHS": {
-        "site": ("rss/tat-ca.xml", "atom/tat-ca.xml"),
-        "category": ("rss/chuyen-muc/{slug}.xml", "atom/chuyen-muc/{slug}.xml"),
-        "unit": ("rss/don-vi/{slug}.xml", "atom/don-vi/{slug}.xml"),
-    },
-    "FEEDS_PAGE_URL": "rss/",
-    "FEEDS_PAGE_SAVE_AS": "rss/index.html",
-}
 
 PELICAN_FEED_SETTINGS = (
     "FEED_ATOM",
@@ -71,24 +51,6 @@ class FeedLink:
     @property
     def mime(self) -> str:
         return "application/rss+xml" if self.format == "rss" else "application/atom+xml"
-
-
-def check_settings(pelican) -> None:
-    settings = pelican.settings
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    enabled = [k for k in PELICAN_FEED_SETTINGS if settings.get(k)]
-    if enabled:
-        fail(
-            "pelicanconf.py: Pelican's own feed writer is on ("
-            + ", ".join(enabled)
-            + "). Set these to None: the feeds plugin writes every feed with feedgen."
-        )
-    if not settings.get("SITEURL", "").startswith(("http://", "https://")):
-        fail("pelicanconf.py: SITEURL must be an absolute http(s) URL; feeds need absolute links.")
-    max_items = settings["FEEDS_MAX_ITEMS"]
-    if not isinstance(max_items, int) or max_items < 1:
-        fail(f"pelicanconf.py: FEEDS_MAX_ITEMS must be a whole number ≥ 1, not {max_items!r}.")
 
 
 def _feed_specs(settings, context) -> list[Feed]:
@@ -242,30 +204,66 @@ def write_feeds(context: dict, settings, output_path: str) -> None:
             write_atomic(os.path.join(output_path, path), data)  # never through a link
 
 
-def update_feeds(sender, output_path: str, settings, context: dict, **_kwargs) -> None:
-    write_feeds(context, settings, output_path)
+def _paths_ok(value, settings) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(value.get(kind), (list, tuple)) and len(value[kind]) == 2
+        for kind in ("site", "category", "unit")
+    )
 
 
-def planned_outputs(sender, generators, settings):
-    paths = settings["FEEDS_PATHS"]
-    outputs = [
-        (settings["FEEDS_PAGE_SAVE_AS"], "trang RSS"),
-        (paths["site"][0], "RSS toàn trang"),
-        (paths["site"][1], "Atom toàn trang"),
-    ]
-    for kind, entries in (("category", category_registry()), ("unit", unit_registry())):
-        for entry in entries:
-            outputs.append((paths[kind][0].format(slug=entry.slug), f"RSS {entry.name}"))
-            outputs.append((paths[kind][1].format(slug=entry.slug), f"Atom {entry.name}"))
-    return outputs
+class Feeds(Plugin):
+    """Site, category and unit feeds (RSS 2.0 and Atom) with feedgen, and the RSS page."""
+
+    settings = Settings(
+        FEEDS_MAX_ITEMS=number(20, "entries per feed", low=1),
+        FEEDS_PATHS=Option(
+            {
+                "site": ("rss/tat-ca.xml", "atom/tat-ca.xml"),
+                "category": ("rss/chuyen-muc/{slug}.xml", "atom/chuyen-muc/{slug}.xml"),
+                "unit": ("rss/don-vi/{slug}.xml", "atom/don-vi/{slug}.xml"),
+            },
+            "where each feed is written: (RSS, Atom) for the site, each category, each unit",
+            'một dict {"site": (rss, atom), "category": (rss, atom), "unit": (rss, atom)}',
+            _paths_ok,
+        ),
+        FEEDS_PAGE_URL=text("rss/", "the page listing every feed"),
+        FEEDS_PAGE_SAVE_AS=text("rss/index.html", "where that page is written"),
+    )
+
+    def initialized(self, pelican) -> None:
+        super().initialized(pelican)
+        settings = pelican.settings
+        enabled = [k for k in PELICAN_FEED_SETTINGS if settings.get(k)]
+        if enabled:
+            fail(
+                "pelicanconf.py: Pelican's own feed writer is on ("
+                + ", ".join(enabled)
+                + "). Set these to None: the feeds plugin writes every feed with feedgen."
+            )
+        if not settings.get("SITEURL", "").startswith(("http://", "https://")):
+            fail(
+                "pelicanconf.py: SITEURL must be an absolute http(s) URL; "
+                "feeds need absolute links."
+            )
+
+    def get_generators(self, pelican):
+        return FeedsGenerator
+
+    def posts_patched(self, sender, output_path: str, settings, context: dict, **_kwargs) -> None:
+        write_feeds(context, settings, output_path)
+
+    def plan_outputs(self, sender, generators, settings):
+        paths = settings["FEEDS_PATHS"]
+        outputs = [
+            (settings["FEEDS_PAGE_SAVE_AS"], "trang RSS"),
+            (paths["site"][0], "RSS toàn trang"),
+            (paths["site"][1], "Atom toàn trang"),
+        ]
+        for kind, entries in (("category", category_registry()), ("unit", unit_registry())):
+            for entry in entries:
+                outputs.append((paths[kind][0].format(slug=entry.slug), f"RSS {entry.name}"))
+                outputs.append((paths[kind][1].format(slug=entry.slug), f"Atom {entry.name}"))
+        return outputs
 
 
-def get_generators(pelican):
-    return FeedsGenerator
-
-
-def register() -> None:
-    signals.initialized.connect(check_settings)
-    signals.get_generators.connect(get_generators)
-    plan_outputs.connect(planned_outputs)
-    posts_patched.connect(update_feeds)
+register = Feeds.register

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from pelican import signals
-
 from plugins.portal_core.failure import fail
 from plugins.portal_core.readers import wrap_read
+from plugins.portal_core.settings import Plugin
 
 from .sanitize import sanitize
 
@@ -45,23 +44,23 @@ def _sanitized_read(self, source_path: str):
     return clean_read(content, metadata, source_path)
 
 
-def sanitize_readers(readers) -> None:
-    """After the plugins before this one chose their readers (front_matter's)."""
-    wrap_read(readers, "_portal_sanitized", "_unsanitized_read", _sanitized_read)
+class HtmlSanitizer(Plugin):
+    """The sanitiser in front of every reader."""
+
+    def readers_init(self, readers) -> None:
+        """After the plugins before this one chose their readers (front_matter's)."""
+        wrap_read(readers, "_portal_sanitized", "_unsanitized_read", _sanitized_read)
+
+    def generator_init(self, generator) -> None:
+        """A plugin listed after this one that replaces a reader would skip sanitising: stop."""
+        readers = getattr(generator, "readers", None)
+        for extension, reader_class in getattr(readers, "reader_classes", {}).items():
+            if reader_class is not None and not getattr(reader_class, "_portal_sanitized", False):
+                fail(
+                    f"pelicanconf.py: PLUGINS lists a plugin that replaces the .{extension} "
+                    "reader after plugins.html_sanitizer, so posts would not be sanitised. Move "
+                    "plugins.html_sanitizer after it (after plugins.front_matter)."
+                )
 
 
-def check_readers(generator) -> None:
-    """A plugin listed after this one that replaces a reader would skip sanitising: stop."""
-    readers = getattr(generator, "readers", None)
-    for extension, reader_class in getattr(readers, "reader_classes", {}).items():
-        if reader_class is not None and not getattr(reader_class, "_portal_sanitized", False):
-            fail(
-                f"pelicanconf.py: PLUGINS lists a plugin that replaces the .{extension} reader "
-                "after plugins.html_sanitizer, so posts would not be sanitised. Move "
-                "plugins.html_sanitizer after it (after plugins.front_matter)."
-            )
-
-
-def register() -> None:
-    signals.readers_init.connect(sanitize_readers)
-    signals.generator_init.connect(check_readers)
+register = HtmlSanitizer.register

@@ -23,22 +23,7 @@ Templates: ``article.lead_image`` (the ``Image`` field) and ``article.card_image
 (the lead, else the first body image; has the thumbnail and the social image), or
 None; render them with ``theme/templates/partials/picture.html``.
 
-Settings (defaults in brackets):
-  IMAGES_WIDTHS             widths of the responsive copies, px [[480, 800, 1200]]
-  IMAGES_SIZES              the sizes attribute ["(min-width: 60rem) 58rem, calc(100vw - 2rem)"]
-  IMAGES_WEBP_QUALITY       WebP quality, 1-100 [80]
-  IMAGES_JPEG_QUALITY       JPEG quality of the copies, 1-95 [82]
-  IMAGES_ORIGINAL_QUALITY   quality of re-encoded published originals, 1-95 [92]
-  IMAGES_THUMBNAIL_SIZE     list-page thumbnail, cropped [(480, 270)]
-  IMAGES_SOCIAL_SIZE        social (Open Graph) image, cropped [(1200, 630)]
-  IMAGES_PUBLISH_ORIGINALS  publish cleaned full-size originals [False]
-  IMAGES_MAX_PIXELS         larger images are refused (decompression bombs) [80_000_000]
-  IMAGES_MAX_BYTES          larger files are refused [41_943_040] (40 MiB)
-  IMAGES_REQUIRE_ALT        missing alt text is an error, not a warning [False];
-                            set True in publishconf.py
-  IMAGES_CACHE_PATH         cache of processed images; relative to the folder that
-                            holds PATH; must be outside the output ["cache/images"]
-  IMAGES_WORKERS            processes; 0 means one per CPU core [0]
+Settings: docs/settings.md.
 """
 
 from __future__ import annotations
@@ -50,13 +35,11 @@ import shutil
 import time
 from dataclasses import dataclass, field
 
-from pelican import signals
-
 from plugins.portal_core import bodies, problems
 from plugins.portal_core.failure import fail
-from plugins.portal_core.signals import plan_outputs
+from plugins.portal_core.settings import Plugin
 
-from .config import SettingsError, read_config
+from .config import SETTINGS, SettingsError, read_config
 from .markup import (
     ImgTag,
     content_path,
@@ -79,17 +62,6 @@ logger = logging.getLogger(__name__)
 _VECTOR_EXTENSIONS = {".svg", ".svgz"}
 
 
-class _State:
-    def __init__(self) -> None:
-        self.generators: list = []
-        # save_as → {description: cache file}: one claimant per source image, so
-        # two sources that would write the same file show up as a collision.
-        self.outputs: dict[str, dict[str, str]] = {}
-
-
-_state = _State()
-
-
 @dataclass
 class _Scan:
     content: object
@@ -101,26 +73,6 @@ class _Scan:
     link_rels: list[str] = field(default_factory=list)
 
 
-def check_settings(pelican) -> None:
-    try:
-        read_config(pelican.settings)
-    except SettingsError as exc:
-        fail(f"pelicanconf.py: {exc}")
-
-
-def reset(pelican) -> None:
-    _state.generators = []
-    _state.outputs = {}
-
-
-def remember(generator) -> None:
-    _state.generators.append(generator)
-
-
-def planned(sender, generators=None, settings=None) -> list[tuple[str, str]]:
-    return [(path, desc) for path, claims in _state.outputs.items() for desc in claims]
-
-
 def _posix(path: str) -> str:
     return path.replace(os.sep, "/")
 
@@ -129,9 +81,9 @@ def _ext(rel: str) -> str:
     return posixpath.splitext(rel)[1].lower()
 
 
-def _contents(settings: dict) -> list:
+def _contents(generators: list, settings: dict) -> list:
     items: list = []
-    for gen in _state.generators:
+    for gen in generators:
         name = type(gen).__name__
         if name == "ArticlesGenerator":
             items += [*gen.articles, *gen.translations, *gen.hidden_articles]
@@ -164,119 +116,6 @@ def _read(path: str) -> str:
             return handle.read()
     except (OSError, UnicodeDecodeError):
         return ""
-
-
-def process_site(static_gen) -> None:
-    """Process every image, rewrite bodies, take raster files from the static copier."""
-    settings = static_gen.settings
-    try:
-        config = read_config(settings)
-    except SettingsError as exc:
-        fail(f"pelicanconf.py: {exc}")
-    options = config.options
-    log = problems.current()
-    content_root = os.path.abspath(static_gen.path)
-    site_root = os.path.dirname(content_root)
-    siteurl = settings.get("SITEURL", "") or ""
-    statics = {_posix(s.get_relative_source_path()): s for s in static_gen.staticfiles}
-
-    def label_of(rel: str) -> str:
-        return _posix(os.path.relpath(os.path.join(content_root, rel), site_root))
-
-    def save_as_of(rel: str) -> str:
-        static = statics.get(rel)
-        return (getattr(static, "save_as", "") if static else "") or rel
-
-    # 1. what each post uses
-    scans: list[_Scan] = []
-    wanted: set[str] = set()
-    for content in _contents(settings):
-        body = getattr(content, "_content", "") or ""
-        rel_dir = _posix(os.path.dirname(content.get_relative_source_path()))
-        tags = find_images(body)
-        tag_rels = []
-        for tag in tags:
-            rel = content_path(tag.src, rel_dir) if tag.src else None
-            tag_rels.append(rel if rel and _ext(rel) not in _VECTOR_EXTENSIONS else None)
-        front = content.metadata.get("image")
-        front_rel = posixpath.normpath(str(front)) if front else None
-        link_rels = []
-        for href in link_targets(body):
-            rel = content_path(href, rel_dir)
-            if rel and _ext(rel) in RASTER_EXTENSIONS and rel in statics:
-                link_rels.append(rel)
-        label = getattr(content, "source_file", None) or label_of(
-            _posix(content.get_relative_source_path())
-        )
-        scans.append(_Scan(content, label, rel_dir, tags, tag_rels, front_rel, link_rels))
-        wanted |= {r for r in tag_rels if r} | set(link_rels)
-        if front_rel:
-            wanted.add(front_rel)
-
-    # 2. process (or find in the cache) every image in use, and every raster original
-    takeover = {rel for rel in statics if _ext(rel) in RASTER_EXTENSIONS} | (wanted & set(statics))
-    results: dict[tuple[str, str], Processed | Failure] = {}
-    jobs: list[Job] = []
-    for rel, kind in [(r, FULL) for r in sorted(wanted)] + [
-        (r, ORIGINAL) for r in sorted(takeover - wanted) if options.publish_originals
-    ]:
-        if rel.startswith("../") or rel == ".." or posixpath.isabs(rel):
-            results[(rel, kind)] = Failure(rel, "missing")
-            continue
-        jobs.append(Job(os.path.join(content_root, rel), rel, kind, config.cache_path, options))
-    started = time.monotonic()
-    results.update(process_many(jobs, config.workers))
-    cached = sum(1 for r in results.values() if isinstance(r, Processed) and r.cached)
-
-    # 3. problems, each naming the post (or the file) and the image
-    for scan in scans:
-        _report(scan, results, options, config.require_alt, log)
-    for rel in sorted(takeover - wanted):
-        result = results.get((rel, ORIGINAL))
-        if isinstance(result, Failure):
-            message, hint = failure_message(result, rel, options)
-            log.error(label_of(rel), message, hint=hint)
-
-    # 4. bodies, template objects, output files
-    outputs: dict[str, dict[str, str]] = {}
-    pubs: dict[str, PublishedImage] = {}
-
-    def publish(rel: str | None, files: str = "picture") -> PublishedImage | None:
-        result = results.get((rel, FULL)) if rel else None
-        if not isinstance(result, Processed):
-            return None
-        if rel not in pubs:
-            pubs[rel] = published(result, save_as_of(rel), siteurl, config.sizes)
-        image = pubs[rel]
-        chosen = image.files if files == "picture" else image.card_files
-        for save_as, source in chosen.items():
-            outputs.setdefault(save_as, {}).setdefault(f"ảnh {label_of(rel)}", source)
-        return image
-
-    for scan in scans:
-        _rewrite_content(scan, publish, options.publish_originals, siteurl, save_as_of)
-
-    if options.publish_originals:
-        for rel in sorted(takeover | wanted):
-            result = results.get((rel, FULL)) or results.get((rel, ORIGINAL))
-            if isinstance(result, Processed) and result.original:
-                claims = outputs.setdefault(save_as_of(rel), {})
-                claims.setdefault(f"ảnh {label_of(rel)}", result.path(result.original))
-
-    static_gen.staticfiles[:] = [s for s in static_gen.staticfiles if _rel_of(s) not in takeover]
-    if not options.publish_originals:
-        for rel in takeover:
-            static_gen.context.get("static_content", {}).pop(rel, None)
-
-    _state.outputs = outputs
-    _write(outputs, static_gen.output_path)
-    logger.info(
-        "Ảnh: %d ảnh (%d có sẵn trong bộ nhớ đệm), %d tệp xuất bản, %.1f giây.",
-        len(results),
-        cached,
-        len(outputs),
-        time.monotonic() - started,
-    )
 
 
 def _rel_of(static) -> str:
@@ -375,11 +214,151 @@ def _write(outputs: dict[str, dict[str, str]], output_root: str) -> None:
             shutil.copyfile(source, target)
 
 
+class Images(Plugin):
+    """Photos: responsive WebP/JPEG copies without metadata, captions, safe limits, a cache."""
+
+    settings = SETTINGS
+
+    def __init__(self) -> None:
+        self.generators: list = []
+        # save_as → {description: cache file}: one claimant per source image, so
+        # two sources that would write the same file show up as a collision.
+        self.outputs: dict[str, dict[str, str]] = {}
+
+    def initialized(self, pelican) -> None:
+        try:
+            read_config(pelican.settings)
+        except SettingsError as exc:
+            fail(f"pelicanconf.py: {exc}")
+
+    def get_generators(self, pelican) -> None:
+        self.generators, self.outputs = [], {}
+
+    def article_generator_finalized(self, generator) -> None:
+        self.generators.append(generator)
+
+    page_generator_finalized = article_generator_finalized
+
+    def plan_outputs(self, sender, generators=None, settings=None) -> list[tuple[str, str]]:
+        return [(path, desc) for path, claims in self.outputs.items() for desc in claims]
+
+    def static_generator_finalized(self, static_gen) -> None:
+        """Process every image, rewrite bodies, take raster files from the static copier."""
+        settings = static_gen.settings
+        try:
+            config = read_config(settings)
+        except SettingsError as exc:
+            fail(f"pelicanconf.py: {exc}")
+        options = config.options
+        log = problems.current()
+        content_root = os.path.abspath(static_gen.path)
+        site_root = os.path.dirname(content_root)
+        siteurl = settings.get("SITEURL", "") or ""
+        statics = {_posix(s.get_relative_source_path()): s for s in static_gen.staticfiles}
+
+        def label_of(rel: str) -> str:
+            return _posix(os.path.relpath(os.path.join(content_root, rel), site_root))
+
+        def save_as_of(rel: str) -> str:
+            static = statics.get(rel)
+            return (getattr(static, "save_as", "") if static else "") or rel
+
+        # 1. what each post uses
+        scans: list[_Scan] = []
+        wanted: set[str] = set()
+        for content in _contents(self.generators, settings):
+            body = getattr(content, "_content", "") or ""
+            rel_dir = _posix(os.path.dirname(content.get_relative_source_path()))
+            tags = find_images(body)
+            tag_rels = []
+            for tag in tags:
+                rel = content_path(tag.src, rel_dir) if tag.src else None
+                tag_rels.append(rel if rel and _ext(rel) not in _VECTOR_EXTENSIONS else None)
+            front = content.metadata.get("image")
+            front_rel = posixpath.normpath(str(front)) if front else None
+            link_rels = []
+            for href in link_targets(body):
+                rel = content_path(href, rel_dir)
+                if rel and _ext(rel) in RASTER_EXTENSIONS and rel in statics:
+                    link_rels.append(rel)
+            label = getattr(content, "source_file", None) or label_of(
+                _posix(content.get_relative_source_path())
+            )
+            scans.append(_Scan(content, label, rel_dir, tags, tag_rels, front_rel, link_rels))
+            wanted |= {r for r in tag_rels if r} | set(link_rels)
+            if front_rel:
+                wanted.add(front_rel)
+
+        # 2. process (or find in the cache) every image in use, and every raster original
+        takeover = {rel for rel in statics if _ext(rel) in RASTER_EXTENSIONS} | (
+            wanted & set(statics)
+        )
+        results: dict[tuple[str, str], Processed | Failure] = {}
+        jobs: list[Job] = []
+        for rel, kind in [(r, FULL) for r in sorted(wanted)] + [
+            (r, ORIGINAL) for r in sorted(takeover - wanted) if options.publish_originals
+        ]:
+            if rel.startswith("../") or rel == ".." or posixpath.isabs(rel):
+                results[(rel, kind)] = Failure(rel, "missing")
+                continue
+            jobs.append(Job(os.path.join(content_root, rel), rel, kind, config.cache_path, options))
+        started = time.monotonic()
+        results.update(process_many(jobs, config.workers))
+        cached = sum(1 for r in results.values() if isinstance(r, Processed) and r.cached)
+
+        # 3. problems, each naming the post (or the file) and the image
+        for scan in scans:
+            _report(scan, results, options, config.require_alt, log)
+        for rel in sorted(takeover - wanted):
+            result = results.get((rel, ORIGINAL))
+            if isinstance(result, Failure):
+                message, hint = failure_message(result, rel, options)
+                log.error(label_of(rel), message, hint=hint)
+
+        # 4. bodies, template objects, output files
+        outputs: dict[str, dict[str, str]] = {}
+        pubs: dict[str, PublishedImage] = {}
+
+        def publish(rel: str | None, files: str = "picture") -> PublishedImage | None:
+            result = results.get((rel, FULL)) if rel else None
+            if not isinstance(result, Processed):
+                return None
+            if rel not in pubs:
+                pubs[rel] = published(result, save_as_of(rel), siteurl, config.sizes)
+            image = pubs[rel]
+            chosen = image.files if files == "picture" else image.card_files
+            for save_as, source in chosen.items():
+                outputs.setdefault(save_as, {}).setdefault(f"ảnh {label_of(rel)}", source)
+            return image
+
+        for scan in scans:
+            _rewrite_content(scan, publish, options.publish_originals, siteurl, save_as_of)
+
+        if options.publish_originals:
+            for rel in sorted(takeover | wanted):
+                result = results.get((rel, FULL)) or results.get((rel, ORIGINAL))
+                if isinstance(result, Processed) and result.original:
+                    claims = outputs.setdefault(save_as_of(rel), {})
+                    claims.setdefault(f"ảnh {label_of(rel)}", result.path(result.original))
+
+        static_gen.staticfiles[:] = [
+            s for s in static_gen.staticfiles if _rel_of(s) not in takeover
+        ]
+        if not options.publish_originals:
+            for rel in takeover:
+                static_gen.context.get("static_content", {}).pop(rel, None)
+
+        self.outputs = outputs
+        _write(outputs, static_gen.output_path)
+        logger.info(
+            "Ảnh: %d ảnh (%d có sẵn trong bộ nhớ đệm), %d tệp xuất bản, %.1f giây.",
+            len(results),
+            cached,
+            len(outputs),
+            time.monotonic() - started,
+        )
+
+
 def register() -> None:
     bodies.declare_rewriter(__name__, may_rewrite)
-    signals.initialized.connect(check_settings)
-    signals.get_generators.connect(reset)
-    signals.article_generator_finalized.connect(remember)
-    signals.page_generator_finalized.connect(remember)
-    signals.static_generator_finalized.connect(process_site)
-    plan_outputs.connect(planned)
+    Images.register()

@@ -2,30 +2,76 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from typing import Any
 
 from plugins.portal_core.files import beside_content
 from plugins.portal_core.forkpool import processes
+from plugins.portal_core.settings import (
+    Option,
+    Settings,
+    flag,
+    folder,
+    number,
+    outside_output,
+    text,
+    whole_number,
+)
 
 from .pipeline import Options
 
-DEFAULTS: dict[str, Any] = {
-    "IMAGES_WIDTHS": [480, 800, 1200],
-    "IMAGES_SIZES": "(min-width: 60rem) 58rem, calc(100vw - 2rem)",
-    "IMAGES_WEBP_QUALITY": 80,
-    "IMAGES_JPEG_QUALITY": 82,
-    "IMAGES_ORIGINAL_QUALITY": 92,
-    "IMAGES_THUMBNAIL_SIZE": (480, 270),
-    "IMAGES_SOCIAL_SIZE": (1200, 630),
-    "IMAGES_PUBLISH_ORIGINALS": False,
-    "IMAGES_MAX_PIXELS": 80_000_000,
-    "IMAGES_MAX_BYTES": 40 * 1024 * 1024,
-    "IMAGES_REQUIRE_ALT": False,
-    "IMAGES_CACHE_PATH": "cache/images",
-    "IMAGES_WORKERS": 0,
-}
+
+def _widths_ok(value, settings) -> bool:
+    return (
+        isinstance(value, (list, tuple))
+        and bool(value)
+        and all(whole_number(w) and 16 <= w <= 8000 for w in value)
+    )
+
+
+def _box(default: tuple[int, int], doc: str) -> Option:
+    def valid(value, settings) -> bool:
+        return (
+            isinstance(value, (list, tuple))
+            and len(value) == 2
+            and all(whole_number(v) and 16 <= v <= 4000 for v in value)
+        )
+
+    return Option(default, doc, "(rộng, cao) tính bằng điểm ảnh, ví dụ (1200, 630)", valid)
+
+
+SETTINGS = Settings(
+    IMAGES_WIDTHS=Option(
+        [480, 800, 1200],
+        "widths of the responsive copies, px",
+        valid=_widths_ok,
+        message="{name} must be a non-empty list of widths in pixels, e.g. [480, 800, 1200].",
+    ),
+    IMAGES_SIZES=text(
+        "(min-width: 60rem) 58rem, calc(100vw - 2rem)", "the sizes attribute", blank=False
+    ),
+    IMAGES_WEBP_QUALITY=number(80, "WebP quality", 1, 100),
+    IMAGES_JPEG_QUALITY=number(82, "JPEG quality of the copies", 1, 95),
+    IMAGES_ORIGINAL_QUALITY=number(92, "quality of re-encoded published originals", 1, 95),
+    IMAGES_THUMBNAIL_SIZE=_box((480, 270), "list-page thumbnail, cropped"),
+    IMAGES_SOCIAL_SIZE=_box((1200, 630), "social (Open Graph) image, cropped"),
+    IMAGES_PUBLISH_ORIGINALS=flag(
+        False,
+        "publish cleaned full-size originals",
+        message="{name} must be True or False, not {value!r}.",
+    ),
+    IMAGES_MAX_PIXELS=number(
+        80_000_000, "larger images are refused (decompression bombs)", 1, 1_000_000_000
+    ),
+    IMAGES_MAX_BYTES=number(40 * 1024 * 1024, "larger files are refused (40 MiB)", 1, 2**40),
+    IMAGES_REQUIRE_ALT=flag(
+        False, "missing alt text is an error, not a warning (True in publishconf.py)"
+    ),
+    IMAGES_CACHE_PATH=folder(
+        "cache/images",
+        "cache of processed images; relative to the folder holding PATH; outside the output",
+    ),
+    IMAGES_WORKERS=number(0, "processes; 0 means one per CPU core", 0, 256),
+)
 
 
 class SettingsError(ValueError):
@@ -41,75 +87,29 @@ class Config:
     workers: int
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _int(settings: dict, name: str, low: int, high: int) -> int:
-    value = settings[name]
-    if not _is_int(value) or not low <= value <= high:
-        raise SettingsError(f"{name} must be a whole number from {low} to {high}, not {value!r}.")
-    return value
-
-
-def _box(settings: dict, name: str) -> tuple[int, int]:
-    value = settings[name]
-    ok = (
-        isinstance(value, (list, tuple))
-        and len(value) == 2
-        and all(_is_int(v) and 16 <= v <= 4000 for v in value)
-    )
-    if not ok:
-        raise SettingsError(f"{name} must be (width, height) in pixels, e.g. (1200, 630).")
-    return int(value[0]), int(value[1])
-
-
-def _flag(settings: dict, name: str) -> bool:
-    value = settings[name]
-    if not isinstance(value, bool):
-        raise SettingsError(f"{name} must be True or False, not {value!r}.")
-    return value
-
-
 def read_config(settings: dict) -> Config:
     """Validated settings (defaults filled in ``settings``), or :class:`SettingsError`."""
-    for name, default in DEFAULTS.items():
-        settings.setdefault(name, default)
-    widths = settings["IMAGES_WIDTHS"]
-    if (
-        not isinstance(widths, (list, tuple))
-        or not widths
-        or not all(_is_int(w) and 16 <= w <= 8000 for w in widths)
-    ):
-        raise SettingsError(
-            "IMAGES_WIDTHS must be a non-empty list of widths in pixels, e.g. [480, 800, 1200]."
-        )
-    sizes = settings["IMAGES_SIZES"]
-    if not isinstance(sizes, str) or not sizes.strip():
-        raise SettingsError('IMAGES_SIZES must be a sizes attribute, e.g. "100vw".')
-    cache = settings["IMAGES_CACHE_PATH"]
-    if not isinstance(cache, (str, os.PathLike)) or not str(cache).strip():
-        raise SettingsError("IMAGES_CACHE_PATH must be a folder path.")
-    cache = beside_content(settings, str(cache))
-    output = os.path.abspath(settings.get("OUTPUT_PATH") or "output")
-    if os.path.commonpath([output, os.path.abspath(cache)]) == output:
+    errors = SETTINGS.apply(settings)
+    if errors:
+        raise SettingsError(errors[0])
+    cache = beside_content(settings, settings["IMAGES_CACHE_PATH"])
+    if not outside_output(settings, cache):
         raise SettingsError("IMAGES_CACHE_PATH must be outside OUTPUT_PATH (it is rebuilt).")
-    workers = _int(settings, "IMAGES_WORKERS", 0, 256)
     options = Options(
-        widths=tuple(sorted(set(widths))),
-        webp_quality=_int(settings, "IMAGES_WEBP_QUALITY", 1, 100),
-        jpeg_quality=_int(settings, "IMAGES_JPEG_QUALITY", 1, 95),
-        original_quality=_int(settings, "IMAGES_ORIGINAL_QUALITY", 1, 95),
-        thumbnail_size=_box(settings, "IMAGES_THUMBNAIL_SIZE"),
-        social_size=_box(settings, "IMAGES_SOCIAL_SIZE"),
-        publish_originals=_flag(settings, "IMAGES_PUBLISH_ORIGINALS"),
-        max_pixels=_int(settings, "IMAGES_MAX_PIXELS", 1, 1_000_000_000),
-        max_bytes=_int(settings, "IMAGES_MAX_BYTES", 1, 2**40),
+        widths=tuple(sorted(set(settings["IMAGES_WIDTHS"]))),
+        webp_quality=settings["IMAGES_WEBP_QUALITY"],
+        jpeg_quality=settings["IMAGES_JPEG_QUALITY"],
+        original_quality=settings["IMAGES_ORIGINAL_QUALITY"],
+        thumbnail_size=tuple(settings["IMAGES_THUMBNAIL_SIZE"]),
+        social_size=tuple(settings["IMAGES_SOCIAL_SIZE"]),
+        publish_originals=settings["IMAGES_PUBLISH_ORIGINALS"],
+        max_pixels=settings["IMAGES_MAX_PIXELS"],
+        max_bytes=settings["IMAGES_MAX_BYTES"],
     )
     return Config(
         options=options,
-        sizes=" ".join(sizes.split()),
-        require_alt=_flag(settings, "IMAGES_REQUIRE_ALT"),
-        cache_path=os.path.abspath(cache),
-        workers=processes(workers),
+        sizes=" ".join(settings["IMAGES_SIZES"].split()),
+        require_alt=settings["IMAGES_REQUIRE_ALT"],
+        cache_path=cache,
+        workers=processes(settings["IMAGES_WORKERS"]),
     )

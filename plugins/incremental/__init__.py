@@ -14,14 +14,7 @@ asserts it over a suite of changes; ``invoke build --verify`` checks a real site
 Listings use stable pages (``paging``): page numbers count from the oldest post, so
 a new post does not move every other post to another page.
 
-Settings (defaults in brackets):
-  INCREMENTAL_BUILD       reuse unchanged pages of the last build [True]; ``False``
-                          (``pelican -e INCREMENTAL_BUILD=false``, ``invoke build --full``)
-                          renders every page and starts the record afresh
-  INCREMENTAL_CACHE_PATH  where the record of the last build is kept; relative to the
-                          folder that holds the content folder ["cache/build"]
-  INCREMENTAL_RENDER_WORKERS  processes that render pages; 0 = one per core, 1 = render
-                          in the build's own process [0]
+Settings: docs/settings.md.
 """
 
 from __future__ import annotations
@@ -38,7 +31,7 @@ from pelican import signals
 from plugins import build_guard
 from plugins.portal_core import pages, registry
 from plugins.portal_core.failure import fail
-from plugins.portal_core.signals import published
+from plugins.portal_core.settings import Plugin, Settings, flag, folder, number
 from plugins.scheduling.core import current_time
 
 from . import model as site_model
@@ -61,127 +54,11 @@ from .writer import IncrementalWriter
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "INCREMENTAL_BUILD": True,
-    "INCREMENTAL_CACHE_PATH": "cache/build",
-    "INCREMENTAL_RENDER_WORKERS": 0,
-}
-
-
-def check_settings(pelican) -> None:
-    settings = pelican.settings
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    _check_settings_values(settings)
-    skip_unchanged_build(pelican)
-
-
-def _check_settings_values(settings) -> None:
-    if not isinstance(settings["INCREMENTAL_BUILD"], bool):
-        fail(
-            "pelicanconf.py: INCREMENTAL_BUILD must be True or False, "
-            f"not {settings['INCREMENTAL_BUILD']!r}."
-        )
-    workers = settings["INCREMENTAL_RENDER_WORKERS"]
-    if not isinstance(workers, int) or isinstance(workers, bool) or workers < 0:
-        fail(
-            "pelicanconf.py: INCREMENTAL_RENDER_WORKERS must be a whole number ≥ 0 "
-            f"(0 = one per core), not {workers!r}."
-        )
-    path = settings["INCREMENTAL_CACHE_PATH"]
-    if not isinstance(path, (str, os.PathLike)) or not str(path).strip():
-        fail('pelicanconf.py: INCREMENTAL_CACHE_PATH must be a folder path, e.g. "cache/build".')
-
-
 # -- nothing changed: no build at all -------------------------------------------------
-
-
-def inputs_digest(settings) -> str:
-    """Every input of a build: content files, settings, theme, code, libraries, the
-    counter snapshot and today's date (timeliness checks and the footer depend on it)."""
-    h = hashlib.blake2b(digest_size=16)
-    other = hashlib.blake2b(digest_size=16)  # everything but the content files
-    signer = make_signer()
-    for key in sorted(settings):
-        if key.isupper() and key not in VOLATILE_SETTINGS:
-            other.update(key.encode() + signer.sign(settings[key]))
-    content = Path(settings["PATH"])
-    file_digests = {}
-    known = FileDigests(
-        cache_dir(settings) / "file-digests.json", digest_bytes, settings["INCREMENTAL_BUILD"]
-    )
-    for path in sorted(p for p in content.rglob("*") if p.is_file()):
-        file_digests[os.path.abspath(path)] = digest = known.digest(os.path.abspath(path))
-        h.update(str(path.relative_to(content)).encode() + b"\0" + digest)
-    known.save()
-    _build.file_digests = file_digests  # the post store keys posts by the same digests
-    theme = Path(settings.get("THEME") or "")
-    if theme.is_dir():
-        other.update(files_digest([theme]).encode())
-    other.update(code_digest().encode())
-    other.update(repr(sorted(library_versions().items())).encode())
-    snapshot = Path(str(settings.get("COUNTER_SNAPSHOT") or ""))
-    if snapshot.is_file():
-        stat = snapshot.stat()
-        other.update(f"snapshot {stat.st_size} {stat.st_mtime_ns}".encode())
-    other.update(_now(settings).date().isoformat().encode())
-    _build.other_inputs = other.hexdigest()
-    h.update(other.digest())
-    return h.hexdigest()
 
 
 def _now(settings) -> dt.datetime:
     return current_time(settings)  # the scheduling plugin's clock (SCHEDULING_NOW in tests)
-
-
-def skip_unchanged_build(pelican) -> None:
-    """Stop here, successfully, when nothing the build reads changed since the live output
-    was built and no scheduled post has come due: the live output is already this build's."""
-    settings = pelican.settings
-    _build.inputs = inputs_digest(settings)
-    _build.inputs_fresh = True
-    if not settings["INCREMENTAL_BUILD"] or settings.get("PORTAL_LIVE_PREVIEW"):
-        return  # the live preview builds in the process that serves: it never stops here
-    output = Path(pelican.output_path)
-    last = build_state.load(build_state.state_file(cache_dir(settings), output))
-    if not last.inputs or not output.is_dir():
-        return
-    if last.next_due and _now(settings) >= dt.datetime.fromisoformat(last.next_due):
-        return
-    damaged = _damaged_pages(output, last)
-    if last.inputs != _build.inputs:
-        if not damaged:  # perhaps only post bodies changed: tried once every plugin is ready
-            _build.patch_from = last
-            signals.get_generators.connect(patch_if_bodies_only)  # after every plugin's
-        return
-    if damaged:
-        print(
-            f"Không có nội dung nào thay đổi, nhưng {len(damaged)} trang trong {output} đã bị "
-            f"sửa hoặc xoá (ví dụ {damaged[0]}): dựng lại các trang đó.",
-            flush=True,
-        )
-        return
-    print(
-        f"Không có gì thay đổi kể từ lần dựng trước; {output} giữ nguyên "
-        f"({len(last.pages)} trang). Dựng lại toàn bộ: invoke build --full.",
-        flush=True,
-    )
-    raise SystemExit(0)
-
-
-def patch_if_bodies_only(pelican) -> None:
-    """The build starts (the staging folder ready, the registries read): if only post
-    bodies changed, build by patching them into the site model and stop here."""
-    last, _build.patch_from = _build.patch_from, None
-    if last is not None and not try_patch(pelican, last, cache_dir(pelican.settings), _build):
-        raise SystemExit(0)  # published by patching post bodies into the site model
-
-
-def refresh_inputs(pelican) -> None:
-    """Every build after the first in one process (the live preview): its own inputs."""
-    if not _build.inputs_fresh:
-        _build.inputs = inputs_digest(pelican.settings)
-    _build.inputs_fresh = False
 
 
 def _damaged_pages(output: Path, last: build_state.BuildState) -> list[str]:
@@ -200,39 +77,6 @@ def _damaged_pages(output: Path, last: build_state.BuildState) -> list[str]:
     return damaged
 
 
-def note_next_due(generator) -> None:
-    """The next scheduled post's time: the build after it must not be skipped."""
-    times = [
-        a.scheduled_at
-        for a in [*generator.articles, *generator.drafts]
-        if getattr(a, "scheduled_at", None)
-    ]
-    now = _now(generator.settings)
-    future = sorted(t for t in times if t > now)
-    _build.next_due = future[0].isoformat() if future else ""
-
-
-class _Build:
-    session: Session | None = None
-    store: PostStore | None = None
-    inputs: str = ""
-    other_inputs: str = ""  # ``inputs`` without the content files
-    inputs_fresh: bool = False  # computed at start-up, for the process's first build
-    patch_from: build_state.BuildState | None = None  # the last build, to patch
-    patched_state: build_state.BuildState | None = None  # a patch build's, once published
-    next_due: str = ""
-    file_digests: dict[str, bytes] = {}  # noqa: RUF012 - replaced, never mutated
-
-
-_build = _Build()
-
-
-def get_writer(pelican):
-    _build.session = Session(pelican.settings, pelican.output_path, _build.store)
-    IncrementalWriter.session = _build.session
-    return IncrementalWriter
-
-
 def read_key(settings) -> bytes:
     """Everything besides a file's bytes that reading it depends on: settings, plugin code,
     the registries names are resolved against (``portal_core.registry``: every registry
@@ -248,90 +92,6 @@ def read_key(settings) -> bytes:
         parts.append(f"{os.path.basename(path)}={digest_text(text).hex()}")
     parts += [f"library {name}={version}" for name, version in library_versions().items()]
     return digest_text("\n".join(parts))
-
-
-def use_post_store(generator) -> None:
-    """Put the post store in front of the reads of the generators that cache (articles,
-    pages)."""
-    if not hasattr(generator, "cache_data"):
-        return
-    settings = generator.settings
-    if _build.store is None or _build.store.settings is not settings:
-        _build.store = PostStore(
-            cache_dir(settings) / "posts.sqlite3",
-            settings,
-            read_key(settings),
-            dict(_build.file_digests),
-            trusted=settings["INCREMENTAL_BUILD"],
-        )
-    _build.store.install(generator)
-
-
-def close_post_store(generator) -> None:
-    """After the pages (the last content read): kept even if the build stops later."""
-    if _build.store is not None:
-        _build.store.close()
-        print(f"Mô hình trang: {_build.store.summary()}.", flush=True)
-
-
-def save_state(sender, output_path: str, settings) -> None:
-    if _build.patched_state is not None:  # a patch build's record of the live output
-        state, _build.patched_state = _build.patched_state, None
-        build_state.save(build_state.state_file(cache_dir(settings), Path(output_path)), state)
-        return
-    session = _build.session
-    if session is None:
-        return
-    session.new.inputs = _build.inputs
-    session.new.next_due = _build.next_due
-    session.new.output = str(Path(output_path).resolve())
-    build_state.save(session.state_path, session.new)
-    build_state.prune(session.state_path.parent)
-    _save_model(session, output_path)
-    prune_templates(cache_dir(settings) / "templates")
-    print(f"Dựng tăng dần: {session.summary()}.", flush=True)
-    if session.signer.opaque:
-        logger.debug(
-            "incremental: values without a stable digest: %s", sorted(session.signer.opaque)
-        )
-    _build.session = None
-    _build.store = None
-    IncrementalWriter.session = None
-    pages.clear()
-
-
-def _save_model(session: Session, output_path: str) -> None:
-    """The recipes of every page, for the next build that only patches post bodies."""
-    path = site_model.model_file(cache_dir(session.settings), Path(output_path))
-    recorder = session.recorder
-    store = _build.store
-    if store is None or set(recorder.recipes) != set(session.new.pages):
-        site_model.forget(path)  # pages written outside the writer: no recipe for them
-        return
-    source_keys = {}
-    for source, post in session.declarations.posts.items():
-        known = store.key_of(post)
-        if known is not None:
-            source_keys[source] = known[0]
-    contexts = Counter(id(r.context) for r in recorder.recipes.values())
-    most_used = contexts.most_common(1)[0][0] if contexts else None
-    shared = next((r.context for r in recorder.recipes.values() if id(r.context) == most_used), {})
-    early = build_guard.files_before_publish()
-    site_model.save(
-        path,
-        session.settings,
-        recorder.recipes,
-        {
-            "global_key": session.global_key,
-            "other_inputs": _build.other_inputs,
-            "files": dict(_build.file_digests),
-            "source_keys": source_keys,
-            "context": shared,
-            # what before_publish's receivers wrote: a patch build has them write it again
-            "late_files": sorted(build_guard.files_in(output_path) - early),
-            "early_tops": sorted({name.split("/", 1)[0] for name in early}),
-        },
-    )
 
 
 def fix_sitemap_clock(generators) -> None:
@@ -360,28 +120,236 @@ def cache_templates(generator) -> None:
         generator.env.bytecode_cache = TemplateCache(folder, code)
 
 
-def render_deferred(pelican) -> None:
-    """Pages queued for rendering on every core, and unchanged pages linked; before
-    pelican-sitemap lists them and the checks read them."""
-    writers, IncrementalWriter.instances = IncrementalWriter.instances, []
-    for writer in writers:
-        writer.flush()
-    if _build.session is not None:
-        try:
-            _build.session.linker.wait()  # the staging folder complete before it is read
-        except RuntimeError as error:
-            fail(str(error))
-        pages.publish(_build.session.page_records())
+class Incremental(Plugin):
+    """Incremental builds: unchanged posts not read again, unchanged pages not rendered again."""
+
+    settings = Settings(
+        INCREMENTAL_BUILD=flag(
+            True,
+            "reuse unchanged pages of the last build; False (pelican -e INCREMENTAL_BUILD=false, "
+            "invoke build --full) renders every page and starts the record afresh",
+        ),
+        INCREMENTAL_CACHE_PATH=folder(
+            "cache/build",
+            "where the record of the last build is kept; relative to the folder holding PATH",
+        ),
+        INCREMENTAL_RENDER_WORKERS=number(
+            0, "processes that render pages; 0 = one per core, 1 = in the build's own process"
+        ),
+    )
+
+    def __init__(self) -> None:
+        self.session: Session | None = None
+        self.store: PostStore | None = None
+        self.inputs = ""
+        self.other_inputs = ""  # ``inputs`` without the content files
+        self.inputs_fresh = False  # computed at start-up, for the process's first build
+        self.patch_from: build_state.BuildState | None = None  # the last build, to patch
+        self.patched_state: build_state.BuildState | None = None  # a patch build's, once published
+        self.next_due = ""
+        self.file_digests: dict[str, bytes] = {}
+
+    def initialized(self, pelican) -> None:
+        super().initialized(pelican)
+        self.skip_unchanged_build(pelican)
+
+    def generator_init(self, generator) -> None:
+        cache_templates(generator)
+        self.use_post_store(generator)
+
+    def all_generators_finalized(self, generators) -> None:
+        fix_sitemap_clock(generators)
+
+    def inputs_digest(self, settings) -> str:
+        """Every input of a build: content files, settings, theme, code, libraries, the
+        counter snapshot and today's date (timeliness checks and the footer depend on it)."""
+        h = hashlib.blake2b(digest_size=16)
+        other = hashlib.blake2b(digest_size=16)  # everything but the content files
+        signer = make_signer()
+        for key in sorted(settings):
+            if key.isupper() and key not in VOLATILE_SETTINGS:
+                other.update(key.encode() + signer.sign(settings[key]))
+        content = Path(settings["PATH"])
+        file_digests = {}
+        known = FileDigests(
+            cache_dir(settings) / "file-digests.json", digest_bytes, settings["INCREMENTAL_BUILD"]
+        )
+        for path in sorted(p for p in content.rglob("*") if p.is_file()):
+            file_digests[os.path.abspath(path)] = digest = known.digest(os.path.abspath(path))
+            h.update(str(path.relative_to(content)).encode() + b"\0" + digest)
+        known.save()
+        self.file_digests = file_digests  # the post store keys posts by the same digests
+        theme = Path(settings.get("THEME") or "")
+        if theme.is_dir():
+            other.update(files_digest([theme]).encode())
+        other.update(code_digest().encode())
+        other.update(repr(sorted(library_versions().items())).encode())
+        snapshot = Path(str(settings.get("COUNTER_SNAPSHOT") or ""))
+        if snapshot.is_file():
+            stat = snapshot.stat()
+            other.update(f"snapshot {stat.st_size} {stat.st_mtime_ns}".encode())
+        other.update(_now(settings).date().isoformat().encode())
+        self.other_inputs = other.hexdigest()
+        h.update(other.digest())
+        return h.hexdigest()
+
+    def skip_unchanged_build(self, pelican) -> None:
+        """Stop here, successfully, when nothing the build reads changed since the live output
+        was built and no scheduled post has come due: the live output is already this build's."""
+        settings = pelican.settings
+        self.inputs = self.inputs_digest(settings)
+        self.inputs_fresh = True
+        if not settings["INCREMENTAL_BUILD"] or settings.get("PORTAL_LIVE_PREVIEW"):
+            return  # the live preview builds in the process that serves: it never stops here
+        output = Path(pelican.output_path)
+        last = build_state.load(build_state.state_file(cache_dir(settings), output))
+        if not last.inputs or not output.is_dir():
+            return
+        if last.next_due and _now(settings) >= dt.datetime.fromisoformat(last.next_due):
+            return
+        damaged = _damaged_pages(output, last)
+        if last.inputs != self.inputs:
+            if not damaged:  # perhaps only post bodies changed: tried once every plugin is ready
+                self.patch_from = last
+                signals.get_generators.connect(self.patch_if_bodies_only, weak=False)  # after all
+            return
+        if damaged:
+            print(
+                f"Không có nội dung nào thay đổi, nhưng {len(damaged)} trang trong {output} đã bị "
+                f"sửa hoặc xoá (ví dụ {damaged[0]}): dựng lại các trang đó.",
+                flush=True,
+            )
+            return
+        print(
+            f"Không có gì thay đổi kể từ lần dựng trước; {output} giữ nguyên "
+            f"({len(last.pages)} trang). Dựng lại toàn bộ: invoke build --full.",
+            flush=True,
+        )
+        raise SystemExit(0)
+
+    def patch_if_bodies_only(self, pelican) -> None:
+        """The build starts (the staging folder ready, the registries read): if only post
+        bodies changed, build by patching them into the site model and stop here."""
+        last, self.patch_from = self.patch_from, None
+        if last is not None and not try_patch(pelican, last, cache_dir(pelican.settings), self):
+            raise SystemExit(0)  # published by patching post bodies into the site model
+
+    def get_generators(self, pelican) -> None:
+        """Every build after the first in one process (the live preview): its own inputs."""
+        if not self.inputs_fresh:
+            self.inputs = self.inputs_digest(pelican.settings)
+        self.inputs_fresh = False
+
+    def article_generator_pretaxonomy(self, generator) -> None:
+        """The next scheduled post's time: the build after it must not be skipped."""
+        times = [
+            a.scheduled_at
+            for a in [*generator.articles, *generator.drafts]
+            if getattr(a, "scheduled_at", None)
+        ]
+        now = _now(generator.settings)
+        future = sorted(t for t in times if t > now)
+        self.next_due = future[0].isoformat() if future else ""
+
+    def get_writer(self, pelican):
+        self.session = Session(pelican.settings, pelican.output_path, self.store)
+        IncrementalWriter.session = self.session
+        return IncrementalWriter
+
+    def use_post_store(self, generator) -> None:
+        """Put the post store in front of the reads of the generators that cache (articles,
+        pages)."""
+        if not hasattr(generator, "cache_data"):
+            return
+        settings = generator.settings
+        if self.store is None or self.store.settings is not settings:
+            self.store = PostStore(
+                cache_dir(settings) / "posts.sqlite3",
+                settings,
+                read_key(settings),
+                dict(self.file_digests),
+                trusted=settings["INCREMENTAL_BUILD"],
+            )
+        self.store.install(generator)
+
+    def page_generator_finalized(self, generator) -> None:
+        """After the pages (the last content read): kept even if the build stops later."""
+        if self.store is not None:
+            self.store.close()
+            print(f"Mô hình trang: {self.store.summary()}.", flush=True)
+
+    def published(self, sender, output_path: str, settings) -> None:
+        if self.patched_state is not None:  # a patch build's record of the live output
+            state, self.patched_state = self.patched_state, None
+            build_state.save(build_state.state_file(cache_dir(settings), Path(output_path)), state)
+            return
+        session = self.session
+        if session is None:
+            return
+        session.new.inputs = self.inputs
+        session.new.next_due = self.next_due
+        session.new.output = str(Path(output_path).resolve())
+        build_state.save(session.state_path, session.new)
+        build_state.prune(session.state_path.parent)
+        self._save_model(session, output_path)
+        prune_templates(cache_dir(settings) / "templates")
+        print(f"Dựng tăng dần: {session.summary()}.", flush=True)
+        if session.signer.opaque:
+            logger.debug(
+                "incremental: values without a stable digest: %s", sorted(session.signer.opaque)
+            )
+        self.session = None
+        self.store = None
+        IncrementalWriter.session = None
+        pages.clear()
+
+    def _save_model(self, session: Session, output_path: str) -> None:
+        """The recipes of every page, for the next build that only patches post bodies."""
+        path = site_model.model_file(cache_dir(session.settings), Path(output_path))
+        recorder = session.recorder
+        store = self.store
+        if store is None or set(recorder.recipes) != set(session.new.pages):
+            site_model.forget(path)  # pages written outside the writer: no recipe for them
+            return
+        source_keys = {}
+        for source, post in session.declarations.posts.items():
+            known = store.key_of(post)
+            if known is not None:
+                source_keys[source] = known[0]
+        contexts = Counter(id(r.context) for r in recorder.recipes.values())
+        most_used = contexts.most_common(1)[0][0] if contexts else None
+        shared = next(
+            (r.context for r in recorder.recipes.values() if id(r.context) == most_used), {}
+        )
+        early = build_guard.files_before_publish()
+        site_model.save(
+            path,
+            session.settings,
+            recorder.recipes,
+            {
+                "global_key": session.global_key,
+                "other_inputs": self.other_inputs,
+                "files": dict(self.file_digests),
+                "source_keys": source_keys,
+                "context": shared,
+                # what before_publish's receivers wrote: a patch build has them write it again
+                "late_files": sorted(build_guard.files_in(output_path) - early),
+                "early_tops": sorted({name.split("/", 1)[0] for name in early}),
+            },
+        )
+
+    def finalized(self, pelican) -> None:
+        """Pages queued for rendering on every core, and unchanged pages linked; before
+        pelican-sitemap lists them and the checks read them."""
+        writers, IncrementalWriter.instances = IncrementalWriter.instances, []
+        for writer in writers:
+            writer.flush()
+        if self.session is not None:
+            try:
+                self.session.linker.wait()  # the staging folder complete before it is read
+            except RuntimeError as error:
+                fail(str(error))
+            pages.publish(self.session.page_records())
 
 
-def register() -> None:
-    signals.initialized.connect(check_settings)
-    signals.get_generators.connect(refresh_inputs)
-    signals.all_generators_finalized.connect(fix_sitemap_clock)
-    signals.finalized.connect(render_deferred)
-    signals.get_writer.connect(get_writer)
-    signals.generator_init.connect(cache_templates)
-    signals.generator_init.connect(use_post_store)
-    signals.article_generator_pretaxonomy.connect(note_next_due)
-    signals.page_generator_finalized.connect(close_post_store)
-    published.connect(save_state)
+register = Incremental.register

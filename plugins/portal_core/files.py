@@ -37,10 +37,8 @@ def beside_content(settings: Mapping[str, Any], path: str | os.PathLike) -> str:
     """``path`` when absolute, else taken from the folder that holds PATH (content/): the
     repository root for the real site, the temporary folder for a test's site, so caches
     and reports never land in content/ or the web root."""
-    path = os.fspath(path)
-    if os.path.isabs(path):
-        return path
-    return os.path.join(os.path.dirname(os.path.abspath(settings.get("PATH") or "content")), path)
+    site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
+    return os.path.abspath(os.path.join(site_root, os.fspath(path)))
 
 
 def keep(path: str | os.PathLike, tag: tuple, data: Any) -> bool:

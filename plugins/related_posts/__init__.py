@@ -6,12 +6,7 @@ Sets, after the articles are read:
   ``article.older_post`` / ``article.newer_post``  the published neighbours by date, or None
                              (Pelican 4.12 has no previous/next of its own)
 
-Settings (defaults in brackets):
-  RELATED_POSTS_MAX      how many to show [5]
-  RELATED_POSTS_WINDOW   date-neighbours looked at per tag, unit and category [25]
-  RELATED_POSTS_CACHE_PATH  the last build's lists, so a build re-ranks only the posts
-                         near a change; relative to the folder holding PATH
-                         ["cache/related"]; not read when INCREMENTAL_BUILD is False
+Settings: docs/settings.md.
 """
 
 from __future__ import annotations
@@ -20,37 +15,20 @@ import contextlib
 import os
 import pickle
 
-from pelican import signals
-
 from plugins.portal_core import plainpickle
-from plugins.portal_core.failure import fail
 from plugins.portal_core.files import beside_content
+from plugins.portal_core.settings import Plugin, Settings, folder, number
 
 from .core import Item, Memo, update
 
-DEFAULTS = {"RELATED_POSTS_MAX": 5, "RELATED_POSTS_WINDOW": 25}
-CACHE_DEFAULT = "cache/related"
 #: the memo file's format; another one is ignored (everything ranked again)
 MEMO_FORMAT = "related-posts-1"
 
 
-def check_settings(pelican) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-        current = pelican.settings[key]
-        if not isinstance(current, int) or isinstance(current, bool) or current < 0:
-            fail(f"pelicanconf.py: {key} must be a whole number ≥ 0, not {current!r}.")
-    cache = pelican.settings.setdefault("RELATED_POSTS_CACHE_PATH", CACHE_DEFAULT)
-    if not isinstance(cache, (str, os.PathLike)) or not str(cache).strip():
-        fail(
-            "pelicanconf.py: RELATED_POSTS_CACHE_PATH must be a folder path, "
-            f'e.g. "{CACHE_DEFAULT}", not {cache!r}.'
-        )
-
-
 def memo_path(settings) -> str:
-    folder = str(settings.get("RELATED_POSTS_CACHE_PATH") or CACHE_DEFAULT)
-    return os.path.join(beside_content(settings, folder), "related.pickle")
+    return os.path.join(
+        beside_content(settings, settings["RELATED_POSTS_CACHE_PATH"]), "related.pickle"
+    )
 
 
 def load_memo(path: str) -> Memo | None:
@@ -101,39 +79,53 @@ def _tie_order(article) -> tuple:
     return (-article.date.timestamp(), str(article.source_path))
 
 
-def attach(generator) -> None:
-    """Give every article and draft its related published articles."""
-    settings = generator.settings
-    # ties (two posts with the same date) in file order, never in reading order, so that
-    # two builds of the same posts give the same neighbours and the same related lists
-    published = sorted(generator.articles, key=_tie_order)
-    drafts = sorted(getattr(generator, "drafts", []), key=_tie_order)
-    posts = published + drafts
-    # posts are known by their file from build to build (the memo's keys)
-    key = _source_key
-    if len({_source_key(article) for article in posts}) != len(posts):
-        key = id  # two posts from one file (never in Pelican): no memo
-    by_key = {key(article): article for article in posts}
-    items = [_item(a, True, key) for a in published] + [_item(a, False, key) for a in drafts]
-    limit = settings.get("RELATED_POSTS_MAX", DEFAULTS["RELATED_POSTS_MAX"])
-    window = settings.get("RELATED_POSTS_WINDOW", DEFAULTS["RELATED_POSTS_WINDOW"])
-    # (no cache setting: attach() called without the plugin's start-up, as in a unit test)
-    keep = key is _source_key and bool(settings.get("RELATED_POSTS_CACHE_PATH"))
-    path = memo_path(settings)
-    previous = load_memo(path) if keep and settings.get("INCREMENTAL_BUILD", True) else None
-    chosen = update(previous, items, limit=limit, window=window)
-    if keep:
-        save_memo(path, Memo(items, limit, window, chosen))
-    for article in posts:
-        article.related_posts = [by_key[other] for other in chosen[key(article)]]
-    by_date = sorted(published, key=lambda a: (a.date, str(a.source_path)))
-    for position, article in enumerate(by_date):
-        article.older_post = by_date[position - 1] if position > 0 else None
-        article.newer_post = by_date[position + 1] if position + 1 < len(by_date) else None
-    for draft in drafts:
-        draft.older_post = draft.newer_post = None
+class RelatedPosts(Plugin):
+    """Related posts ("Tin liên quan") and the older/newer neighbours of every article."""
+
+    settings = Settings(
+        RELATED_POSTS_MAX=number(
+            5, "how many to show", message="{name} must be a whole number ≥ 0, not {value!r}."
+        ),
+        RELATED_POSTS_WINDOW=number(25, "date-neighbours looked at per tag, unit and category"),
+        RELATED_POSTS_CACHE_PATH=folder(
+            "cache/related",
+            "the last build's lists, so a build re-ranks only the posts near a change; relative "
+            "to the folder holding PATH; not read when INCREMENTAL_BUILD is False",
+        ),
+    )
+
+    def article_generator_finalized(self, generator) -> None:
+        """Give every article and draft its related published articles."""
+        settings = generator.settings
+        # ties (two posts with the same date) in file order, never in reading order, so that
+        # two builds of the same posts give the same neighbours and the same related lists
+        published = sorted(generator.articles, key=_tie_order)
+        drafts = sorted(getattr(generator, "drafts", []), key=_tie_order)
+        posts = published + drafts
+        # posts are known by their file from build to build (the memo's keys)
+        key = _source_key
+        if len({_source_key(article) for article in posts}) != len(posts):
+            key = id  # two posts from one file (never in Pelican): no memo
+        by_key = {key(article): article for article in posts}
+        items = [_item(a, True, key) for a in published] + [_item(a, False, key) for a in drafts]
+        defaults = self.settings.defaults()
+        limit = settings.get("RELATED_POSTS_MAX", defaults["RELATED_POSTS_MAX"])
+        window = settings.get("RELATED_POSTS_WINDOW", defaults["RELATED_POSTS_WINDOW"])
+        # (no cache setting: attach() called without the plugin's start-up, as in a unit test)
+        keep = key is _source_key and bool(settings.get("RELATED_POSTS_CACHE_PATH"))
+        path = memo_path(settings) if keep else ""
+        previous = load_memo(path) if keep and settings.get("INCREMENTAL_BUILD", True) else None
+        chosen = update(previous, items, limit=limit, window=window)
+        if keep:
+            save_memo(path, Memo(items, limit, window, chosen))
+        for article in posts:
+            article.related_posts = [by_key[other] for other in chosen[key(article)]]
+        by_date = sorted(published, key=lambda a: (a.date, str(a.source_path)))
+        for position, article in enumerate(by_date):
+            article.older_post = by_date[position - 1] if position > 0 else None
+            article.newer_post = by_date[position + 1] if position + 1 < len(by_date) else None
+        for draft in drafts:
+            draft.older_post = draft.newer_post = None
 
 
-def register() -> None:
-    signals.initialized.connect(check_settings)
-    signals.article_generator_finalized.connect(attach)
+register = RelatedPosts.register

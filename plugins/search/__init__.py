@@ -14,22 +14,9 @@ the staging folder and before it is swapped in, so the search bundle is publishe
 atomically with the pages it describes. A Pagefind failure stops the build like any
 other error.
 
-Settings (defaults in brackets):
-  SEARCH_URL / SEARCH_SAVE_AS              the search page ["tim-kiem/", "tim-kiem/index.html"]
-  SITEMAP_PAGE_URL / SITEMAP_PAGE_SAVE_AS  the HTML site map, "Sơ đồ trang"
-                                           ["so-do-trang/", "so-do-trang/index.html"]
-  SEARCH_INDEX                             build the Pagefind index [True]
-  SEARCH_BUNDLE_DIR                        where the index goes in the output ["pagefind"]:
-                                           one folder per bundle and bundles.json
-  SEARCH_CACHE_PATH                        the fingerprint of the last index's inputs, which
-                                           pages have data-pagefind-body (by digest) and
-                                           the folded twins of earlier builds; relative
-                                           to the folder that holds PATH; must be outside the
-                                           output ["cache/search"]. When a build's pages and
-                                           twins of a bundle (a year) are byte for byte those
-                                           of the last build into the same output, that build's
-                                           bundle is reused (hard links) instead of running
-                                           Pagefind again.
+Settings: docs/settings.md. When a build's pages and twins of a bundle (a year) are byte
+for byte those of the last build into the same output, that build's bundle is reused (hard
+links from SEARCH_CACHE_PATH's record) instead of running Pagefind again.
 
 The folded twins are gathered with the context (``twin_sources``) and made at
 ``before_publish`` only for the bundles Pagefind indexes again (``twins_for``, ``Twin``):
@@ -47,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sys
 import time
 import unicodedata
@@ -55,14 +41,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pelican import signals
 from pelican.generators import Generator
 
 from plugins.portal_core import files
 from plugins.portal_core import pages as engine_pages
 from plugins.portal_core.diskmemo import DiskMemo
 from plugins.portal_core.failure import fail
-from plugins.portal_core.signals import before_publish, plan_outputs, posts_patched
+from plugins.portal_core.settings import (
+    Option,
+    Plugin,
+    Settings,
+    flag,
+    folder,
+    outside_output,
+    text,
+)
 
 from . import folding, indexer
 from .folding import FoldedRecord, folded_record, plain_text
@@ -70,46 +63,15 @@ from .indexer import SearchIndexError, build_index
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "SEARCH_URL": "tim-kiem/",
-    "SEARCH_SAVE_AS": "tim-kiem/index.html",
-    "SITEMAP_PAGE_URL": "so-do-trang/",
-    "SITEMAP_PAGE_SAVE_AS": "so-do-trang/index.html",
-    "SEARCH_INDEX": True,
-    "SEARCH_BUNDLE_DIR": "pagefind",
-    "SEARCH_CACHE_PATH": "cache/search",
-}
-
 
 def cache_path(settings) -> str:
     """SEARCH_CACHE_PATH as an absolute path (relative ones: to the folder holding PATH)."""
-    return os.path.abspath(files.beside_content(settings, str(settings["SEARCH_CACHE_PATH"])))
+    return files.beside_content(settings, settings["SEARCH_CACHE_PATH"])
 
 
-def check_settings(pelican) -> None:
-    settings = pelican.settings
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    if not isinstance(settings["SEARCH_INDEX"], bool):
-        fail(
-            f"pelicanconf.py: SEARCH_INDEX must be True or False, not {settings['SEARCH_INDEX']!r}."
-        )
-    bundle = str(settings["SEARCH_BUNDLE_DIR"])
-    if not bundle or bundle.startswith("/") or ".." in bundle.split("/"):
-        fail(
-            f"pelicanconf.py: SEARCH_BUNDLE_DIR must be a folder inside the output, not {bundle!r}."
-        )
-    cache = settings["SEARCH_CACHE_PATH"]
-    if not isinstance(cache, (str, os.PathLike)) or not str(cache).strip():
-        fail(f"pelicanconf.py: SEARCH_CACHE_PATH must be a folder path, not {cache!r}.")
-    output = os.path.abspath(
-        settings.get("PORTAL_FINAL_OUTPUT_PATH") or settings.get("OUTPUT_PATH") or "output"
-    )
-    if os.path.commonpath([output, cache_path(settings)]) == output:
-        fail(
-            "pelicanconf.py: SEARCH_CACHE_PATH must be outside OUTPUT_PATH (the output is "
-            f"replaced by every build), not {str(cache)!r}."
-        )
+def _inside_output(value, settings) -> bool:
+    bundle = str(value)
+    return bool(bundle) and not bundle.startswith("/") and ".." not in bundle.split("/")
 
 
 #: Appended to a folded record's URL: Pagefind keeps one entry per URL, so the twin
@@ -357,113 +319,138 @@ def _light(source: TwinSource) -> TwinSource:
 
 
 def _keep_sources(settings, sources: list[TwinSource], extra: list, groups: dict) -> None:
-    folder = Path(cache_path(settings))
-    (folder / _PATCHED_FILE).unlink(missing_ok=True)
-    files.keep(folder / _SOURCES_FILE, _SOURCES_TAG, ([_light(s) for s in sources], extra, groups))
+    cache = Path(cache_path(settings))
+    (cache / _PATCHED_FILE).unlink(missing_ok=True)
+    files.keep(cache / _SOURCES_FILE, _SOURCES_TAG, ([_light(s) for s in sources], extra, groups))
 
 
 def _keep_patched(settings, patched: dict[str, TwinSource]) -> None:
     files.keep(Path(cache_path(settings)) / _PATCHED_FILE, _SOURCES_TAG, patched)
 
 
-def prepare_patched(sender, settings, posts, post_of, **_kwargs) -> bool:
-    """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
-    the last full pass's twins with theirs (and those of earlier patch builds), indexed at
-    ``before_publish`` as in any build (only their years' bundles are indexed again).
-    False when that pass's sources are not kept: the build then runs the full way."""
-    if not settings["SEARCH_INDEX"]:
-        return True
-    folder = Path(cache_path(settings))
-    kept = files.kept(folder / _SOURCES_FILE, _SOURCES_TAG)
-    if kept is None:
-        return False
-    light, extra, groups = kept
-    patched: dict[str, TwinSource] = files.kept(folder / _PATCHED_FILE, _SOURCES_TAG) or {}
-    fresh = {source.fields["url"]: source for source in twin_sources(posts, [])}
-    patched.update({url: _light(source) for url, source in fresh.items()})
-    sources = []
-    for source in light:
-        url = source.fields["url"]
-        if url in fresh:
-            sources.append(fresh[url])
-            continue
-        source = patched.get(url, source)
-        fields = {**source.fields, "content_html": DeferredContent(post_of, source.source)}
-        sources.append(TwinSource(fields, *_rest(source)))
-    _pending.clear()
-    _pending.update(sources=sources, extra=extra, groups=groups, patched=patched)
-    return True
-
-
 def _rest(source: TwinSource) -> tuple[str | None, str]:
     return source.bundle, source.source
 
 
-def index_site(sender, output_path: str, settings) -> None:
-    sources = _pending.pop("sources", None)
-    if sources is None:
-        return
-    patched = _pending.pop("patched", None)
-    if patched is None:
-        _keep_sources(settings, sources, _pending["extra"], _pending["groups"])
-    else:
-        _keep_patched(settings, patched)
-    started = time.monotonic()
-    written = engine_pages.current()
-    digests = written.digests if written is not None else {}
-    # a --full build folds every twin it needs afresh
-    memo = folded_memo(settings) if settings.get("INCREMENTAL_BUILD", True) else None
-    try:
-        twins = twins_for(sources, memo, Path(output_path), digests)
-        report = build_index(
-            output_path,
-            [*twins, *_pending.pop("extra")],
-            settings["SEARCH_BUNDLE_DIR"],
-            settings.get("DEFAULT_LANG", "vi"),
-            groups=_pending.pop("groups"),
-            cache_dir=cache_path(settings),
-            # the live output (build_guard swaps the staging folder in after this signal)
-            previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),
-            page_digests=digests,
-        )
-    except SearchIndexError as exc:
-        fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
-    finally:
-        if memo is not None:
-            memo.close()
-    logger.info(
-        "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %d gói, %.1f giây%s.",
-        report.pages,
-        report.records,
-        len(report.bundles),
-        time.monotonic() - started,
-        " (không đổi: dùng lại chỉ mục của bản dựng trước)"
-        if report.reused
-        else f" (lập lại: {', '.join(report.indexed)}; các gói khác dùng lại)"
-        if len(report.indexed) < len(report.bundles)
-        else "",
+class Search(Plugin):
+    """Search (Pagefind, with diacritic-free twins) and the HTML site map."""
+
+    settings = Settings(
+        SEARCH_URL=text("tim-kiem/", "the search page's address"),
+        SEARCH_SAVE_AS=text("tim-kiem/index.html", "where the search page is written"),
+        SITEMAP_PAGE_URL=text("so-do-trang/", 'the HTML site map, "Sơ đồ trang"'),
+        SITEMAP_PAGE_SAVE_AS=text("so-do-trang/index.html", "where the site map is written"),
+        SEARCH_INDEX=flag(True, "build the Pagefind index"),
+        SEARCH_BUNDLE_DIR=Option(
+            "pagefind",
+            "where the index goes in the output: one folder per bundle and bundles.json",
+            'một thư mục bên trong thư mục kết quả, ví dụ "pagefind"',
+            _inside_output,
+        ),
+        SEARCH_CACHE_PATH=folder(
+            "cache/search",
+            "the fingerprint of the last index's inputs, which pages are indexed (by digest) "
+            "and the folded twins of earlier builds; relative to the folder holding PATH; "
+            "outside the output",
+        ),
     )
-    if not report.stable:
-        logger.warning(
-            "Chỉ mục tìm kiếm: không sắp xếp được tệp của Pagefind (phiên bản mới?); "
-            "hai bản dựng giống nhau sẽ cho tên tệp khác nhau."
+
+    def initialized(self, pelican) -> None:
+        super().initialized(pelican)
+        settings = pelican.settings
+        if not outside_output(settings, settings["SEARCH_CACHE_PATH"]):
+            fail(
+                "pelicanconf.py: SEARCH_CACHE_PATH must be outside OUTPUT_PATH (the output is "
+                f"replaced by every build), not {str(settings['SEARCH_CACHE_PATH'])!r}."
+            )
+
+    def get_generators(self, pelican):
+        return SearchGenerator
+
+    def posts_patched(self, sender, settings, posts, post_of, **_kwargs) -> bool:
+        """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
+        the last full pass's twins with theirs (and those of earlier patch builds), indexed at
+        ``before_publish`` as in any build (only their years' bundles are indexed again).
+        False when that pass's sources are not kept: the build then runs the full way."""
+        if not settings["SEARCH_INDEX"]:
+            return True
+        cache = Path(cache_path(settings))
+        kept = files.kept(cache / _SOURCES_FILE, _SOURCES_TAG)
+        if kept is None:
+            return False
+        light, extra, groups = kept
+        patched: dict[str, TwinSource] = files.kept(cache / _PATCHED_FILE, _SOURCES_TAG) or {}
+        fresh = {source.fields["url"]: source for source in twin_sources(posts, [])}
+        patched.update({url: _light(source) for url, source in fresh.items()})
+        sources = []
+        for source in light:
+            url = source.fields["url"]
+            if url in fresh:
+                sources.append(fresh[url])
+                continue
+            source = patched.get(url, source)
+            fields = {**source.fields, "content_html": DeferredContent(post_of, source.source)}
+            sources.append(TwinSource(fields, *_rest(source)))
+        _pending.clear()
+        _pending.update(sources=sources, extra=extra, groups=groups, patched=patched)
+        return True
+
+    def before_publish(self, sender, output_path: str, settings) -> None:
+        sources = _pending.pop("sources", None)
+        if sources is None:
+            return
+        patched = _pending.pop("patched", None)
+        if patched is None:
+            _keep_sources(settings, sources, _pending["extra"], _pending["groups"])
+        else:
+            _keep_patched(settings, patched)
+        started = time.monotonic()
+        written = engine_pages.current()
+        digests = written.digests if written is not None else {}
+        # a --full build folds every twin it needs afresh
+        memo = folded_memo(settings) if settings.get("INCREMENTAL_BUILD", True) else None
+        try:
+            twins = twins_for(sources, memo, Path(output_path), digests)
+            report = build_index(
+                output_path,
+                [*twins, *_pending.pop("extra")],
+                settings["SEARCH_BUNDLE_DIR"],
+                settings.get("DEFAULT_LANG", "vi"),
+                groups=_pending.pop("groups"),
+                cache_dir=cache_path(settings),
+                # the live output (build_guard swaps the staging folder in after this signal)
+                previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),
+                page_digests=digests,
+            )
+        except SearchIndexError as exc:
+            fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
+        finally:
+            if memo is not None:
+                memo.close()
+        logger.info(
+            "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %d gói, %.1f giây%s.",
+            report.pages,
+            report.records,
+            len(report.bundles),
+            time.monotonic() - started,
+            " (không đổi: dùng lại chỉ mục của bản dựng trước)"
+            if report.reused
+            else f" (lập lại: {', '.join(report.indexed)}; các gói khác dùng lại)"
+            if len(report.indexed) < len(report.bundles)
+            else "",
         )
+        if not report.stable:
+            logger.warning(
+                "Chỉ mục tìm kiếm: không sắp xếp được tệp của Pagefind (phiên bản mới?); "
+                "hai bản dựng giống nhau sẽ cho tên tệp khác nhau."
+            )
+
+    def plan_outputs(self, sender, generators, settings):
+        outputs = [
+            (settings["SEARCH_SAVE_AS"], "trang tìm kiếm"),
+            (settings["SITEMAP_PAGE_SAVE_AS"], "sơ đồ trang"),
+        ]
+        return outputs
 
 
-def planned_outputs(sender, generators, settings):
-    return [
-        (settings["SEARCH_SAVE_AS"], "trang tìm kiếm"),
-        (settings["SITEMAP_PAGE_SAVE_AS"], "sơ đồ trang"),
-    ]
-
-
-def get_generators(pelican):
-    return SearchGenerator
-
-
-def register() -> None:
-    signals.initialized.connect(check_settings)
-    signals.get_generators.connect(get_generators)
-    plan_outputs.connect(planned_outputs)
-    posts_patched.connect(prepare_patched)
-    before_publish.connect(index_site)
+register = Search.register

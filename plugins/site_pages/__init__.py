@@ -1,33 +1,16 @@
 """The site's own pages that no content file makes: the 404 page and robots.txt.
 
-Settings (defaults in brackets):
-  NOT_FOUND_SAVE_AS   the 404 page, served by nginx at any missing path ["404.html"]
-  ROBOTS_SAVE_AS      robots.txt, pointing at sitemap.xml ["robots.txt"]; "" writes none
-  ROBOTS_DISALLOW     paths crawlers skip [["/ban-nhap/", "/pagefind/"]]
-
-PLUGINS entry: ``"plugins.site_pages"``.
+Settings: docs/settings.md. PLUGINS entry: ``"plugins.site_pages"``.
 """
 
 from __future__ import annotations
 
 import os
 
-from pelican import signals
 from pelican.generators import Generator
 
 from plugins.portal_core.files import write_atomic
-from plugins.portal_core.signals import plan_outputs
-
-DEFAULTS = {
-    "NOT_FOUND_SAVE_AS": "404.html",
-    "ROBOTS_SAVE_AS": "robots.txt",
-    "ROBOTS_DISALLOW": ["/ban-nhap/", "/pagefind/"],
-}
-
-
-def apply_defaults(pelican) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
+from plugins.portal_core.settings import Plugin, Settings, strings, text
 
 
 def robots_txt(site_url: str, disallow: list[str]) -> str:
@@ -56,18 +39,23 @@ class SitePagesGenerator(Generator):
             write_atomic(os.path.join(self.output_path, robots), text)
 
 
-def planned_outputs(sender, generators, settings):
-    outputs = [(settings["NOT_FOUND_SAVE_AS"], "trang 404")]
-    if settings["ROBOTS_SAVE_AS"]:
-        outputs.append((settings["ROBOTS_SAVE_AS"], "robots.txt"))
-    return outputs
+class SitePages(Plugin):
+    """The 404 page and robots.txt."""
+
+    settings = Settings(
+        NOT_FOUND_SAVE_AS=text("404.html", "the 404 page, served by nginx at any missing path"),
+        ROBOTS_SAVE_AS=text("robots.txt", 'robots.txt, pointing at sitemap.xml; "" writes none'),
+        ROBOTS_DISALLOW=strings(["/ban-nhap/", "/pagefind/"], "paths crawlers skip"),
+    )
+
+    def get_generators(self, pelican):
+        return SitePagesGenerator
+
+    def plan_outputs(self, sender, generators, settings):
+        outputs = [(settings["NOT_FOUND_SAVE_AS"], "trang 404")]
+        if settings["ROBOTS_SAVE_AS"]:
+            outputs.append((settings["ROBOTS_SAVE_AS"], "robots.txt"))
+        return outputs
 
 
-def get_generators(pelican):
-    return SitePagesGenerator
-
-
-def register() -> None:
-    signals.initialized.connect(apply_defaults)
-    signals.get_generators.connect(get_generators)
-    plan_outputs.connect(planned_outputs)
+register = SitePages.register

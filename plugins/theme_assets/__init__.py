@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import logging
 
-from pelican import signals
-
 from plugins.portal_core.failure import fail
-from plugins.portal_core.signals import before_publish, plan_outputs
+from plugins.portal_core.settings import Plugin
 
 from .core import AssetError, Assets, collect, hashed_name, write
 
@@ -32,49 +30,42 @@ __all__ = ["AssetError", "Assets", "hashed_name", "register"]
 logger = logging.getLogger(__name__)
 
 
-class _State:
+class ThemeAssets(Plugin):
+    """Theme files under names with a hash of their bytes, and ``theme_asset()`` for templates."""
+
     assets: Assets | None = None
 
+    def initialized(self, pelican) -> None:
+        settings = pelican.settings
+        try:
+            self.assets = collect(
+                settings["THEME"],
+                settings.get("THEME_STATIC_PATHS", ["static"]),
+                settings.get("THEME_STATIC_DIR", "theme"),
+                settings.get("IGNORE_FILES", []),
+            )
+        except OSError as exc:
+            fail(f"Không đọc được tệp tĩnh của giao diện ({settings['THEME']}): {exc}")
+        settings["THEME_ASSET_NAMES"] = dict(self.assets.names)
 
-_state = _State()
+    get_generators = initialized  # again at each build of a resident preview
 
+    def generator_init(self, generator) -> None:
+        if self.assets is not None:
+            generator.env.globals["theme_asset"] = self.assets.url
+            # the build's context was copied from the settings before this build read the theme
+            generator.context["THEME_ASSET_NAMES"] = dict(self.assets.names)
 
-def read_theme(pelican) -> None:
-    settings = pelican.settings
-    try:
-        _state.assets = collect(
-            settings["THEME"],
-            settings.get("THEME_STATIC_PATHS", ["static"]),
-            settings.get("THEME_STATIC_DIR", "theme"),
-            settings.get("IGNORE_FILES", []),
+    def plan_outputs(self, sender, generators, settings):
+        return (
+            [(path, "tệp giao diện có mã băm") for path in self.assets.outputs()]
+            if self.assets
+            else []
         )
-    except OSError as exc:
-        fail(f"Không đọc được tệp tĩnh của giao diện ({settings['THEME']}): {exc}")
-        return
-    settings["THEME_ASSET_NAMES"] = dict(_state.assets.names)
+
+    def before_publish(self, sender, output_path: str, settings) -> None:
+        if self.assets is not None:
+            write(self.assets, output_path)
 
 
-def install(generator) -> None:
-    assets = _state.assets
-    if assets is not None:
-        generator.env.globals["theme_asset"] = assets.url
-        # the build's context was copied from the settings before this build read the theme
-        generator.context["THEME_ASSET_NAMES"] = dict(assets.names)
-
-
-def planned_outputs(sender, generators, settings):
-    assets = _state.assets
-    return [(path, "tệp giao diện có mã băm") for path in assets.outputs()] if assets else []
-
-
-def write_hashed(sender, output_path: str, settings) -> None:
-    if _state.assets is not None:
-        write(_state.assets, output_path)
-
-
-def register() -> None:
-    signals.initialized.connect(read_theme)
-    signals.get_generators.connect(read_theme)  # again at each build of a resident preview
-    signals.generator_init.connect(install)
-    plan_outputs.connect(planned_outputs)
-    before_publish.connect(write_hashed)
+register = ThemeAssets.register

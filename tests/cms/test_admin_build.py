@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from plugins.categories.registry import load_categories
-from plugins.cms.config import check_settings
+from plugins.cms.config import SETTINGS
 from plugins.front_matter.fields import SAFE_SLUG_RE
 from plugins.units.registry import load_units
 from tests.conftest import ROOT
@@ -110,5 +110,5 @@ def test_a_public_decap_server_is_refused(tiny_site):
 )
 def test_settings_errors_name_the_setting(settings, message):
     base = {"CMS_BACKEND": {"name": "gitlab", "repo": "a/b"}, "CMS_SAVE_AS": "admin"}
-    errors = check_settings({**base, **settings})
+    errors = SETTINGS.apply({**base, **settings})
     assert errors and message in errors[0]

@@ -114,18 +114,18 @@ def test_gitlab_deploy_keeps_the_build_state_between_runs():
 
 def test_the_kept_folders_hold_every_default_cache_and_report():
     from plugins.compliance.settings import DEFAULTS as COMPLIANCE
-    from plugins.images.config import DEFAULTS as IMAGES
-    from plugins.incremental import DEFAULTS as INCREMENTAL
-    from plugins.related_posts import CACHE_DEFAULT as RELATED
-    from plugins.search import DEFAULTS as SEARCH
+    from plugins.images import Images
+    from plugins.incremental import Incremental
+    from plugins.related_posts import RelatedPosts
+    from plugins.search import Search
 
     paths = [
         COMPLIANCE["COMPLIANCE_REPORT_DIR"],
         COMPLIANCE["COMPLIANCE_CACHE_PATH"],
-        IMAGES["IMAGES_CACHE_PATH"],
-        INCREMENTAL["INCREMENTAL_CACHE_PATH"],
-        RELATED,
-        SEARCH["SEARCH_CACHE_PATH"],
+        Images.settings.defaults()["IMAGES_CACHE_PATH"],
+        Incremental.settings.defaults()["INCREMENTAL_CACHE_PATH"],
+        RelatedPosts.settings.defaults()["RELATED_POSTS_CACHE_PATH"],
+        Search.settings.defaults()["SEARCH_CACHE_PATH"],
     ]
     assert {p.split("/")[0] for p in paths} <= set(BUILD_STATE), paths
 

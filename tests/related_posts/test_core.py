@@ -104,7 +104,7 @@ def test_posts_with_the_same_date_get_the_same_neighbours_whatever_the_reading_o
     import datetime as dt
     from types import SimpleNamespace
 
-    from plugins.related_posts import attach
+    from plugins.related_posts import RelatedPosts
 
     when = dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.UTC)
 
@@ -115,7 +115,7 @@ def test_posts_with_the_same_date_get_the_same_neighbours_whatever_the_reading_o
     for order in (["a", "b", "c"], ["c", "a", "b"], ["b", "c", "a"]):
         posts = {name: post(name) for name in order}
         generator = SimpleNamespace(settings={}, articles=list(posts.values()), drafts=[])
-        attach(generator)
+        RelatedPosts().article_generator_finalized(generator)
         results.append(
             {
                 name: (
