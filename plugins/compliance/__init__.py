@@ -6,40 +6,7 @@ Metadata is taken when all content is read; the written site is checked at the b
 guard's ``before_publish`` signal, in the staging folder, before it replaces the live
 output, so a failing publish build publishes nothing. One report for both.
 
-Settings (defaults in brackets; see docs/compliance.md):
-  COMPLIANCE_PACK             rule pack: "43/2011", "42/2022" or "224/2026" ["43/2011"]
-  COMPLIANCE_AGENCY_LEVEL     "so", "ubnd_tinh" or "bo": which rows apply ["so"]
-  COMPLIANCE_FAIL_ON_ERROR    any error stops the build (publishconf.py: True) [False]
-  COMPLIANCE_REPORT_DIR       where bao-cao.json and bao-cao.html go; a relative path is
-                              taken from the folder holding PATH, i.e. outside the web root
-                              ["reports/compliance"]
-  COMPLIANCE_CACHE_PATH       findings of unchanged pages and posts, kept between builds;
-                              relative like the report folder; None: no cache
-                              ["cache/compliance"]
-  COMPLIANCE_WORKERS          processes for the page checks of a site with ≥ 200 articles
-                              and listings; 0: one per core; 1: this process only [0]
-  COMPLIANCE_WAIVERS          {"RULE-ID": "written reason"} for the whole site [{}]
-  COMPLIANCE_SECTIONS         where required sections are: {"key": ["page:slug",
-                              "category:slug"]}, merged over the defaults [{}]
-  COMPLIANCE_SELECTORS        theme selectors, merged over the defaults [{}]
-  COMPLIANCE_MENU_LABELS      labels the main menu must have
-  COMPLIANCE_HOLIDAYS         public holidays (ISO dates or "a..b" ranges) [holidays.py]
-  COMPLIANCE_NEWS_CATEGORY    ["tin-tuc-su-kien"]   COMPLIANCE_NEWS_MAX_AGE [7 working days]
-  COMPLIANCE_PAGE_MAX_AGE_DAYS  intro and contact pages' update age [365]
-  COMPLIANCE_DOCUMENT_CATEGORIES ["van-ban"]  COMPLIANCE_PLAN_CATEGORIES ["quy-hoach-ke-hoach"]
-  COMPLIANCE_LAW_CATEGORIES ["pho-bien-phap-luat"]  COMPLIANCE_CONSULTATION_CATEGORIES
-                              ["lay-y-kien"]
-  COMPLIANCE_DC_CATEGORIES    categories whose posts need Dublin Core [None: all]
-  COMPLIANCE_OFFICIAL_EMAIL_DOMAINS, COMPLIANCE_PROVINCE_SLUG, COMPLIANCE_PROVINCE_PORTAL_URL
-                              [None: derived from PORTAL_IDENTITY["email"]]
-  COMPLIANCE_DVC_HOSTS        hosts of the online public-service portals ["dichvucong.gov.vn"]
-  COMPLIANCE_SITEMAP_URL      [SITEMAP_PAGE_URL or "so-do-trang/"]
-  COMPLIANCE_SITEMAP_XML      ["sitemap.xml"]
-  COMPLIANCE_COLLECTS         what the site collects that HTML does not show, e.g.
-                              ["đếm lượt truy cập"] [[]]
-  COMPLIANCE_MAINTENANCE      {"start": "YYYY-MM-DD", "notice": "<slug>"} [None]
-  COMPLIANCE_MOVED_URLS       {"old/url/": "new/url/"} for moved posts [{}]
-  COMPLIANCE_TODAY            fix "today" for timeliness rules (tests) [None]
+Settings: docs/settings.md (rule packs, sections and selectors: docs/compliance.md).
 """
 
 from __future__ import annotations
@@ -50,51 +17,17 @@ import os
 import sys
 from typing import Any
 
-from pelican import signals
-
 from plugins.portal_core import files, pages
 from plugins.portal_core.failure import fail
-from plugins.portal_core.signals import before_publish, posts_patched, published
+from plugins.portal_core.settings import Plugin
 
 from . import engine, manifest, report
 from .cache import PageCache, PostMemo, code_version, fingerprint, post_fingerprint
 from .model import CategoryInfo, Doc, Site, UnitInfo
-from .settings import FIELDS, apply_defaults, build_config, cache_dir, report_dir, validate
+from .settings import FIELDS, SETTINGS, apply_defaults, build_config, cache_dir, report_dir
 from .text import plain_text
 
 logger = logging.getLogger(__name__)
-
-
-class _State:
-    def __init__(self) -> None:
-        self.site: Site | None = None
-        self.done = False
-        self.patched: dict[str, Doc] | None = None  # a patch build's posts, by source
-        self.published: tuple | None = None  # the manifest to write once published
-        self.content: tuple | None = None  # the content to keep once published
-
-
-_state = _State()
-
-
-def check_settings(pelican) -> None:
-    settings = pelican.settings
-    apply_defaults(settings)
-    settings["COMPLIANCE_SITEMAP_URL"] = settings.get("COMPLIANCE_SITEMAP_URL") or settings.get(
-        "SITEMAP_PAGE_URL", "so-do-trang/"
-    )
-    errors = validate(settings)
-    if errors:
-        fail(
-            "Cài đặt kiểm tra tuân thủ sai: " + errors[0], [f"pelicanconf.py: {e}" for e in errors]
-        )
-
-
-def start_build(pelican) -> None:
-    _state.site = None
-    _state.done = False
-    _state.patched = None
-    _state.published = _state.content = None
 
 
 def _text(value: Any) -> str:
@@ -186,80 +119,6 @@ def _units() -> list[UnitInfo]:
     return out
 
 
-def gather_content(generators) -> None:
-    """Take every post, page and category as plain data once all content is read."""
-    settings = generators[0].settings
-    docs: list[Doc] = []
-    categories: dict[str, CategoryInfo] = {}
-    with engine.old_objects_frozen():
-        for generator in generators:
-            for name in ("articles", "hidden_articles", "drafts"):
-                for article in getattr(generator, name, []):
-                    docs.append(doc_from(article, "article"))
-            for name in ("pages", "hidden_pages", "draft_pages"):
-                for page in getattr(generator, name, []):
-                    docs.append(doc_from(page, "page"))
-            for category, articles in getattr(generator, "categories", []) or []:
-                categories[category.slug] = CategoryInfo(
-                    category.slug, category.name, category.url, len(articles)
-                )
-        docs += _documents()
-        previous = manifest.load(report_dir(settings))
-    _state.site = Site(build_config(settings), docs, categories, _units(), previous)
-    _state.patched = None  # a full pass (even after a patch build gave way to it)
-
-
-def check_output(sender: Any = None, output_path: str = "", settings: Any = None, **_: Any) -> None:
-    """Run every rule over the written site, write the reports, and gate a publish build."""
-    if _state.done or _state.site is None:
-        return
-    _state.done = True
-    pelican_settings = settings if settings is not None else getattr(sender, "settings", {})
-    output = output_path or getattr(sender, "output_path", "")
-    site = _state.site
-    rules = engine.rules_for(site.config.pack, site.config.level)
-    cache_folder = cache_dir(pelican_settings)
-    workers = pelican_settings.get("COMPLIANCE_WORKERS") or None
-    with engine.old_objects_frozen():
-        cache = PageCache(cache_folder, fingerprint(site.config, [r.id for r in rules]))
-        memo = (
-            PostMemo(cache_folder, post_fingerprint(site.config, rules)) if cache_folder else None
-        )
-        records = pages.current()  # the build engine's digests: pages need not be read
-        digests = records.digests if records is not None else None
-        result = engine.run(site, output, cache, workers, memo, digests)
-        _state.content = (cache_folder, site, _state.patched)  # kept once published
-        cache.save()
-        if memo is not None:
-            memo.save()
-        folder = report_dir(pelican_settings)
-        json_path, html_path = report.write(result, site.config, folder)
-        previous = site.previous_manifest or {}
-        current = manifest.build(site.docs)
-        moved = set(site.config.moved_urls)
-        kept = {u: v for u, v in previous.items() if u not in current and u not in moved}
-        # what is published, recorded once it is (a build stopped here publishes nothing)
-        _state.published = (folder, {**kept, **current}, site.previous_manifest)
-        if "plugins.build_guard" not in [str(p) for p in pelican_settings.get("PLUGINS", [])]:
-            record_published()
-
-    lines = report.console_lines(result, site.config)
-    summary = report.headline(result, site.config)
-    where = f"Báo cáo: {html_path} (JSON: {json_path})"
-    if cache.folder:
-        where += f". {result.cached}/{result.pages} trang HTML lấy từ bộ nhớ đệm ({cache.folder})"
-    if memo is not None:
-        where += f"; {memo.hits}/{memo.hits + memo.misses} bài dùng lại kết quả kiểm tra lần trước"
-    if result.errors and pelican_settings.get("COMPLIANCE_FAIL_ON_ERROR"):
-        fail(
-            f"Bản dựng dừng lại: {summary} Lỗi tuân thủ phải được sửa (hoặc miễn trừ có lý do) "
-            f"trước khi xuất bản; trang web hiện tại giữ nguyên. {where}",
-            lines,
-        )
-    sys.stdout.write("\n".join([summary, *lines, where]) + "\n")
-    sys.stdout.flush()
-
-
 #: the last full pass's content as plain data, and the posts patch builds changed since
 #: (``recheck_patched``): a patch build writes only the second file
 _CONTENT_FILE = "content.pickle"
@@ -290,52 +149,149 @@ def _kept_content(folder: str | None) -> tuple[list[Doc], dict, dict[str, Doc]] 
     return docs, categories, files.kept(os.path.join(folder, _PATCHED_FILE), tag) or {}
 
 
-def recheck_patched(sender, output_path: str, settings, posts, **_: Any) -> bool:
-    """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
-    the last build's content with theirs is checked at ``before_publish`` like any
-    build's (pages taken from the build engine's records) and the report covers the
-    whole site. False when the last build's content is not kept (the full way then)."""
-    kept = _kept_content(cache_dir(settings))
-    if kept is None:
-        return False
-    docs, categories, patched = kept
-    with engine.old_objects_frozen():
-        patched.update({doc.path: doc for doc in (doc_from(post, "article") for post in posts)})
-        docs = [patched.get(doc.path, doc) for doc in docs]
-        previous = manifest.load(report_dir(settings))
-    _state.site = Site(build_config(settings), docs, categories, _units(), previous)
-    _state.done = False  # checked at before_publish, which the patch build sends next
-    _state.patched = patched
-    return True
+class Compliance(Plugin):
+    """The checks, the report and the publish gate of one build."""
+
+    settings = SETTINGS
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.done = False
+        self.patched: dict[str, Doc] | None = None  # a patch build's posts, by source
+        self.pending_manifest: tuple | None = None  # the manifest to write once published
+        self.pending_content: tuple | None = None  # the content to keep once published
+
+    def initialized(self, pelican) -> None:
+        errors = apply_defaults(pelican.settings)
+        if errors:
+            fail(
+                "Cài đặt kiểm tra tuân thủ sai: " + errors[0],
+                [f"pelicanconf.py: {e}" for e in errors],
+            )
+
+    def get_generators(self, pelican) -> None:
+        self.site = None
+        self.done = False
+        self.patched = None
+        self.pending_manifest = self.pending_content = None
+
+    def all_generators_finalized(self, generators) -> None:
+        """Take every post, page and category as plain data once all content is read."""
+        settings = generators[0].settings
+        docs: list[Doc] = []
+        categories: dict[str, CategoryInfo] = {}
+        with engine.old_objects_frozen():
+            for generator in generators:
+                for name in ("articles", "hidden_articles", "drafts"):
+                    for article in getattr(generator, name, []):
+                        docs.append(doc_from(article, "article"))
+                for name in ("pages", "hidden_pages", "draft_pages"):
+                    for page in getattr(generator, name, []):
+                        docs.append(doc_from(page, "page"))
+                for category, articles in getattr(generator, "categories", []) or []:
+                    categories[category.slug] = CategoryInfo(
+                        category.slug, category.name, category.url, len(articles)
+                    )
+            docs += _documents()
+            previous = manifest.load(report_dir(settings))
+        self.site = Site(build_config(settings), docs, categories, _units(), previous)
+        self.patched = None  # a full pass (even after a patch build gave way to it)
+
+    def before_publish(
+        self, sender: Any = None, output_path: str = "", settings: Any = None, **_: Any
+    ) -> None:
+        """Run every rule over the written site, write the reports, and gate a publish build."""
+        if self.done or self.site is None:
+            return
+        self.done = True
+        pelican_settings = settings if settings is not None else getattr(sender, "settings", {})
+        output = output_path or getattr(sender, "output_path", "")
+        site = self.site
+        rules = engine.rules_for(site.config.pack, site.config.level)
+        cache_folder = cache_dir(pelican_settings)
+        workers = pelican_settings.get("COMPLIANCE_WORKERS") or None
+        with engine.old_objects_frozen():
+            cache = PageCache(cache_folder, fingerprint(site.config, [r.id for r in rules]))
+            memo = (
+                PostMemo(cache_folder, post_fingerprint(site.config, rules))
+                if cache_folder
+                else None
+            )
+            records = pages.current()  # the build engine's digests: pages need not be read
+            digests = records.digests if records is not None else None
+            result = engine.run(site, output, cache, workers, memo, digests)
+            self.pending_content = (cache_folder, site, self.patched)  # kept once published
+            cache.save()
+            if memo is not None:
+                memo.save()
+            folder = report_dir(pelican_settings)
+            json_path, html_path = report.write(result, site.config, folder)
+            previous = site.previous_manifest or {}
+            current = manifest.build(site.docs)
+            moved = set(site.config.moved_urls)
+            kept = {u: v for u, v in previous.items() if u not in current and u not in moved}
+            # what is published, recorded once it is (a build stopped here publishes nothing)
+            self.pending_manifest = (folder, {**kept, **current}, site.previous_manifest)
+            if "plugins.build_guard" not in [str(p) for p in pelican_settings.get("PLUGINS", [])]:
+                self.published()
+
+        lines = report.console_lines(result, site.config)
+        summary = report.headline(result, site.config)
+        where = f"Báo cáo: {html_path} (JSON: {json_path})"
+        if cache.folder:
+            where += (
+                f". {result.cached}/{result.pages} trang HTML lấy từ bộ nhớ đệm ({cache.folder})"
+            )
+        if memo is not None:
+            where += (
+                f"; {memo.hits}/{memo.hits + memo.misses} bài dùng lại kết quả kiểm tra lần trước"
+            )
+        if result.errors and pelican_settings.get("COMPLIANCE_FAIL_ON_ERROR"):
+            fail(
+                f"Bản dựng dừng lại: {summary} Lỗi tuân thủ phải được sửa (hoặc miễn trừ có lý do) "
+                f"trước khi xuất bản; trang web hiện tại giữ nguyên. {where}",
+                lines,
+            )
+        sys.stdout.write("\n".join([summary, *lines, where]) + "\n")
+        sys.stdout.flush()
+
+    def posts_patched(self, sender, output_path: str, settings, posts, **_: Any) -> bool:
+        """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
+        the last build's content with theirs is checked at ``before_publish`` like any
+        build's (pages taken from the build engine's records) and the report covers the
+        whole site. False when the last build's content is not kept (the full way then)."""
+        kept = _kept_content(cache_dir(settings))
+        if kept is None:
+            return False
+        docs, categories, patched = kept
+        with engine.old_objects_frozen():
+            patched.update({doc.path: doc for doc in (doc_from(post, "article") for post in posts)})
+            docs = [patched.get(doc.path, doc) for doc in docs]
+            previous = manifest.load(report_dir(settings))
+        self.site = Site(build_config(settings), docs, categories, _units(), previous)
+        self.done = False  # checked at before_publish, which the patch build sends next
+        self.patched = patched
+        return True
+
+    def published(self, *_args: Any, **_kwargs: Any) -> None:
+        """The list of what is published (``xuat-ban-truoc.json``, for D43-17.2 and TT24-9)
+        and the content patch builds start from, written after the swap: a build the gate
+        stopped leaves those of the last published build."""
+        pending, self.pending_manifest = self.pending_manifest, None
+        if pending is not None:
+            manifest.save(*pending)
+        content, self.pending_content = self.pending_content, None
+        if content is not None:
+            _keep_content(*content)
+
+    def finalized(self, pelican) -> None:
+        """Without the build guard nothing sends before_publish: check the output here instead.
+
+        With it, wait for before_publish: it comes after every other plugin's ``finalized``
+        work (a sitemap written at ``finalized``, say), which this receiver may precede.
+        """
+        if "plugins.build_guard" not in [str(p) for p in pelican.settings.get("PLUGINS", [])]:
+            self.before_publish(pelican)
 
 
-def record_published(*_args: Any, **_kwargs: Any) -> None:
-    """The list of what is published (``xuat-ban-truoc.json``, for D43-17.2 and TT24-9)
-    and the content patch builds start from, written after the swap: a build the gate
-    stopped leaves those of the last published build."""
-    pending, _state.published = _state.published, None
-    if pending is not None:
-        manifest.save(*pending)
-    content, _state.content = _state.content, None
-    if content is not None:
-        _keep_content(*content)
-
-
-def _finalized(pelican) -> None:
-    """Without the build guard nothing sends before_publish: check the output here instead.
-
-    With it, wait for before_publish: it comes after every other plugin's ``finalized``
-    work (a sitemap written at ``finalized``, say), which this receiver may precede.
-    """
-    if "plugins.build_guard" not in [str(p) for p in pelican.settings.get("PLUGINS", [])]:
-        check_output(pelican)
-
-
-def register() -> None:
-    signals.initialized.connect(check_settings)
-    signals.get_generators.connect(start_build)
-    signals.all_generators_finalized.connect(gather_content)
-    before_publish.connect(check_output)
-    published.connect(record_published)
-    posts_patched.connect(recheck_patched)
-    signals.finalized.connect(_finalized)
+register = Compliance.register

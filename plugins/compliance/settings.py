@@ -7,6 +7,16 @@ from collections.abc import Mapping
 from typing import Any
 
 from plugins.portal_core.files import beside_content
+from plugins.portal_core.settings import (
+    Option,
+    Settings,
+    choice,
+    flag,
+    folder,
+    number,
+    strings,
+    text,
+)
 
 from .holidays import DEFAULT_HOLIDAYS, parse_holidays
 from .model import LEVELS, Config
@@ -54,37 +64,175 @@ DEFAULT_SELECTORS: dict[str, str] = {
     "font_size": ".font-size",
 }
 
-DEFAULTS: dict[str, Any] = {
-    "COMPLIANCE_PACK": "43/2011",
-    "COMPLIANCE_AGENCY_LEVEL": "so",
-    "COMPLIANCE_FAIL_ON_ERROR": False,
-    "COMPLIANCE_REPORT_DIR": "reports/compliance",
-    "COMPLIANCE_CACHE_PATH": "cache/compliance",
-    "COMPLIANCE_WORKERS": 0,  # 0: one process per core for the page checks of a big site
-    "COMPLIANCE_WAIVERS": {},
-    "COMPLIANCE_SECTIONS": {},
-    "COMPLIANCE_SELECTORS": {},
-    "COMPLIANCE_MENU_LABELS": ["Trang chủ", "Giới thiệu", "Dịch vụ công", "Sơ đồ"],
-    "COMPLIANCE_HOLIDAYS": list(DEFAULT_HOLIDAYS),
-    "COMPLIANCE_NEWS_CATEGORY": "tin-tuc-su-kien",
-    "COMPLIANCE_NEWS_MAX_AGE": 7,
-    "COMPLIANCE_PAGE_MAX_AGE_DAYS": 365,
-    "COMPLIANCE_DOCUMENT_CATEGORIES": ["van-ban"],
-    "COMPLIANCE_PLAN_CATEGORIES": ["quy-hoach-ke-hoach"],
-    "COMPLIANCE_LAW_CATEGORIES": ["pho-bien-phap-luat"],
-    "COMPLIANCE_CONSULTATION_CATEGORIES": ["lay-y-kien"],
-    "COMPLIANCE_DC_CATEGORIES": None,
-    "COMPLIANCE_OFFICIAL_EMAIL_DOMAINS": None,  # None: the domain of PORTAL_IDENTITY's email
-    "COMPLIANCE_PROVINCE_SLUG": None,  # None: taken from that domain too
-    "COMPLIANCE_PROVINCE_PORTAL_URL": None,  # None: https://<province domain>
-    "COMPLIANCE_DVC_HOSTS": ["dichvucong.gov.vn"],
-    "COMPLIANCE_SITEMAP_URL": "so-do-trang/",
-    "COMPLIANCE_SITEMAP_XML": "sitemap.xml",
-    "COMPLIANCE_COLLECTS": [],
-    "COMPLIANCE_MAINTENANCE": None,
-    "COMPLIANCE_MOVED_URLS": {},
-    "COMPLIANCE_TODAY": None,
-}
+
+def _waivers(value: Any, settings: Mapping) -> bool | str:
+    if not isinstance(value, Mapping):
+        return 'COMPLIANCE_WAIVERS must be a dict {"RULE-ID": "reason"}.'
+    known = all_rule_ids()
+    lines = []
+    for rule_id, reason in value.items():
+        if canonical_id(str(rule_id)) not in known:
+            lines.append(f"COMPLIANCE_WAIVERS: unknown rule id {rule_id!r}.")
+        if not isinstance(reason, str) or len(reason.strip()) < 5:
+            lines.append(f"COMPLIANCE_WAIVERS[{rule_id!r}]: write the reason for the waiver.")
+    return " ".join(lines) or True
+
+
+def _selectors(value: Any, settings: Mapping) -> bool | str:
+    lines = []
+    for key, selector in (value or {}).items():
+        try:
+            parse_selector(selector)
+        except SelectorError as exc:
+            lines.append(f"COMPLIANCE_SELECTORS[{key!r}]: {exc}.")
+    return " ".join(lines) or True
+
+
+def _holidays(value: Any, settings: Mapping) -> bool | str:
+    try:
+        parse_holidays(value)
+    except (ValueError, TypeError) as exc:
+        return f"COMPLIANCE_HOLIDAYS: {exc}."
+    return True
+
+
+def _today(value: Any, settings: Mapping) -> bool:
+    try:
+        return value is None or bool(_date(value))
+    except ValueError:
+        return False
+
+
+def _sections(value: Any, settings: Mapping) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(v, (list, tuple)) and all(str(c).startswith(SECTION_SOURCES) for c in v)
+        for v in value.values()
+    )
+
+
+def _categories(default: list[str] | None, doc: str) -> Option:
+    return strings(default, doc) if default is not None else Option(None, doc)
+
+
+SETTINGS = Settings(
+    COMPLIANCE_PACK=choice(
+        "43/2011",
+        "rule pack",
+        tuple(PACKS),
+        message="{name} must be one of " + ", ".join(PACKS) + ", not {value!r}.",
+    ),
+    COMPLIANCE_AGENCY_LEVEL=choice(
+        "so",
+        "`so`, `ubnd_tinh`, `bo`: which rows apply, and D43-13.1's severity",
+        tuple(LEVELS),
+        message="{name} must be one of " + ", ".join(LEVELS) + ", not {value!r}.",
+    ),
+    COMPLIANCE_FAIL_ON_ERROR=flag(False, "errors fail the build"),
+    COMPLIANCE_REPORT_DIR=folder(
+        "reports/compliance", "report folder; relative to the folder holding PATH"
+    ),
+    COMPLIANCE_CACHE_PATH=Option(
+        "cache/compliance",
+        "findings kept between builds; relative to the folder holding PATH; None: no cache; "
+        "deleting the folder is safe",
+        valid=lambda v, s: v is None or (isinstance(v, str) and bool(v.strip())),
+        message='{name} must be a folder (e.g. "cache/compliance") or None (no cache), '
+        "not {value!r}.",
+    ),
+    COMPLIANCE_WORKERS=number(
+        0,
+        "processes for the page checks of a big site: 0 one per core, 1 this process only",
+        message="{name} must be a whole number ≥ 0 (0: one per core), not {value!r}.",
+    ),
+    COMPLIANCE_WAIVERS=Option(
+        {}, '`{"RULE-ID": "written reason"}` for the whole site', valid=_waivers
+    ),
+    COMPLIANCE_SECTIONS=Option(
+        {},
+        'where each required section is: `{"key": ["page:<slug>", "category:<slug>"]}`, '
+        "merged over DEFAULT_SECTIONS",
+        valid=_sections,
+        message='{name} must map a section to ["page:<slug>", "category:<slug>", '
+        '"register:van-ban"].',
+    ),
+    COMPLIANCE_SELECTORS=Option(
+        {}, "theme selectors, merged over DEFAULT_SELECTORS", valid=_selectors
+    ),
+    COMPLIANCE_MENU_LABELS=strings(
+        ["Trang chủ", "Giới thiệu", "Dịch vụ công", "Sơ đồ"],
+        "labels the main menu must contain (TT32-16.3.a)",
+    ),
+    COMPLIANCE_HOLIDAYS=Option(
+        list(DEFAULT_HOLIDAYS),
+        'public holidays, ISO dates or "2027-02-05..2027-02-11" ranges; extend it every year',
+        valid=_holidays,
+        shown="holidays.py (2022–2026)",
+    ),
+    COMPLIANCE_NEWS_CATEGORY=text("tin-tuc-su-kien", "whose freshness D43-17.1.a watches"),
+    COMPLIANCE_NEWS_MAX_AGE=number(
+        7,
+        "working days without news before a warning",
+        low=1,
+        message="{name} must be a whole number ≥ 1, not {value!r}.",
+    ),
+    COMPLIANCE_PAGE_MAX_AGE_DAYS=number(
+        365,
+        "age of intro/contact pages' Modified before a warning",
+        low=1,
+        message="{name} must be a whole number ≥ 1, not {value!r}.",
+    ),
+    COMPLIANCE_DOCUMENT_CATEGORIES=_categories(
+        ["van-ban"], "posts here that link no register entry get D43-10.1.e.category"
+    ),
+    COMPLIANCE_PLAN_CATEGORIES=_categories(
+        ["quy-hoach-ke-hoach"], "D43-10.1.dd.fields, D43-17.1.d"
+    ),
+    COMPLIANCE_LAW_CATEGORIES=_categories(["pho-bien-phap-luat"], "D43-10.1.d.fields, D43-17.1.b"),
+    COMPLIANCE_CONSULTATION_CATEGORIES=_categories(["lay-y-kien"], "D43-10.1.i.fields"),
+    COMPLIANCE_DC_CATEGORIES=_categories(
+        None, "categories whose posts must carry Dublin Core; None: all"
+    ),
+    COMPLIANCE_OFFICIAL_EMAIL_DOMAINS=Option(
+        None, "official e-mail domains; None: the domain of PORTAL_IDENTITY's email"
+    ),
+    COMPLIANCE_PROVINCE_SLUG=Option(
+        None, "domain pattern of D43-6.1.b; None: taken from that e-mail domain"
+    ),
+    COMPLIANCE_PROVINCE_PORTAL_URL=Option(
+        None, "link required by D43-15.1.b; None: https://<province>.gov.vn"
+    ),
+    COMPLIANCE_DVC_HOSTS=strings(
+        ["dichvucong.gov.vn"], "online public-service portals (D43-18.2, N224-9.1.a)"
+    ),
+    COMPLIANCE_SITEMAP_URL=Option(
+        lambda settings: settings.get("SITEMAP_PAGE_URL") or "so-do-trang/",
+        "the HTML site map",
+        shown='SITEMAP_PAGE_URL or "so-do-trang/"',
+    ),
+    COMPLIANCE_SITEMAP_XML=text("sitemap.xml", "the XML site map"),
+    COMPLIANCE_COLLECTS=strings(
+        [],
+        "what the site collects that its HTML does not show (e.g. the visitor counter); "
+        "makes TT25-5.1 require the privacy page",
+    ),
+    COMPLIANCE_MAINTENANCE=Option(
+        None,
+        '`{"start": "2026-12-20", "notice": "<slug>"}` (N224-13.1.a)',
+        valid=lambda v, s: v is None or (isinstance(v, Mapping) and "start" in v),
+        message='{name} must be {{"start": "YYYY-MM-DD", "notice": "<slug>"}}.',
+    ),
+    COMPLIANCE_MOVED_URLS=Option(
+        {}, '`{"old/url/": "new/url/"}`: moved posts are not "disappeared" (D43-17.2)'
+    ),
+    COMPLIANCE_TODAY=Option(
+        None,
+        'fixes "today" for the timeliness rules (tests, re-runs)',
+        valid=_today,
+        message="{name} must be a date (YYYY-MM-DD), not {value!r}.",
+    ),
+)
+DEFAULTS: dict[str, Any] = SETTINGS.defaults()
+
 
 #: Front-matter fields the rules read; declared to the reader at start-up.
 FIELDS = (
@@ -117,81 +265,22 @@ FIELDS = (
 )
 
 
-def apply_defaults(settings: dict[str, Any]) -> None:
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
+def apply_defaults(settings: dict[str, Any]) -> list[str]:
+    """Fill in the defaults and declare the fields the rules read; every wrong setting,
+    one line each."""
+    errors = SETTINGS.apply(settings)
+    settings["COMPLIANCE_SITEMAP_URL"] = settings["COMPLIANCE_SITEMAP_URL"] or settings.get(
+        "SITEMAP_PAGE_URL", "so-do-trang/"
+    )
     extra = list(settings.get("FRONT_MATTER_EXTRA_FIELDS") or [])
     known = {str(f).lower() for f in extra}
     settings["FRONT_MATTER_EXTRA_FIELDS"] = extra + [f for f in FIELDS if f not in known]
+    return errors
 
 
 def validate(settings: Mapping[str, Any]) -> list[str]:
     """Every wrong compliance setting, as one line each for the operator."""
-    errors: list[str] = []
-    pack = settings.get("COMPLIANCE_PACK")
-    if pack not in PACKS:
-        errors.append(f"COMPLIANCE_PACK must be one of {', '.join(PACKS)}, not {pack!r}.")
-    level = settings.get("COMPLIANCE_AGENCY_LEVEL")
-    if level not in LEVELS:
-        errors.append(f"COMPLIANCE_AGENCY_LEVEL must be one of {', '.join(LEVELS)}, not {level!r}.")
-    cache = settings.get("COMPLIANCE_CACHE_PATH")
-    if cache is not None and not (isinstance(cache, str) and cache.strip()):
-        errors.append(
-            'COMPLIANCE_CACHE_PATH must be a folder (e.g. "cache/compliance") or None '
-            f"(no cache), not {cache!r}."
-        )
-    waivers = settings.get("COMPLIANCE_WAIVERS")
-    if not isinstance(waivers, Mapping):
-        errors.append('COMPLIANCE_WAIVERS must be a dict {"RULE-ID": "reason"}.')
-    else:
-        known = all_rule_ids()
-        for rule_id, reason in waivers.items():
-            if canonical_id(str(rule_id)) not in known:
-                errors.append(f"COMPLIANCE_WAIVERS: unknown rule id {rule_id!r}.")
-            if not isinstance(reason, str) or len(reason.strip()) < 5:
-                errors.append(f"COMPLIANCE_WAIVERS[{rule_id!r}]: write the reason for the waiver.")
-    for key, value in (settings.get("COMPLIANCE_SELECTORS") or {}).items():
-        try:
-            parse_selector(value)
-        except SelectorError as exc:
-            errors.append(f"COMPLIANCE_SELECTORS[{key!r}]: {exc}.")
-    try:
-        parse_holidays(settings.get("COMPLIANCE_HOLIDAYS"))
-    except (ValueError, TypeError) as exc:
-        errors.append(f"COMPLIANCE_HOLIDAYS: {exc}.")
-    workers = settings.get("COMPLIANCE_WORKERS")
-    if workers is not None and (
-        not isinstance(workers, int) or isinstance(workers, bool) or workers < 0
-    ):
-        errors.append(
-            f"COMPLIANCE_WORKERS must be a whole number ≥ 0 (0: one per core), not {workers!r}."
-        )
-    for key in ("COMPLIANCE_NEWS_MAX_AGE", "COMPLIANCE_PAGE_MAX_AGE_DAYS"):
-        value = settings.get(key)
-        if not isinstance(value, int) or value < 1:
-            errors.append(f"{key} must be a whole number ≥ 1, not {value!r}.")
-    sections = settings.get("COMPLIANCE_SECTIONS")
-    if not isinstance(sections, Mapping) or not all(
-        isinstance(v, (list, tuple))
-        and all(str(c).startswith(("page:", "category:", "register:")) for c in v)
-        for v in sections.values()
-    ):
-        errors.append(
-            'COMPLIANCE_SECTIONS must map a section to ["page:<slug>", "category:<slug>", '
-            '"register:van-ban"].'
-        )
-    maintenance = settings.get("COMPLIANCE_MAINTENANCE")
-    if maintenance is not None and not (
-        isinstance(maintenance, Mapping) and "start" in maintenance
-    ):
-        errors.append('COMPLIANCE_MAINTENANCE must be {"start": "YYYY-MM-DD", "notice": "<slug>"}.')
-    today = settings.get("COMPLIANCE_TODAY")
-    if today is not None:
-        try:
-            _date(today)
-        except ValueError:
-            errors.append(f"COMPLIANCE_TODAY must be a date (YYYY-MM-DD), not {today!r}.")
-    return errors
+    return SETTINGS.apply(dict(settings))
 
 
 def _date(value: object) -> dt.date:
