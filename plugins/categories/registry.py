@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from . import CATEGORIES
 
-load_categories = CATEGORIES.read
+load_categories = CATEGORIES.read_entries

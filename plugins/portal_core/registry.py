@@ -190,6 +190,7 @@ class Taxonomy:
     unknown: str = 'không có {label} "{value}"'
     did_you_mean: str = 'có phải là "{suggestion}"? Tên phải đúng như trong {file}'
     no_match: str = "dùng tên hoặc slug của một mục trong {file} ({names}…)"
+    #: how to read the file, when more than ``read_entries`` (units check their tree)
     read: Callable[[str], tuple[Registry, list[RegistryProblem]]] | None = None
     make: Callable[[RegistryEntry, Any], Any] | None = None  # (entry, settings) → object
     registry: Registry | None = None  # the build's, once loaded; empty before
@@ -198,8 +199,6 @@ class Taxonomy:
     def __post_init__(self) -> None:
         if self.registry is None:
             self.registry = Registry([], self.label)
-        if self.read is None:
-            self.read = self.read_entries
 
     def read_entries(self, path: str) -> tuple[Registry, list[RegistryProblem]]:
         """The registry in ``path`` and every problem found in it."""
@@ -209,13 +208,16 @@ class Taxonomy:
     def load(self, settings: dict) -> list[RegistryProblem]:
         """Read the build's registry file; its problems go to the build's problem log."""
         path = os.path.join(settings["PATH"], settings[self.setting])
-        self.registry, found = self.read(path)
+        self.registry, found = (self.read or self.read_entries)(path)
         self.shown = os.path.relpath(path, os.path.dirname(os.path.abspath(settings["PATH"])))
         for problem in found:
             problem_log.current().error(
-                self.shown, problem.message, hint=problem.hint, line=problem.line,
+                self.shown,
+                problem.message,
+                hint=problem.hint,
+                line=problem.line,
                 field=self.problem_field,
-            )  # fmt: skip
+            )
         return found
 
     def find(self, value: str, report: Callable[[str, str, str], None]) -> RegistryEntry | None:
@@ -230,7 +232,15 @@ class Taxonomy:
             report(self.key, self.unknown.format(label=self.label, value=value), hint)
         return entry
 
-    def resolve(self, sender, raw, metadata, kind, settings, report) -> None:
+    def resolve(
+        self,
+        sender: object,
+        raw: dict,
+        metadata: dict,
+        kind: str,
+        settings: dict,
+        report: Callable[[str, str, str], None],
+    ) -> None:
         """``metadata_read`` receiver: the field, spaces folded, becomes ``make``'s object."""
         value = raw.get(self.key)
         if value is None or not str(value).strip():
