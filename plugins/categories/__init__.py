@@ -51,7 +51,7 @@ def load_registry(pelican) -> None:
 
 def add_to_context(generator) -> None:
     """Every category in registry order, empty ones too, so every menu link has a page."""
-    articles_by_slug = {cat.slug: arts for cat, arts in generator.categories}
+    articles_by_slug = CATEGORIES.posts_by_slug(generator.articles)
     generator.categories = [
         (make_category(entry, generator.settings), articles_by_slug.get(entry.slug, []))
         for entry in CATEGORIES.registry

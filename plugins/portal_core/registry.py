@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,6 +219,15 @@ class Taxonomy:
                 line=problem.line,
                 field=self.problem_field,
             )
+        return found
+
+    def posts_by_slug(self, posts: Iterable[Any]) -> dict[str, list]:
+        """Each entry's posts by slug, in the order given (Nikola's posts per classification)."""
+        found: dict[str, list] = defaultdict(list)
+        for post in posts:
+            named = getattr(post, self.key, None)
+            if named is not None:
+                found[named.slug].append(post)
         return found
 
     def find(self, value: str, report: Callable[[str, str, str], None]) -> RegistryEntry | None:

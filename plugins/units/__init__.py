@@ -8,8 +8,6 @@ Settings (defaults in brackets):
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from pelican import signals
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
@@ -77,11 +75,7 @@ class UnitsGenerator(Generator):
     """Writes one paginated archive per unit and the units index."""
 
     def generate_context(self) -> None:
-        by_slug: dict[str, list] = defaultdict(list)
-        for article in self.context.get("articles", []):
-            unit = getattr(article, "unit", None)
-            if unit is not None:
-                by_slug[unit.slug].append(article)
+        by_slug = UNITS.posts_by_slug(self.context.get("articles", []))
         self.units = []
         for entry, depth in UNITS.registry.tree():
             unit = Unit(entry, self.settings)
@@ -141,17 +135,14 @@ class UnitsGenerator(Generator):
 
 def planned_outputs(sender, generators, settings):
     articles = next(g for g in generators if hasattr(g, "articles")).articles
-    counts: dict[str, int] = defaultdict(int)
-    for article in articles:
-        if getattr(article, "unit", None) is not None:
-            counts[article.unit.slug] += 1
+    by_slug = UNITS.posts_by_slug(articles)
     outputs = [(settings["UNITS_SAVE_AS"], "trang danh sách đơn vị")]
     for entry in UNITS.registry:
         unit = Unit(entry, settings)
         outputs += paginated_outputs(
             unit.save_as,
             unit.url,
-            counts.get(entry.slug, 0),
+            len(by_slug.get(entry.slug, [])),
             settings,
             "unit",
             f'trang đơn vị "{entry.name}"',
