@@ -27,7 +27,6 @@ CATEGORIES = Taxonomy(
     label="chuyên mục",
     setting="CATEGORIES_FILE",
     top_key="categories",
-    problem_field="categories",
     extra_fields=("description",),
     unknown='không có chuyên mục "{value}"',
     did_you_mean='có phải là "{suggestion}"? Tên chuyên mục phải đúng như trong '

@@ -184,8 +184,8 @@ class Taxonomy:
     label: str  # what one entry is called in messages: "đơn vị"
     setting: str  # the setting naming the registry file
     top_key: str  # the list in that file
-    problem_field: str  # the field named by problems found in the file
     extra_fields: tuple[str, ...] = ()
+    problem_field: str = ""  # the field problems in the file name; the list key if empty
     #: a miss, and its hint with or without a close name ({value}, {label}, {suggestion},
     #: {file}: the registry file as editors see it, {names}: its first names)
     unknown: str = 'không có {label} "{value}"'
@@ -217,7 +217,7 @@ class Taxonomy:
                 problem.message,
                 hint=problem.hint,
                 line=problem.line,
-                field=self.problem_field,
+                field=self.problem_field or self.top_key,
             )
         return found
 

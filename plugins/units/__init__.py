@@ -45,7 +45,6 @@ UNITS = Taxonomy(
     label="đơn vị",
     setting="UNITS_FILE",
     top_key="units",
-    problem_field="units",
     unknown='không có đơn vị "{value}" trong danh sách đơn vị',
     did_you_mean='có phải là "{suggestion}"? Tên đơn vị phải đúng như trong content/units.yml',
     no_match="dùng tên, tên viết tắt hoặc slug của một đơn vị trong content/units.yml",

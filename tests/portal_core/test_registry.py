@@ -69,7 +69,7 @@ def test_a_taxonomy_reports_its_file_and_words_a_miss_its_own_way(tmp_path):
         encoding="utf-8",
     )
     taxonomy = Taxonomy(
-        key="unit", label="mục", setting="REG_FILE", top_key="items", problem_field="items",
+        key="unit", label="mục", setting="REG_FILE", top_key="items",
         did_you_mean='"{suggestion}"? xem {file}', make=lambda entry, settings: entry.slug,
     )  # fmt: skip
     log = problems.reset()
