@@ -660,10 +660,7 @@ PHASES: list[tuple[str, list[str]]] = [
         "  front-matter reader (read, incl. Markdown)",
         ["plugins.front_matter.reader:PortalMarkdownReader.read"],
     ),
-    (
-        "  units/categories resolve",
-        ["plugins.units:resolve_unit", "plugins.categories:resolve_category"],
-    ),
+    ("  units/categories resolve", ["plugins.portal_core.registry:Taxonomy.resolve"]),
     ("  html_sanitizer (nh3)", ["plugins.html_sanitizer:clean_content"]),
     ("  scheduling", ["plugins.scheduling:Scheduling.article_generator_pretaxonomy"]),
     ("  related_posts", ["plugins.related_posts:RelatedPosts.article_generator_finalized"]),

@@ -116,9 +116,12 @@ def core_steps(content: Path, fraction: float) -> tuple[int, float, float]:
     from plugins.documents import registries
     from plugins.documents.core import ReadContext, build_register, read_document
 
-    files = {"type": REGISTRIES[0], "issuer": REGISTRIES[1], "field": REGISTRIES[2]}
-    regs, _ = registries.load(str(content), files)
-    ctx = ReadContext(str(content), "content", regs, registry_files=files)
+    regs = registries.TAXONOMIES
+    files = {t.setting: name for t, name in zip(regs.values(), REGISTRIES, strict=True)}
+    settings = {"PATH": str(content), **files}
+    for taxonomy in regs.values():
+        taxonomy.load(settings)
+    ctx = ReadContext(str(content), "content", regs)
     paths = sorted((content / "van-ban").rglob("*.md"))
     paths = paths[: max(1, int(len(paths) * fraction))]
     started = time.perf_counter()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from plugins.portal_core.registry import Registry, RegistryProblem, load_entries
+from . import CATEGORIES
 
-
-def load_categories(path: str) -> tuple[Registry, list[RegistryProblem]]:
-    entries, problems = load_entries(path, "categories", "chuyên mục", ("description",))
-    return Registry(entries, "chuyên mục"), problems
+load_categories = CATEGORIES.read_entries

@@ -45,7 +45,6 @@ from plugins.portal_core.signals import plan_outputs
 from plugins.search import FOLDED_SUFFIX
 from plugins.search.folding import FoldedRecord, folded_record
 
-from . import registries as registries_module
 from .core import (
     FACET_KINDS,
     VALIDITY_LABELS,
@@ -57,6 +56,7 @@ from .core import (
     numbers_in,
     read_document,
 )
+from .registries import TAXONOMIES
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,6 @@ TIMINGS: dict[str, float] = {}
 
 class _State:
     register: Register | None = None
-    registries = registries_module.empty()
     enabled = False
 
 
@@ -132,11 +131,6 @@ def _today(settings) -> dt.date:
     return dt.datetime.now(ZoneInfo(settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh")).date()
 
 
-def _shown(settings, relative: str) -> str:
-    root = os.path.basename(os.path.normpath(settings["PATH"]))
-    return f"{root}/{relative}"
-
-
 def _markdown(settings):
     md_settings = dict(settings.get("MARKDOWN") or {})
     md_settings.pop("extensions", None)
@@ -158,15 +152,9 @@ def get_generators(pelican):
     folder = os.path.join(settings["PATH"], settings["DOCUMENTS_PATH"])
     _state.enabled = os.path.isdir(folder)
     if not _state.enabled:
-        _state.registries = registries_module.empty()
         return None
-    files = {kind: settings[setting] for kind, (setting, *_rest) in registries_module.KINDS.items()}
-    _state.registries, found = registries_module.load(settings["PATH"], files)
-    for problem in found:
-        shown = _shown(settings, os.path.relpath(problem.path, settings["PATH"]))
-        problems.current().error(
-            shown, problem.message, hint=problem.hint, line=problem.line, field="registry"
-        )
+    for taxonomy in TAXONOMIES.values():
+        taxonomy.load(settings)
     return DocumentsGenerator
 
 
@@ -262,15 +250,11 @@ class DocumentsGenerator(Generator):
         ctx = ReadContext(
             content_path=content,
             shown_root=root,
-            registries=_state.registries,
+            taxonomies=TAXONOMIES,
             timezone=settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh",
             max_file_bytes=int(settings["DOCUMENTS_MAX_FILE_MB"] * 1024 * 1024),
             files_folder=settings["DOCUMENTS_FILES_PATH"].strip("/"),
             markdown=body_html,
-            registry_files={
-                kind: settings[setting]
-                for kind, (setting, *_rest) in registries_module.KINDS.items()
-            },
         )
         folder = os.path.join(content, settings["DOCUMENTS_PATH"])
         TIMINGS.clear()
@@ -285,7 +269,7 @@ class DocumentsGenerator(Generator):
         TIMINGS["read"] = time.perf_counter() - started
         started = time.perf_counter()
         self.today = _today(settings)
-        register, found = build_register(documents, self.today, _state.registries)
+        register, found = build_register(documents, self.today, TAXONOMIES)
         for problem in found:
             _log(problem)
         _state.register = register

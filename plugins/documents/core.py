@@ -17,12 +17,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from plugins.front_matter.dates import DateError, parse_date
-from plugins.portal_core.registry import Registry, RegistryEntry
+from plugins.portal_core.registry import Taxonomy
 from plugins.portal_core.text import closest, nfc
 from plugins.portal_core.yamlfile import YamlFileError, load_yaml
 from plugins.search.folding import fold
-
-from .registries import Registries, resolve
 
 #: Front-matter fields of a document, as editors write them (lower-cased when read).
 FIELDS = {
@@ -315,12 +313,11 @@ class ReadContext:
 
     content_path: str  # the content folder
     shown_root: str  # prefix editors see: "content"
-    registries: Registries
+    taxonomies: dict[str, Taxonomy]  # "type", "issuer", "field", loaded
     timezone: str = "Asia/Ho_Chi_Minh"
     max_file_bytes: int = 50 * 1024 * 1024
     files_folder: str = "van-ban/files"
     markdown: Callable[[str, str], str] = lambda text, shown: text  # (body, file) → HTML
-    registry_files: dict[str, str] = field(default_factory=dict)
 
 
 def read_document(path: str, ctx: ReadContext) -> tuple[Document | None, list[Problem]]:
@@ -406,28 +403,20 @@ def read_document(path: str, ctx: ReadContext) -> tuple[Document | None, list[Pr
         except DateError as exc:
             report("consultation_deadline", str(exc))
 
-    def entry_of(name: str, kind: str, value: str) -> RegistryEntry | None:
-        registry: Registry = ctx.registries.of(kind)
-        where = f"{ctx.shown_root}/{ctx.registry_files.get(kind, '')}"
-        entry, hint = resolve(registry, value, where)
-        if entry is None:
-            report(name, f'không có {registry.label} "{value}"', hint)
-        return entry
-
     type_entry = issuer_entry = None
     if _text(raw.get("document_type")):
-        type_entry = entry_of("document_type", "type", _text(raw["document_type"]))
+        type_entry = ctx.taxonomies["type"].find(_text(raw["document_type"]), report)
     if _text(raw.get("document_issuer")):
-        issuer_entry = entry_of("document_issuer", "issuer", _text(raw["document_issuer"]))
+        issuer_entry = ctx.taxonomies["issuer"].find(_text(raw["document_issuer"]), report)
     field_facets = []
     field_names = []
     for value in _as_list(raw.get("document_fields"), commas=False):
-        if "," in value and ctx.registries.fields.resolve(value) is None:
+        if "," in value and ctx.taxonomies["field"].registry.resolve(value) is None:
             field_names += [v.strip() for v in value.split(",") if v.strip()]
         else:
             field_names.append(value)
     for value in field_names:
-        entry = entry_of("document_fields", "field", value)
+        entry = ctx.taxonomies["field"].find(value, report)
         if entry is not None:
             field_facets.append(Facet("linh-vuc", entry.slug, entry.name))
 
@@ -585,7 +574,7 @@ FACET_KINDS = ("loai", "nam", "co-quan", "linh-vuc", "nguoi-ky")
 
 
 def build_register(
-    documents: Iterable[Document], today: dt.date, registries: Registries | None = None
+    documents: Iterable[Document], today: dt.date, taxonomies: dict[str, Taxonomy] | None = None
 ) -> tuple[Register, list[Problem]]:
     """Link documents to each other and group them for the filter pages."""
     problems: list[Problem] = []
@@ -678,7 +667,7 @@ def build_register(
         if kind == "nam":
             items.sort(key=lambda item: item[0].slug, reverse=True)
         else:
-            order = _registry_order(kind, registries)
+            order = _registry_order(kind, taxonomies)
             items.sort(key=lambda item: (order.get(item[0].slug, 10**6), fold(item[0].name)))
         ordered[kind] = items
     return Register(kept, by_key, ordered), problems
@@ -707,11 +696,10 @@ def _signer_spellings(docs: list[Document]) -> list[Problem]:
     return found
 
 
-def _registry_order(kind: str, registries: Registries | None) -> dict[str, int]:
-    if registries is None or kind not in ("loai", "co-quan", "linh-vuc"):
+def _registry_order(kind: str, taxonomies: dict[str, Taxonomy] | None) -> dict[str, int]:
+    if taxonomies is None or kind not in ("loai", "co-quan", "linh-vuc"):
         return {}
-    registry = {"loai": registries.types, "co-quan": registries.issuers,
-                "linh-vuc": registries.fields}[kind]  # fmt: skip
+    registry = taxonomies[{"loai": "type", "co-quan": "issuer", "linh-vuc": "field"}[kind]].registry
     return {entry.slug: index for index, entry in enumerate(registry)}
 
 

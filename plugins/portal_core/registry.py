@@ -1,17 +1,22 @@
-"""Registries of named things editors refer to by name (units, categories).
+"""Registries of named things editors refer to by name, and the taxonomies built on them.
 
 An editor may write the slug, the full name, the short name or an alias; matching
 ignores case and extra spaces but never diacritics, so a near miss becomes an error
-with a suggestion rather than a silent guess.
+with a suggestion rather than a silent guess. A :class:`Taxonomy` declares one kind of
+such name (units, categories, document types, issuers, fields): which registry file,
+which front-matter field, and the words of its "not found" message.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import problems as problem_log
 from .text import closest, nfc
 from .yamlfile import YamlFileError, line_of_key, load_yaml, read_text
 
@@ -163,3 +168,93 @@ def load_entries(
             seen_names.setdefault(_key(other), slug)
         entries.append(entry)
     return entries, problems
+
+
+@dataclass(eq=False)
+class Taxonomy:
+    """One registry-backed classification, in the spirit of Nikola's ``Taxonomy``.
+
+    A declaration says where the registry file is (a setting, relative to ``PATH``), what
+    it holds and how a miss is worded; the taxonomy loads the file for the build, reports
+    its problems with file, line and field, and turns what an editor wrote into the
+    canonical entry (and, through ``make``, into the object templates see).
+    """
+
+    key: str  # the front-matter field it reads, and the field its misses name
+    label: str  # what one entry is called in messages: "đơn vị"
+    setting: str  # the setting naming the registry file
+    top_key: str  # the list in that file
+    extra_fields: tuple[str, ...] = ()
+    problem_field: str = ""  # the field problems in the file name; the list key if empty
+    #: a miss, and its hint with or without a close name ({value}, {label}, {suggestion},
+    #: {file}: the registry file as editors see it, {names}: its first names)
+    unknown: str = 'không có {label} "{value}"'
+    did_you_mean: str = 'có phải là "{suggestion}"? Tên phải đúng như trong {file}'
+    no_match: str = "dùng tên hoặc slug của một mục trong {file} ({names}…)"
+    #: how to read the file, when more than ``read_entries`` (units check their tree)
+    read: Callable[[str], tuple[Registry, list[RegistryProblem]]] | None = None
+    make: Callable[[RegistryEntry, Any], Any] | None = None  # (entry, settings) → object
+    registry: Registry | None = None  # the build's, once loaded; empty before
+    shown: str = ""  # the registry file as editors see it, once loaded
+
+    def __post_init__(self) -> None:
+        if self.registry is None:
+            self.registry = Registry([], self.label)
+
+    def read_entries(self, path: str) -> tuple[Registry, list[RegistryProblem]]:
+        """The registry in ``path`` and every problem found in it."""
+        entries, found = load_entries(path, self.top_key, self.label, self.extra_fields)
+        return Registry(entries, self.label), found
+
+    def load(self, settings: dict) -> list[RegistryProblem]:
+        """Read the build's registry file; its problems go to the build's problem log."""
+        path = os.path.join(settings["PATH"], settings[self.setting])
+        self.registry, found = (self.read or self.read_entries)(path)
+        self.shown = os.path.relpath(path, os.path.dirname(os.path.abspath(settings["PATH"])))
+        for problem in found:
+            problem_log.current().error(
+                self.shown,
+                problem.message,
+                hint=problem.hint,
+                line=problem.line,
+                field=self.problem_field or self.top_key,
+            )
+        return found
+
+    def posts_by_slug(self, posts: Iterable[Any]) -> dict[str, list]:
+        """Each entry's posts by slug, in the order given (Nikola's posts per classification)."""
+        found: dict[str, list] = defaultdict(list)
+        for post in posts:
+            named = getattr(post, self.key, None)
+            if named is not None:
+                found[named.slug].append(post)
+        return found
+
+    def find(self, value: str, report: Callable[[str, str, str], None]) -> RegistryEntry | None:
+        """The entry ``value`` names, or ``None`` once the miss is reported."""
+        entry = self.registry.resolve(value)
+        if entry is None:
+            suggestion = self.registry.suggest(value)
+            names = ", ".join(e.name for e in list(self.registry)[:8])
+            hint = (self.did_you_mean if suggestion else self.no_match).format(
+                suggestion=suggestion, file=self.shown, names=names
+            )
+            report(self.key, self.unknown.format(label=self.label, value=value), hint)
+        return entry
+
+    def resolve(
+        self,
+        sender: object,
+        raw: dict,
+        metadata: dict,
+        kind: str,
+        settings: dict,
+        report: Callable[[str, str, str], None],
+    ) -> None:
+        """``metadata_read`` receiver: the field, spaces folded, becomes ``make``'s object."""
+        value = raw.get(self.key)
+        if value is None or not str(value).strip():
+            return
+        entry = self.find(" ".join(str(value).split()), report)
+        if entry is not None:
+            metadata[self.key] = self.make(entry, settings)

@@ -8,15 +8,12 @@ Settings (defaults in brackets):
 
 from __future__ import annotations
 
-import os
-from collections import defaultdict
-
 from pelican import signals
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
 from plugins.build_guard.planning import paginated_outputs
-from plugins.portal_core import problems
+from plugins.portal_core.registry import Taxonomy
 from plugins.portal_core.signals import metadata_read, plan_outputs
 
 from .registry import UnitRegistry, load_units
@@ -29,25 +26,37 @@ DEFAULTS = {
     "UNITS_SAVE_AS": "don-vi/index.html",
 }
 
-_registry = UnitRegistry([], "đơn vị")
-
 
 class Unit(URLWrapper):
     """A unit as templates see it: name, url, contact, parent."""
 
-    def __init__(self, entry, settings, registry: UnitRegistry) -> None:
+    def __init__(self, entry, settings) -> None:
         super().__init__(entry.name, settings)
         self.slug = entry.slug
         self.entry = entry
         self.short_name = entry.short_name or entry.name
-        self.contact = registry.contact(entry)
+        self.contact = UnitRegistry.contact(entry)
         self.order = entry.order
         self.parent_slug = entry.extra.get("parent") or ""
 
 
+UNITS = Taxonomy(
+    key="unit",
+    label="đơn vị",
+    setting="UNITS_FILE",
+    top_key="units",
+    unknown='không có đơn vị "{value}" trong danh sách đơn vị',
+    did_you_mean='có phải là "{suggestion}"? Tên đơn vị phải đúng như trong content/units.yml',
+    no_match="dùng tên, tên viết tắt hoặc slug của một đơn vị trong content/units.yml",
+    read=load_units,
+    make=Unit,
+    registry=UnitRegistry([], "đơn vị"),
+)
+
+
 def registry() -> UnitRegistry:
     """The registry of the build in progress."""
-    return _registry
+    return UNITS.registry
 
 
 def apply_defaults(pelican) -> None:
@@ -57,48 +66,18 @@ def apply_defaults(pelican) -> None:
 
 
 def load_registry(pelican) -> type[Generator]:
-    global _registry
-    settings = pelican.settings
-    path = os.path.join(settings["PATH"], settings["UNITS_FILE"])
-    _registry, found = load_units(path)
-    shown = os.path.relpath(path, os.path.dirname(os.path.abspath(settings["PATH"])))
-    for problem in found:
-        problems.current().error(
-            shown, problem.message, hint=problem.hint, line=problem.line, field="units"
-        )
+    UNITS.load(pelican.settings)
     return UnitsGenerator
-
-
-def resolve_unit(sender, raw, metadata, kind, settings, report) -> None:
-    value = raw.get("unit")
-    if value is None or not str(value).strip():
-        return
-    text = " ".join(str(value).split())
-    entry = _registry.resolve(text)
-    if entry is None:
-        suggestion = _registry.suggest(text)
-        hint = (
-            f'có phải là "{suggestion}"? Tên đơn vị phải đúng như trong content/units.yml'
-            if suggestion
-            else "dùng tên, tên viết tắt hoặc slug của một đơn vị trong content/units.yml"
-        )
-        report("unit", f'không có đơn vị "{text}" trong danh sách đơn vị', hint)
-        return
-    metadata["unit"] = Unit(entry, settings, _registry)
 
 
 class UnitsGenerator(Generator):
     """Writes one paginated archive per unit and the units index."""
 
     def generate_context(self) -> None:
-        by_slug: dict[str, list] = defaultdict(list)
-        for article in self.context.get("articles", []):
-            unit = getattr(article, "unit", None)
-            if unit is not None:
-                by_slug[unit.slug].append(article)
+        by_slug = UNITS.posts_by_slug(self.context.get("articles", []))
         self.units = []
-        for entry, depth in _registry.tree():
-            unit = Unit(entry, self.settings, _registry)
+        for entry, depth in UNITS.registry.tree():
+            unit = Unit(entry, self.settings)
             articles = by_slug.get(entry.slug, [])
             self.units.append(
                 {
@@ -155,17 +134,14 @@ class UnitsGenerator(Generator):
 
 def planned_outputs(sender, generators, settings):
     articles = next(g for g in generators if hasattr(g, "articles")).articles
-    counts: dict[str, int] = defaultdict(int)
-    for article in articles:
-        if getattr(article, "unit", None) is not None:
-            counts[article.unit.slug] += 1
+    by_slug = UNITS.posts_by_slug(articles)
     outputs = [(settings["UNITS_SAVE_AS"], "trang danh sách đơn vị")]
-    for entry in _registry:
-        unit = Unit(entry, settings, _registry)
+    for entry in UNITS.registry:
+        unit = Unit(entry, settings)
         outputs += paginated_outputs(
             unit.save_as,
             unit.url,
-            counts.get(entry.slug, 0),
+            len(by_slug.get(entry.slug, [])),
             settings,
             "unit",
             f'trang đơn vị "{entry.name}"',
@@ -176,5 +152,5 @@ def planned_outputs(sender, generators, settings):
 def register() -> None:
     signals.initialized.connect(apply_defaults)
     signals.get_generators.connect(load_registry)
-    metadata_read.connect(resolve_unit)
+    metadata_read.connect(UNITS.resolve)
     plan_outputs.connect(planned_outputs)

@@ -30,7 +30,8 @@ class UnitRegistry(Registry):
     def roots(self) -> list[RegistryEntry]:
         return self.children_of(None)
 
-    def contact(self, entry: RegistryEntry) -> Contact:
+    @staticmethod
+    def contact(entry: RegistryEntry) -> Contact:
         data = entry.extra.get("contact") or {}
         return Contact(**{k: str(data.get(k) or "").strip() for k in ("address", "phone", "email")})
 

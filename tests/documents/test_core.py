@@ -37,10 +37,12 @@ def ctx(tmp_path: Path) -> ReadContext:
     for name in REGISTRIES:
         shutil.copy(ROOT / "content" / name, content / name)
     (content / "van-ban" / "files" / "qd.pdf").write_bytes(tiny_pdf(["x"]))
-    files = {"type": REGISTRIES[0], "issuer": REGISTRIES[1], "field": REGISTRIES[2]}
-    regs, problems = registries.load(str(content), files)
+    taxonomies = registries.TAXONOMIES.values()
+    files = {t.setting: name for t, name in zip(taxonomies, REGISTRIES, strict=True)}
+    settings = {"PATH": str(content), **files}
+    problems = [problem for taxonomy in taxonomies for problem in taxonomy.load(settings)]
     assert problems == []
-    return ReadContext(str(content), "content", regs, registry_files=files, max_file_bytes=4000)
+    return ReadContext(str(content), "content", registries.TAXONOMIES, max_file_bytes=4000)
 
 
 def write(ctx: ReadContext, name: str, text: str) -> str:

@@ -1,6 +1,7 @@
 import textwrap
 
-from plugins.portal_core.registry import Registry, RegistryEntry, load_entries
+from plugins.portal_core import problems
+from plugins.portal_core.registry import Registry, RegistryEntry, Taxonomy, load_entries
 from plugins.portal_core.text import closest, fold
 
 
@@ -59,3 +60,27 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 def test_missing_file(tmp_path):
     _, problems = load_entries(str(tmp_path / "none.yml"), "items", "mục")
     assert "không tìm thấy tệp" in problems[0].message
+
+
+def test_a_taxonomy_reports_its_file_and_words_a_miss_its_own_way(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "reg.yml").write_text(
+        "items:\n  - slug: van-phong\n    name: Văn phòng Sở\n  - slug: Bad\n    name: X\n",
+        encoding="utf-8",
+    )
+    taxonomy = Taxonomy(
+        key="unit", label="mục", setting="REG_FILE", top_key="items",
+        did_you_mean='"{suggestion}"? xem {file}', make=lambda entry, settings: entry.slug,
+    )  # fmt: skip
+    log = problems.reset()
+    found = taxonomy.load({"PATH": str(tmp_path / "content"), "REG_FILE": "reg.yml"})
+    assert [(p.path, p.line, p.field) for p in log.problems] == [("content/reg.yml", 4, "items")]
+    assert len(found) == 1
+    reported, metadata = [], {}
+    for value in (" văn  phòng sở ", "Van phong So"):
+        raw = {"unit": value}
+        taxonomy.resolve(None, raw, metadata, "article", {}, lambda *a: reported.append(a))
+    assert metadata == {"unit": "van-phong"}
+    assert reported == [
+        ("unit", 'không có mục "Van phong So"', '"Văn phòng Sở"? xem content/reg.yml')
+    ]
