@@ -44,6 +44,7 @@ from lxml import etree
 from plugins.front_matter import dates
 from plugins.portal_core import plainpickle
 from plugins.portal_core import text as portal_text
+from plugins.portal_core.files import digest_files
 
 from .manifest import content_digest
 from .model import Config, Doc, Finding
@@ -80,13 +81,12 @@ _NOT_READ_BY_POSTS = {"today", "waivers", "moved_urls", "maintenance"}
 
 def code_version() -> str:
     """A hash of the check modules' source, the Python and HTML parser versions."""
-    digest = hashlib.sha256(repr((etree.LIBXML_VERSION, sys.version_info[:2])).encode())
     here = Path(__file__).parent
-    for name in _CODE:
-        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
-    for module in _SHARED_CODE:
-        digest.update(module.__name__.encode() + b"\0" + Path(module.__file__).read_bytes())
-    return digest.hexdigest()
+    code = digest_files(
+        [(name, here / name) for name in _CODE]
+        + [(module.__name__, module.__file__) for module in _SHARED_CODE]
+    )
+    return f"{etree.LIBXML_VERSION}-{sys.version_info[:2]}-{code}"
 
 
 def _plain(value: Any) -> Any:

@@ -77,10 +77,7 @@ class ModelRecorder:
 
 
 def model_file(cache_dir: Path, output: Path) -> Path:
-    import hashlib
-
-    tag = hashlib.sha1(str(Path(output).resolve()).encode()).hexdigest()[:16]
-    return Path(cache_dir) / f"model-{tag}.sqlite3"
+    return Path(cache_dir) / f"model-{files.output_tag(output)}.sqlite3"
 
 
 def patches_file(cache_dir: Path, output: Path) -> Path:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import importlib.metadata
 import os
 import queue
@@ -22,7 +21,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from plugins.portal_core import pages
-from plugins.portal_core.files import beside_content
+from plugins.portal_core.files import beside_content, digest_files
 
 from . import state as build_state
 from .declared import Declarations
@@ -49,14 +48,12 @@ def cache_dir(settings) -> Path:
 
 
 def files_digest(folders: list[Path], suffixes: tuple[str, ...] | None = None) -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for folder in folders:
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            if "__pycache__" in path.parts or (suffixes and path.suffix not in suffixes):
-                continue
-            h.update(str(path.relative_to(folder)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
+    return digest_files(
+        (str(path.relative_to(folder)), path)
+        for folder in folders
+        for path in sorted(p for p in folder.rglob("*") if p.is_file())
+        if "__pycache__" not in path.parts and (not suffixes or path.suffix in suffixes)
+    )
 
 
 @functools.cache

@@ -6,12 +6,11 @@ after a build is published, so it always describes the live output.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plugins.portal_core.files import write_atomic
+from plugins.portal_core.files import output_tag, write_atomic
 
 FORMAT = 3  # 3: declared keys (no names read)
 
@@ -71,8 +70,7 @@ class BuildState:
 
 def state_file(cache_dir: str | Path, output: str | Path) -> Path:
     """One state file per output folder (the preview and a publish build are separate)."""
-    tag = hashlib.sha1(str(Path(output).resolve()).encode()).hexdigest()[:16]
-    return Path(cache_dir) / f"pages-{tag}.json"
+    return Path(cache_dir) / f"pages-{output_tag(output)}.json"
 
 
 def load(path: Path) -> BuildState:

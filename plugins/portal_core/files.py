@@ -9,10 +9,11 @@ output linked into a staging folder, a release) is never written through.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,23 @@ def beside_content(settings: Mapping[str, Any], path: str | os.PathLike) -> str:
     and reports never land in content/ or the web root."""
     site_root = os.path.dirname(os.path.abspath(settings.get("PATH") or "content"))
     return os.path.abspath(os.path.join(site_root, os.fspath(path)))
+
+
+def output_tag(output: str | os.PathLike) -> str:
+    """A short name for an output folder, so that the records of builds into different
+    folders (the preview, a publish build) never mix."""
+    return hashlib.sha1(str(Path(output).resolve()).encode()).hexdigest()[:16]
+
+
+def digest_files(named: Iterable[tuple[str, str | os.PathLike]]) -> str:
+    """One digest of each file's name and bytes, in the order given: a folder of code,
+    templates or a search bundle is the same when this is."""
+    h = hashlib.blake2b(digest_size=16)
+    for name, path in named:
+        data = Path(path).read_bytes()
+        h.update(f"{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 def keep(path: str | os.PathLike, tag: tuple, data: Any) -> bool:

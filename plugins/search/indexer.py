@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from plugins.portal_core.files import write_atomic
+from plugins.portal_core.files import digest_files, output_tag, write_atomic
 from plugins.portal_core.pages import digest_bytes
 
 from . import bundle as bundle_files
@@ -203,14 +203,10 @@ def _files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _file_digests(folder: Path) -> dict[str, str]:
-    return {rel: hashlib.sha256((folder / rel).read_bytes()).hexdigest() for rel in _files(folder)}
-
-
 def _bytes_digest(folder: Path) -> str:
     """One digest of every file's name and bytes (a bundle's ~2,500 digests one by one
     made the record megabytes long, read and written by every build)."""
-    return hashlib.sha256(json.dumps(_file_digests(folder), sort_keys=True).encode()).hexdigest()
+    return digest_files((rel, folder / rel) for rel in _files(folder))
 
 
 def _stats_digest(folder: Path, files: Sequence[str]) -> str:
@@ -234,8 +230,7 @@ def _link_or_copy(source: Path, target: Path) -> None:
 
 def _cache_file(cache_dir: Path, previous_output: Path) -> Path:
     """One record per output folder, so that builds into different folders do not mix."""
-    key = hashlib.sha256(str(previous_output.resolve()).encode()).hexdigest()[:16]
-    return cache_dir / f"index-{key}.json"
+    return cache_dir / f"index-{output_tag(previous_output)}.json"
 
 
 def _read_record(path: Path) -> dict | None:

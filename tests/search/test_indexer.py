@@ -309,8 +309,8 @@ def test_live_bundles_restored_with_new_times_are_reused_by_their_bytes(tmp_path
     site.rename(output)
     again, again_records = make_site(tmp_path / "b3")
     reads = []
-    real = indexer._file_digests
-    monkeypatch.setattr(indexer, "_file_digests", lambda f: reads.append(f) or real(f))
+    real = indexer._bytes_digest
+    monkeypatch.setattr(indexer, "_bytes_digest", lambda f: reads.append(f) or real(f))
     assert index(again, again_records, cache_dir=cache, previous_output=output).indexed == ()
     assert reads == []
 
