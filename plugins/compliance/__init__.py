@@ -149,6 +149,35 @@ def _kept_content(folder: str | None) -> tuple[list[Doc], dict, dict[str, Doc]] 
     return docs, categories, files.kept(os.path.join(folder, _PATCHED_FILE), tag) or {}
 
 
+#: the report of the live output, put back when a build finds nothing changed after a
+#: build the gate stopped had written its own
+_REPORT_FILE = "bao-cao-da-xuat-ban.pickle"
+_REPORT_TAG = ("compliance-published-report-1",)
+
+
+def _keep_report(cache: str | None, folder: str) -> None:
+    if cache is None:
+        return
+    texts = {}
+    for name in (report.JSON_NAME, report.HTML_NAME):
+        with contextlib.suppress(OSError), open(os.path.join(folder, name), "rb") as handle:
+            texts[name] = handle.read()
+    files.keep(os.path.join(cache, _REPORT_FILE), _REPORT_TAG, texts)
+
+
+def _restore_report(cache: str | None, folder: str) -> None:
+    kept = files.kept(os.path.join(cache, _REPORT_FILE), _REPORT_TAG) if cache else None
+    for name, data in (kept or {}).items():
+        path = os.path.join(folder, name)
+        try:
+            with open(path, "rb") as handle:
+                if handle.read() == data:
+                    continue
+        except OSError:
+            pass
+        files.write_atomic(path, data)
+
+
 class Compliance(Plugin):
     """The checks, the report and the publish gate of one build."""
 
@@ -274,15 +303,24 @@ class Compliance(Plugin):
         return True
 
     def published(self, *_args: Any, **_kwargs: Any) -> None:
-        """The list of what is published (``xuat-ban-truoc.json``, for D43-17.2 and TT24-9)
-        and the content patch builds start from, written after the swap: a build the gate
-        stopped leaves those of the last published build."""
+        """The list of what is published (``xuat-ban-truoc.json``, for D43-17.2 and TT24-9),
+        the content patch builds start from and the report, kept after the swap: a build
+        the gate stopped leaves those of the last published build."""
         pending, self.pending_manifest = self.pending_manifest, None
+        content, self.pending_content = self.pending_content, None
         if pending is not None:
             manifest.save(*pending)
-        content, self.pending_content = self.pending_content, None
         if content is not None:
             _keep_content(*content)
+            if pending is not None:
+                _keep_report(content[0], pending[0])
+
+    def unchanged(self, sender: Any, settings: Any, **_: Any) -> None:
+        """Nothing changed since the live output was built: its report, not that of a build
+        the gate stopped since, is the one to read."""
+        settings = dict(settings)
+        apply_defaults(settings)  # bad settings are reported by a build that runs
+        _restore_report(cache_dir(settings), report_dir(settings))
 
     def finalized(self, pelican) -> None:
         """Without the build guard nothing sends before_publish: check the output here instead.

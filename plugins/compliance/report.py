@@ -8,6 +8,8 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
+from plugins.portal_core.files import write_atomic
+
 from . import jsontext
 from .engine import Result
 from .model import ERROR, INFO, WARNING, Config, Finding
@@ -233,11 +235,8 @@ def _where_html(f: Finding, config: Config) -> str:
 
 def write(result: Result, config: Config, folder: str) -> tuple[str, str]:
     """Write bao-cao.json and bao-cao.html into ``folder``; returns their paths."""
-    os.makedirs(folder, exist_ok=True)
     json_path = os.path.join(folder, JSON_NAME)
     html_path = os.path.join(folder, HTML_NAME)
-    with open(json_path, "w", encoding="utf-8") as handle:
-        handle.write(jsontext.dumps(to_json(result, config), indent=2) + "\n")
-    with open(html_path, "w", encoding="utf-8") as handle:
-        handle.write(to_html(result, config))
+    write_atomic(json_path, jsontext.dumps(to_json(result, config), indent=2) + "\n")
+    write_atomic(html_path, to_html(result, config))
     return json_path, html_path

@@ -32,6 +32,7 @@ from plugins import build_guard
 from plugins.portal_core import pages, registry
 from plugins.portal_core.failure import fail
 from plugins.portal_core.settings import Plugin, Settings, flag, folder, number
+from plugins.portal_core.signals import unchanged
 from plugins.scheduling.core import current_time
 
 from . import model as site_model
@@ -225,6 +226,7 @@ class Incremental(Plugin):
             f"({len(last.pages)} trang). Dựng lại toàn bộ: invoke build --full.",
             flush=True,
         )
+        unchanged.send(pelican, settings=settings)
         raise SystemExit(0)
 
     def patch_if_bodies_only(self, pelican) -> None:

@@ -48,6 +48,13 @@ before_publish = signal("portal-before-publish")
 #: kwargs: ``output_path`` (the live output folder), ``settings``.
 published = signal("portal-published")
 
+#: Sent by the build engine when a build stops at the start because nothing it reads
+#: changed since the live output was built: the live output is that build's. A plugin
+#: whose records outside the output a later, failed build overwrote (the compliance
+#: report) puts back those of the live output. kwargs: ``settings`` (defaults of plugins
+#: later in PLUGINS may not be filled in yet).
+unchanged = signal("portal-unchanged")
+
 #: Sent by the build engine when it built by patching post bodies into the last build's
 #: site model instead of running the generators (``plugins.incremental.patch``): the
 #: staging folder holds the live site with the pages that show those posts rendered

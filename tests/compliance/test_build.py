@@ -75,6 +75,35 @@ def test_publish_gate_fails_on_an_error_and_passes_with_a_waiver(tiny_site):
     assert "https://sgtvt.lamson.gov.vn" in (tiny_site.output / "index.html").read_text("utf-8")
 
 
+def test_after_a_stopped_build_is_undone_the_report_is_the_published_one(tiny_site):
+    """A build the gate stopped writes its report; when the editor takes the change back,
+    nothing changed since the live output was built, and its report is shown again."""
+    tiny_site.post("a", title="Bài thử", Author="Nguyễn Văn A")
+    tiny_site.settings(PLUGIN + "COMPLIANCE_TODAY = '2026-11-20'\n")
+    assert tiny_site.build().returncode == 0
+    waivers = {rule: "trang thử nghiệm, không áp dụng" for rule in _errors(_report(tiny_site.base))}
+    tiny_site.settings(
+        PLUGIN
+        + "COMPLIANCE_FAIL_ON_ERROR = True\nCOMPLIANCE_TODAY = '2026-11-20'\n"
+        + f"COMPLIANCE_WAIVERS = {waivers!r}\n",
+        base="publishconf",
+    )
+    assert tiny_site.build().returncode == 0
+    reports = tiny_site.base / "reports/compliance"
+    published = {p.name: p.read_bytes() for p in reports.glob("bao-cao.*")}
+    assert set(published) == {"bao-cao.json", "bao-cao.html"}
+
+    secret = tiny_site.post("ke-hoach", title="Kế hoạch kiểm tra", body=SECRET)
+    assert tiny_site.build().returncode == 1
+    assert _errors(_report(tiny_site.base)) == ["D43-5.2"]
+
+    secret.unlink()
+    undone = tiny_site.build()
+    assert undone.returncode == 0, undone.log
+    assert "Không có gì thay đổi" in undone.log
+    assert {p.name: p.read_bytes() for p in reports.glob("bao-cao.*")} == published
+
+
 def test_reports_are_written_outside_the_site(tiny_site):
     tiny_site.post("a", title="Bài thử", Author="Nguyễn Văn A")
     tiny_site.settings(PLUGIN)
