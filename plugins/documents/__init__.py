@@ -61,21 +61,16 @@ _LINK_RE = re.compile(r'href="\{van-ban\}([^"]+)"')
 
 
 def _positive(default: float, doc: str) -> Option:
-    return Option(
-        default,
-        doc,
-        "một số dương",
-        lambda v, s: not isinstance(v, bool) and isinstance(v, (int, float)) and v > 0,
-    )
+    """A number above 0 (a fraction of a MB, say)."""
+    return Option(default, doc, "một số dương", lambda v, s: type(v) in (int, float) and v > 0)
+
+
+def _is_relative(value, settings) -> bool:
+    return isinstance(value, str) and bool(value.strip("/"))
 
 
 def _relative(default: str, doc: str) -> Option:
-    return Option(
-        default,
-        doc,
-        f'một đường dẫn tương đối, ví dụ "{default}"',
-        lambda v, s: isinstance(v, str) and bool(v.strip("/")),
-    )
+    return Option(default, doc, f'một đường dẫn tương đối, ví dụ "{default}"', _is_relative)
 
 
 def _date_or_none(value, settings) -> bool:
