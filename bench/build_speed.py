@@ -670,7 +670,10 @@ PHASES: list[tuple[str, list[str]]] = [
     ),
     ("images (static_generator_finalized)", ["plugins.images:Images.static_generator_finalized"]),
     ("units context", ["plugins.units:UnitsGenerator.generate_context"]),
-    ("build_guard plan (all_generators_finalized)", ["plugins.build_guard:check_before_writing"]),
+    (
+        "build_guard plan (all_generators_finalized)",
+        ["plugins.build_guard:BuildGuard.all_generators_finalized"],
+    ),
     (
         "visitor_counter context",
         ["plugins.visitor_counter:VisitorCounter.all_generators_finalized"],
@@ -703,7 +706,10 @@ PHASES: list[tuple[str, list[str]]] = [
         "sitemap.xml (pelican-sitemap)",
         ["pelican.plugins.sitemap.sitemap:SitemapGenerator.finalize"],
     ),
-    ("finish: build_guard.finish_build (all below)", ["plugins.build_guard:finish_build"]),
+    (
+        "finish: build_guard.finish_build (all below)",
+        ["plugins.build_guard:BuildGuard.finish_build"],
+    ),
     ("  Pagefind index (search.index_site)", ["plugins.search:Search.before_publish"]),
     ("    folded twins keyed (search.twins_for)", ["plugins.search:twins_for"]),
     (

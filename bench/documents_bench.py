@@ -116,7 +116,7 @@ def core_steps(content: Path, fraction: float) -> tuple[int, float, float]:
     from plugins.documents import registries
     from plugins.documents.core import ReadContext, build_register, read_document
 
-    regs = registries.TAXONOMIES
+    regs = registries.taxonomies()
     files = {t.setting: name for t, name in zip(regs.values(), REGISTRIES, strict=True)}
     settings = {"PATH": str(content), **files}
     for taxonomy in regs.values():

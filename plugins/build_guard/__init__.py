@@ -24,6 +24,7 @@ from pelican import signals
 
 from plugins.portal_core import failure, problems
 from plugins.portal_core.failure import fail
+from plugins.portal_core.settings import Plugin
 from plugins.portal_core.signals import before_publish, plan_outputs, published
 
 from . import staging
@@ -47,93 +48,112 @@ class _LogCounter(logging.Handler):
             self.warnings += 1
 
 
-_counter = _LogCounter()
-logging.getLogger().addHandler(_counter)
+class BuildGuard(Plugin):
+    """The guard of one build: its staging folder, its log counter, its publish step."""
 
-
-class _Build:
     def __init__(self) -> None:
+        self.counter = _LogCounter()
+        logging.getLogger().addHandler(self.counter)
         self.final_output: str | None = None
         self.staging_path = None
         self.started = time.monotonic()
-        self.before_publish: frozenset[str] = frozenset()
+        self.early_files: frozenset[str] = frozenset()  # see files_before_publish
+        failure.on_stop(self.discard_staging)
+        atexit.register(self.discard_staging)
 
+    def discard_staging(self) -> None:
+        if self.staging_path is not None:
+            staging.discard(self.staging_path)
+            self.staging_path = None
 
-_build = _Build()
-
-
-def _discard_staging() -> None:
-    if _build.staging_path is not None:
-        staging.discard(_build.staging_path)
-        _build.staging_path = None
-
-
-failure.on_stop(_discard_staging)
-
-
-def check_plugins_loaded(pelican) -> None:
-    # Connected now, after every plugin's register(): receivers run in connection order
-    # (Pelican makes blinker keep it), so every other plugin's ``finalized`` work
-    # (pelican-sitemap, for one) lands in the staging folder before the swap.
-    signals.finalized.connect(finish_build)
-    if _counter.errors:
-        fail(
-            "Bản dựng dừng lại: có plugin không tải được (xem lỗi ở trên). "
-            "Kiểm tra PLUGINS trong pelicanconf.py và chạy lại lệnh cài đặt.",
-        )
-
-
-def start_build(pelican) -> None:
-    problems.reset()
-    _counter.errors.clear()
-    _counter.warnings = 0
-    _build.started = time.monotonic()
-    _build.final_output = pelican.settings.get("PORTAL_FINAL_OUTPUT_PATH") or pelican.output_path
-    pelican.settings["PORTAL_FINAL_OUTPUT_PATH"] = _build.final_output
-    _build.staging_path = staging.prepare(_build.final_output)
-    pelican.output_path = str(_build.staging_path)
-    pelican.settings["OUTPUT_PATH"] = str(_build.staging_path)
-
-
-def check_before_writing(generators) -> None:
-    settings = generators[0].settings
-    log = problems.current()
-    outputs = pelican_outputs(generators, settings)
-    for _receiver, planned in plan_outputs.send(None, generators=generators, settings=settings):
-        outputs += planned or []
-    for path, claimants in sorted(find_collisions(outputs).items()):
-        posts = [c.split(" ", 1)[1] for c in claimants if c.startswith(("bài ", "trang content"))]
-        if posts:
-            hint = (
-                "đặt Slug: khác cho một trong các bài/trang trên (ví dụ thêm năm hoặc tháng "
-                "vào cuối), hoặc đổi tiêu đề"
+    def initialized(self, pelican) -> None:
+        super().initialized(pelican)
+        # Connected now, after every plugin's register(): receivers run in connection order
+        # (Pelican makes blinker keep it), so every other plugin's ``finalized`` work
+        # (pelican-sitemap, for one) lands in the staging folder before the swap.
+        signals.finalized.connect(self.finish_build, weak=False)
+        if self.counter.errors:
+            fail(
+                "Bản dựng dừng lại: có plugin không tải được (xem lỗi ở trên). "
+                "Kiểm tra PLUGINS trong pelicanconf.py và chạy lại lệnh cài đặt.",
             )
-        else:
-            hint = "đổi tên một trong các tệp trên, hoặc đổi cài đặt địa chỉ (…_SAVE_AS) bị trùng"
-        log.error(
-            posts[0] if posts else "content",
-            f'"{path}" sẽ bị ghi hai lần, bởi: {"; ".join(claimants)}',
-            hint=hint,
+
+    def get_generators(self, pelican) -> None:
+        problems.reset()
+        self.counter.errors.clear()
+        self.counter.warnings = 0
+        self.started = time.monotonic()
+        self.final_output = pelican.settings.get("PORTAL_FINAL_OUTPUT_PATH") or pelican.output_path
+        pelican.settings["PORTAL_FINAL_OUTPUT_PATH"] = self.final_output
+        self.staging_path = staging.prepare(self.final_output)
+        pelican.output_path = str(self.staging_path)
+        pelican.settings["OUTPUT_PATH"] = str(self.staging_path)
+
+    def all_generators_finalized(self, generators) -> None:
+        """Stop before writing when two writers would write one file."""
+        settings = generators[0].settings
+        log = problems.current()
+        outputs = pelican_outputs(generators, settings)
+        for _receiver, planned in plan_outputs.send(None, generators=generators, settings=settings):
+            outputs += planned or []
+        for path, claimants in sorted(find_collisions(outputs).items()):
+            posts = [
+                c.split(" ", 1)[1] for c in claimants if c.startswith(("bài ", "trang content"))
+            ]
+            if posts:
+                hint = (
+                    "đặt Slug: khác cho một trong các bài/trang trên (ví dụ thêm năm hoặc tháng "
+                    "vào cuối), hoặc đổi tiêu đề"
+                )
+            else:
+                hint = (
+                    "đổi tên một trong các tệp trên, hoặc đổi cài đặt địa chỉ (…_SAVE_AS) bị trùng"
+                )
+            log.error(
+                posts[0] if posts else "content",
+                f'"{path}" sẽ bị ghi hai lần, bởi: {"; ".join(claimants)}',
+                hint=hint,
+            )
+        self.stop_on_errors("trước khi ghi")
+
+    def stop_on_errors(self, stage: str) -> None:
+        log = problems.current()
+        errors = log.errors
+        if not errors and not self.counter.errors:
+            return
+        files = {p.path for p in errors}
+        details = [p.format() for p in log.sorted() if p.severity == problems.ERROR]
+        details += [f"Lỗi khi dựng trang: {message}" for message in self.counter.errors]
+        count = len(errors) + len(self.counter.errors)
+        fail(
+            f"Bản dựng dừng lại {stage}: {count} lỗi"
+            + (f" trong {len(files)} tệp" if files else "")
+            + ". Chưa có gì được xuất bản; trang web hiện tại giữ nguyên. "
+            "Sửa các lỗi trên rồi chạy lại.",
+            details,
         )
-    report_and_stop_on_errors("trước khi ghi")
+
+    def finish_build(self, pelican) -> None:
+        """Check, send ``before_publish``, swap the staging folder in, send ``published``."""
+        self.stop_on_errors("khi ghi trang")
+        self.early_files = frozenset(files_in(self.staging_path))
+        before_publish.send(pelican, output_path=str(self.staging_path), settings=pelican.settings)
+        self.stop_on_errors("khi kiểm tra trang đã dựng")
+        retention = pelican.settings.get("OUTPUT_RETENTION", [])
+        staging.publish(self.staging_path, self.final_output, retention)
+        self.staging_path = None
+        pelican.output_path = self.final_output
+        pelican.settings["OUTPUT_PATH"] = self.final_output
+        published.send(pelican, output_path=self.final_output, settings=pelican.settings)
+        logger.info(
+            "Xuất bản xong vào %s: %d cảnh báo, %.1f giây.",
+            self.final_output,
+            self.counter.warnings,
+            time.monotonic() - self.started,
+        )
 
 
-def report_and_stop_on_errors(stage: str) -> None:
-    log = problems.current()
-    errors = log.errors
-    if not errors and not _counter.errors:
-        return
-    files = {p.path for p in errors}
-    details = [p.format() for p in log.sorted() if p.severity == problems.ERROR]
-    details += [f"Lỗi khi dựng trang: {message}" for message in _counter.errors]
-    count = len(errors) + len(_counter.errors)
-    fail(
-        f"Bản dựng dừng lại {stage}: {count} lỗi"
-        + (f" trong {len(files)} tệp" if files else "")
-        + ". Chưa có gì được xuất bản; trang web hiện tại giữ nguyên. "
-        "Sửa các lỗi trên rồi chạy lại.",
-        details,
-    )
+_guard = BuildGuard.instance()  # counts errors from the moment the module is imported
 
 
 def files_in(folder: str | Path) -> set[str]:
@@ -149,32 +169,12 @@ def files_in(folder: str | Path) -> set[str]:
 def files_before_publish() -> frozenset[str]:
     """The files the staging folder held when ``before_publish`` was sent: the others
     were written by its receivers (the search index, the counter's files, /admin/…)."""
-    return _build.before_publish
+    return _guard.early_files
 
 
 def finish_build(pelican) -> None:
-    report_and_stop_on_errors("khi ghi trang")
-    _build.before_publish = frozenset(files_in(_build.staging_path))
-    before_publish.send(pelican, output_path=str(_build.staging_path), settings=pelican.settings)
-    report_and_stop_on_errors("khi kiểm tra trang đã dựng")
-    retention = pelican.settings.get("OUTPUT_RETENTION", [])
-    staging.publish(_build.staging_path, _build.final_output, retention)
-    _build.staging_path = None
-    pelican.output_path = _build.final_output
-    pelican.settings["OUTPUT_PATH"] = _build.final_output
-    published.send(pelican, output_path=_build.final_output, settings=pelican.settings)
-    logger.info(
-        "Xuất bản xong vào %s: %d cảnh báo, %.1f giây.",
-        _build.final_output,
-        _counter.warnings,
-        time.monotonic() - _build.started,
-    )
+    """The end of a build (plugins/incremental's patch build ends the same way)."""
+    _guard.finish_build(pelican)
 
 
-atexit.register(_discard_staging)
-
-
-def register() -> None:
-    signals.initialized.connect(check_plugins_loaded)
-    signals.get_generators.connect(start_build)
-    signals.all_generators_finalized.connect(check_before_writing)
+register = BuildGuard.register

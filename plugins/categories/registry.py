@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from . import CATEGORIES
+from . import taxonomy
 
-load_categories = CATEGORIES.read_entries
+load_categories = taxonomy().read_entries

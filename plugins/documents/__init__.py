@@ -6,17 +6,8 @@ and attached files (see core.FIELDS and docs/documents.md). The plugin writes th
 register, its static filter pages, one page per document, the JSON the register's
 script filters in the browser, the files, and RSS/Atom feeds (all and per type).
 
-Settings (defaults in brackets):
-  DOCUMENTS_PATH          folder of the documents, relative to PATH ["van-ban"]
-  DOCUMENTS_FILES_PATH    folder of the attached files, relative to PATH ["van-ban/files"]
-  DOCUMENTS_TYPES_FILE    ["document-types.yml"]   DOCUMENTS_ISSUERS_FILE ["document-issuers.yml"]
-  DOCUMENTS_FIELDS_FILE   ["document-fields.yml"]  (registries, relative to PATH)
-  DOCUMENTS_MAX_FILE_MB   largest attached file, in MB [50]
-  DOCUMENTS_PER_PAGE      rows per register page [20]
-  DOCUMENTS_FEED_MAX_ITEMS  entries per feed [20]
-  DOCUMENTS_INDEX_SAVE_AS   the JSON the register's script reads ["api/van-ban.json"]
-  DOCUMENTS_TODAY         fix "today" for validity (tests), "YYYY-MM-DD" [None]
 A site without the documents folder gets no register and needs no registry files.
+Settings: docs/settings.md.
 """
 
 from __future__ import annotations
@@ -32,7 +23,6 @@ import time
 from zoneinfo import ZoneInfo
 
 from markdown import Markdown
-from pelican import signals
 from pelican.generators import Generator
 
 from plugins.build_guard.planning import paginated_outputs
@@ -40,8 +30,7 @@ from plugins.feeds import FeedLink
 from plugins.feeds.build import Entry, Feed, render
 from plugins.html_sanitizer.sanitize import sanitize
 from plugins.portal_core import bodies, problems
-from plugins.portal_core.failure import fail
-from plugins.portal_core.signals import plan_outputs
+from plugins.portal_core.settings import Option, Plugin, Settings, text
 from plugins.search import FOLDED_SUFFIX
 from plugins.search.folding import FoldedRecord, folded_record
 
@@ -56,22 +45,10 @@ from .core import (
     numbers_in,
     read_document,
 )
-from .registries import TAXONOMIES
+from .registries import taxonomies
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {
-    "DOCUMENTS_PATH": "van-ban",
-    "DOCUMENTS_FILES_PATH": "van-ban/files",
-    "DOCUMENTS_TYPES_FILE": "document-types.yml",
-    "DOCUMENTS_ISSUERS_FILE": "document-issuers.yml",
-    "DOCUMENTS_FIELDS_FILE": "document-fields.yml",
-    "DOCUMENTS_MAX_FILE_MB": 50,
-    "DOCUMENTS_PER_PAGE": 20,
-    "DOCUMENTS_FEED_MAX_ITEMS": 20,
-    "DOCUMENTS_INDEX_SAVE_AS": "api/van-ban.json",
-    "DOCUMENTS_TODAY": None,
-}
 FACET_TITLES = {
     "loai": "Loại văn bản",
     "nam": "Năm ban hành",
@@ -83,46 +60,24 @@ FACET_TITLES = {
 _LINK_RE = re.compile(r'href="\{van-ban\}([^"]+)"')
 
 
-#: seconds spent in each step of the last build, for bench/documents_bench.py and the log
-TIMINGS: dict[str, float] = {}
+def _positive(default: float, doc: str) -> Option:
+    """A number above 0 (a fraction of a MB, say)."""
+    return Option(default, doc, "một số dương", lambda v, s: type(v) in (int, float) and v > 0)
 
 
-class _State:
-    register: Register | None = None
-    enabled = False
+def _is_relative(value, settings) -> bool:
+    return isinstance(value, str) and bool(value.strip("/"))
 
 
-_state = _State()
+def _relative(default: str, doc: str) -> Option:
+    return Option(default, doc, f'một đường dẫn tương đối, ví dụ "{default}"', _is_relative)
 
 
-def current_register() -> Register | None:
-    """The register of the build in progress (None without documents)."""
-    return _state.register
-
-
-def check_settings(pelican) -> None:
-    settings = pelican.settings
-    for key, value in DEFAULTS.items():
-        settings.setdefault(key, value)
-    errors = []
-    for key in ("DOCUMENTS_MAX_FILE_MB", "DOCUMENTS_PER_PAGE", "DOCUMENTS_FEED_MAX_ITEMS"):
-        value = settings[key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-            errors.append(f"{key} must be a positive number, not {value!r}")
-    for key in ("DOCUMENTS_PATH", "DOCUMENTS_FILES_PATH", "DOCUMENTS_INDEX_SAVE_AS"):
-        if not isinstance(settings[key], str) or not settings[key].strip("/"):
-            errors.append(f"{key} must be a relative path, not {settings[key]!r}")
-    today = settings["DOCUMENTS_TODAY"]
-    if today is not None:
-        try:
-            dt.date.fromisoformat(str(today))
-        except ValueError:
-            errors.append(f"DOCUMENTS_TODAY must be YYYY-MM-DD, not {today!r}")
-    if errors:
-        fail("pelicanconf.py: " + errors[0], [f"pelicanconf.py: {e}" for e in errors])
-    settings.setdefault("PAGINATED_TEMPLATES", {})["documents"] = int(
-        settings["DOCUMENTS_PER_PAGE"]
-    )
+def _date_or_none(value, settings) -> bool:
+    try:
+        return value is None or bool(dt.date.fromisoformat(str(value)))
+    except ValueError:
+        return False
 
 
 def _today(settings) -> dt.date:
@@ -144,18 +99,6 @@ def _markdown(settings):
         return md.reset().convert(text)
 
     return convert
-
-
-def get_generators(pelican):
-    _state.register = None
-    settings = pelican.settings
-    folder = os.path.join(settings["PATH"], settings["DOCUMENTS_PATH"])
-    _state.enabled = os.path.isdir(folder)
-    if not _state.enabled:
-        return None
-    for taxonomy in TAXONOMIES.values():
-        taxonomy.load(settings)
-    return DocumentsGenerator
 
 
 def _document_paths(folder: str, files_folder: str, content: str) -> list[str]:
@@ -231,7 +174,7 @@ class DocumentsGenerator(Generator):
     """Reads the documents, links them, and writes every page of the register."""
 
     def generate_context(self) -> None:
-        settings = self.settings
+        settings, plugin = self.settings, Documents.instance()
         content = settings["PATH"]
         root = os.path.basename(os.path.normpath(content))
         markdown = _markdown(settings)
@@ -250,14 +193,14 @@ class DocumentsGenerator(Generator):
         ctx = ReadContext(
             content_path=content,
             shown_root=root,
-            taxonomies=TAXONOMIES,
+            taxonomies=plugin.taxonomies,
             timezone=settings.get("TIMEZONE") or "Asia/Ho_Chi_Minh",
             max_file_bytes=int(settings["DOCUMENTS_MAX_FILE_MB"] * 1024 * 1024),
             files_folder=settings["DOCUMENTS_FILES_PATH"].strip("/"),
             markdown=body_html,
         )
         folder = os.path.join(content, settings["DOCUMENTS_PATH"])
-        TIMINGS.clear()
+        self.timings: dict[str, float] = {}  # seconds per step, for the log (and the bench)
         started = time.perf_counter()
         documents = []
         for path in _document_paths(folder, os.path.join(content, ctx.files_folder), content):
@@ -266,22 +209,22 @@ class DocumentsGenerator(Generator):
                 _log(problem)
             if doc is not None:
                 documents.append(doc)
-        TIMINGS["read"] = time.perf_counter() - started
+        self.timings["read"] = time.perf_counter() - started
         started = time.perf_counter()
         self.today = _today(settings)
-        register, found = build_register(documents, self.today, TAXONOMIES)
+        register, found = build_register(documents, self.today, plugin.taxonomies)
         for problem in found:
             _log(problem)
-        _state.register = register
+        plugin.current = register
         self.register = register
         self.drafts = [d for d in documents if d.status == "draft"]
         generated = self.context.setdefault("generated_content", {})
         for doc in register.documents:  # so Pelican's {filename} links reach documents
             generated[_relative_source(doc)] = doc
-        TIMINGS["register"] = time.perf_counter() - started
+        self.timings["register"] = time.perf_counter() - started
         started = time.perf_counter()
         self._link_news(register)
-        TIMINGS["news_links"] = time.perf_counter() - started
+        self.timings["news_links"] = time.perf_counter() - started
         now = dt.datetime.combine(self.today, dt.time(), ZoneInfo(ctx.timezone))
         if not settings.get("DOCUMENTS_TODAY"):
             now = dt.datetime.now(ZoneInfo(ctx.timezone))
@@ -391,20 +334,20 @@ class DocumentsGenerator(Generator):
                 document=doc,
                 page_name=doc.url + "index",
             )
-        TIMINGS["pages"] = time.perf_counter() - started
+        self.timings["pages"] = time.perf_counter() - started
         started = time.perf_counter()
         self._copy_files(register)
         self._write_index(register)
         self._write_feeds(register)
-        TIMINGS["files_index_feeds"] = time.perf_counter() - started
+        self.timings["files_index_feeds"] = time.perf_counter() - started
         logger.info(
             "Sổ văn bản: %d văn bản; đọc %.1f s, liên kết %.1f s, ghi trang %.1f s, tệp và "
             "kênh tin %.1f s.",
             len(register.documents),
-            TIMINGS["read"],
-            TIMINGS["register"] + TIMINGS["news_links"],
-            TIMINGS["pages"],
-            TIMINGS["files_index_feeds"],
+            self.timings["read"],
+            self.timings["register"] + self.timings["news_links"],
+            self.timings["pages"],
+            self.timings["files_index_feeds"],
         )
 
     def _copy_files(self, register: Register) -> None:
@@ -484,33 +427,6 @@ class DocumentsGenerator(Generator):
         )
 
 
-def planned_outputs(sender, generators, settings):
-    register = _state.register
-    if register is None:
-        return []
-    outputs = paginated_outputs(
-        "van-ban/index.html", "van-ban/", len(register.documents), settings, "documents",
-        "sổ văn bản",
-    )  # fmt: skip
-    outputs += [
-        (settings["DOCUMENTS_INDEX_SAVE_AS"], "dữ liệu sổ văn bản"),
-        ("van-ban/rss.xml", "RSS văn bản"),
-        ("van-ban/atom.xml", "Atom văn bản"),
-    ]
-    for kind in FACET_KINDS:
-        for facet, docs in register.facets[kind]:
-            outputs += paginated_outputs(
-                f"{facet.url}index.html", facet.url, len(docs), settings, "documents",
-                f'trang lọc văn bản "{facet.name}"',
-            )  # fmt: skip
-            if kind == "loai":
-                outputs += [(f"{facet.url}rss.xml", "RSS"), (f"{facet.url}atom.xml", "Atom")]
-    for doc in register.documents:
-        outputs.append((doc.save_as, f"văn bản {doc.source}"))
-        outputs += [(a.path, f"tệp của văn bản {doc.source}") for a in doc.files]
-    return _unique_files(outputs)
-
-
 def _unique_files(outputs):
     """A file attached to two documents is copied once."""
     seen, out = set(), []
@@ -522,9 +438,89 @@ def _unique_files(outputs):
     return out
 
 
-def register() -> None:
-    bodies.declare_rewriter(__name__, lambda body: _LINK_RE.search(body) is not None)
-    bodies.declare_reader(__name__, numbers_in)  # a document's page lists posts naming it
-    signals.initialized.connect(check_settings)
-    signals.get_generators.connect(get_generators)
-    plan_outputs.connect(planned_outputs)
+class Documents(Plugin):
+    """Văn bản: the register of legal and directing documents (content/van-ban/)."""
+
+    settings = Settings(
+        DOCUMENTS_PATH=_relative("van-ban", "folder of the documents, relative to PATH"),
+        DOCUMENTS_FILES_PATH=_relative(
+            "van-ban/files", "folder of the attached files, relative to PATH"
+        ),
+        DOCUMENTS_TYPES_FILE=text("document-types.yml", "registry of types, relative to PATH"),
+        DOCUMENTS_ISSUERS_FILE=text(
+            "document-issuers.yml", "registry of issuers, relative to PATH"
+        ),
+        DOCUMENTS_FIELDS_FILE=text("document-fields.yml", "registry of fields, relative to PATH"),
+        DOCUMENTS_MAX_FILE_MB=_positive(50, "largest attached file, in MB"),
+        DOCUMENTS_PER_PAGE=_positive(20, "rows per register page"),
+        DOCUMENTS_FEED_MAX_ITEMS=_positive(20, "entries per feed"),
+        DOCUMENTS_INDEX_SAVE_AS=_relative(
+            "api/van-ban.json", "the JSON the register's script reads"
+        ),
+        DOCUMENTS_TODAY=Option(
+            None,
+            'fix "today" for validity (tests), "YYYY-MM-DD"',
+            'None hoặc một ngày dạng "YYYY-MM-DD"',
+            _date_or_none,
+        ),
+    )
+
+    def __init__(self) -> None:
+        self.taxonomies = taxonomies()  # each holds the build's registry once loaded
+        self.current: Register | None = None  # the build's register, once read
+
+    @classmethod
+    def register(cls) -> None:
+        bodies.declare_rewriter(__name__, lambda body: _LINK_RE.search(body) is not None)
+        bodies.declare_reader(__name__, numbers_in)  # a document's page lists posts naming it
+        super().register()
+
+    def initialized(self, pelican) -> None:
+        super().initialized(pelican)
+        settings = pelican.settings
+        settings.setdefault("PAGINATED_TEMPLATES", {})["documents"] = int(
+            settings["DOCUMENTS_PER_PAGE"]
+        )
+
+    def get_generators(self, pelican):
+        self.current = None
+        settings = pelican.settings
+        if not os.path.isdir(os.path.join(settings["PATH"], settings["DOCUMENTS_PATH"])):
+            return None
+        for taxonomy in self.taxonomies.values():
+            taxonomy.load(settings)
+        return DocumentsGenerator
+
+    def plan_outputs(self, sender, generators, settings):
+        register = self.current
+        if register is None:
+            return []
+        outputs = paginated_outputs(
+            "van-ban/index.html", "van-ban/", len(register.documents), settings, "documents",
+            "sổ văn bản",
+        )  # fmt: skip
+        outputs += [
+            (settings["DOCUMENTS_INDEX_SAVE_AS"], "dữ liệu sổ văn bản"),
+            ("van-ban/rss.xml", "RSS văn bản"),
+            ("van-ban/atom.xml", "Atom văn bản"),
+        ]
+        for kind in FACET_KINDS:
+            for facet, docs in register.facets[kind]:
+                outputs += paginated_outputs(
+                    f"{facet.url}index.html", facet.url, len(docs), settings, "documents",
+                    f'trang lọc văn bản "{facet.name}"',
+                )  # fmt: skip
+                if kind == "loai":
+                    outputs += [(f"{facet.url}rss.xml", "RSS"), (f"{facet.url}atom.xml", "Atom")]
+        for doc in register.documents:
+            outputs.append((doc.save_as, f"văn bản {doc.source}"))
+            outputs += [(a.path, f"tệp của văn bản {doc.source}") for a in doc.files]
+        return _unique_files(outputs)
+
+
+def current_register() -> Register | None:
+    """The register of the build in progress (None without documents)."""
+    return Documents.instance().current
+
+
+register = Documents.register

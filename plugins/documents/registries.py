@@ -8,27 +8,31 @@ from __future__ import annotations
 
 from plugins.portal_core.registry import Taxonomy
 
-TYPES = Taxonomy(
-    key="document_type",
-    label="loại văn bản",
-    setting="DOCUMENTS_TYPES_FILE",
-    top_key="document_types",
-    problem_field="registry",
-    extra_fields=("draft",),
-)
-ISSUERS = Taxonomy(
-    key="document_issuer",
-    label="cơ quan ban hành",
-    setting="DOCUMENTS_ISSUERS_FILE",
-    top_key="issuers",
-    problem_field="registry",
-    extra_fields=("own",),
-)
-FIELDS = Taxonomy(
-    key="document_fields",
-    label="lĩnh vực",
-    setting="DOCUMENTS_FIELDS_FILE",
-    top_key="fields",
-    problem_field="registry",
-)
-TAXONOMIES = {"type": TYPES, "issuer": ISSUERS, "field": FIELDS}
+
+def taxonomies() -> dict[str, Taxonomy]:
+    """A document's type, issuer and fields registries, each empty until ``load``."""
+    return {
+        "type": Taxonomy(
+            key="document_type",
+            label="loại văn bản",
+            setting="DOCUMENTS_TYPES_FILE",
+            top_key="document_types",
+            problem_field="registry",
+            extra_fields=("draft",),
+        ),
+        "issuer": Taxonomy(
+            key="document_issuer",
+            label="cơ quan ban hành",
+            setting="DOCUMENTS_ISSUERS_FILE",
+            top_key="issuers",
+            problem_field="registry",
+            extra_fields=("own",),
+        ),
+        "field": Taxonomy(
+            key="document_fields",
+            label="lĩnh vực",
+            setting="DOCUMENTS_FIELDS_FILE",
+            top_key="fields",
+            problem_field="registry",
+        ),
+    }

@@ -161,13 +161,20 @@ class Plugin:
     settings: ClassVar[Settings] = Settings()
 
     @classmethod
+    def instance(cls) -> Plugin:
+        """The plugin's one object (a generator Pelican makes itself reaches it so)."""
+        if cls not in _registered:
+            _registered[cls] = cls()
+        return _registered[cls]
+
+    @classmethod
     def register(cls) -> None:
         from blinker import NamedSignal
         from pelican.plugins import signals as pelican_signals
 
         from plugins.portal_core import signals as portal_signals
 
-        plugin = _registered.setdefault(cls, cls())
+        plugin = cls.instance()
         for name in dir(cls):
             signal = getattr(pelican_signals, name, None) or getattr(portal_signals, name, None)
             if isinstance(signal, NamedSignal) and not name.startswith("_"):

@@ -290,19 +290,16 @@ class SearchGenerator(Generator):
         self._write(
             writer, "sitemap_page", settings["SITEMAP_PAGE_SAVE_AS"], settings["SITEMAP_PAGE_URL"]
         )
-        _pending.clear()
+        pending = Search.instance().pending
+        pending.clear()
         if not settings["SEARCH_INDEX"]:
             return
         sources = twin_sources(self.context.get("articles", []), self.context.get("pages", []))
-        _pending["sources"] = sources
+        pending["sources"] = sources
         # other plugins' folded twins and pages in bundles of their own (plugins/documents)
-        _pending["extra"] = list(self.context.get("search_extra_records") or [])
-        _pending["groups"] = bundle_groups(sources)
-        _pending["groups"].update(self.context.get("search_bundle_groups") or {})
-
-
-#: What the build in progress indexes at ``before_publish``, once its pages are written.
-_pending: dict = {}
+        pending["extra"] = list(self.context.get("search_extra_records") or [])
+        pending["groups"] = bundle_groups(sources)
+        pending["groups"].update(self.context.get("search_bundle_groups") or {})
 
 
 #: the twins' sources of the last full pass without their content, and those of the posts
@@ -355,6 +352,10 @@ class Search(Plugin):
         ),
     )
 
+    def __init__(self) -> None:
+        #: what the build in progress indexes at ``before_publish``, once its pages are written
+        self.pending: dict = {}
+
     def initialized(self, pelican) -> None:
         super().initialized(pelican)
         settings = pelican.settings
@@ -391,17 +392,17 @@ class Search(Plugin):
             source = patched.get(url, source)
             fields = {**source.fields, "content_html": DeferredContent(post_of, source.source)}
             sources.append(TwinSource(fields, *_rest(source)))
-        _pending.clear()
-        _pending.update(sources=sources, extra=extra, groups=groups, patched=patched)
+        self.pending.clear()
+        self.pending.update(sources=sources, extra=extra, groups=groups, patched=patched)
         return True
 
     def before_publish(self, sender, output_path: str, settings) -> None:
-        sources = _pending.pop("sources", None)
+        sources = self.pending.pop("sources", None)
         if sources is None:
             return
-        patched = _pending.pop("patched", None)
+        patched = self.pending.pop("patched", None)
         if patched is None:
-            _keep_sources(settings, sources, _pending["extra"], _pending["groups"])
+            _keep_sources(settings, sources, self.pending["extra"], self.pending["groups"])
         else:
             _keep_patched(settings, patched)
         started = time.monotonic()
@@ -413,10 +414,10 @@ class Search(Plugin):
             twins = twins_for(sources, memo, Path(output_path), digests)
             report = build_index(
                 output_path,
-                [*twins, *_pending.pop("extra")],
+                [*twins, *self.pending.pop("extra")],
                 settings["SEARCH_BUNDLE_DIR"],
                 settings.get("DEFAULT_LANG", "vi"),
-                groups=_pending.pop("groups"),
+                groups=self.pending.pop("groups"),
                 cache_dir=cache_path(settings),
                 # the live output (build_guard swaps the staging folder in after this signal)
                 previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),

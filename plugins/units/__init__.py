@@ -1,30 +1,18 @@
 """Units: the registry, the ``Unit:`` field, per-unit paginated archives and the units index.
 
-Settings (defaults in brackets):
-  UNITS_FILE       registry file, relative to PATH ["units.yml"]
-  UNIT_URL         ["don-vi/{slug}/"]            UNIT_SAVE_AS  ["don-vi/{slug}/index.html"]
-  UNITS_URL        ["don-vi/"]                   UNITS_SAVE_AS ["don-vi/index.html"]
+Settings: docs/settings.md.
 """
 
 from __future__ import annotations
 
-from pelican import signals
 from pelican.generators import Generator
 from pelican.urlwrappers import URLWrapper
 
 from plugins.build_guard.planning import paginated_outputs
 from plugins.portal_core.registry import Taxonomy
-from plugins.portal_core.signals import metadata_read, plan_outputs
+from plugins.portal_core.settings import Plugin, Settings, text
 
 from .registry import UnitRegistry, load_units
-
-DEFAULTS = {
-    "UNITS_FILE": "units.yml",
-    "UNIT_URL": "don-vi/{slug}/",
-    "UNIT_SAVE_AS": "don-vi/{slug}/index.html",
-    "UNITS_URL": "don-vi/",
-    "UNITS_SAVE_AS": "don-vi/index.html",
-}
 
 
 class Unit(URLWrapper):
@@ -40,43 +28,73 @@ class Unit(URLWrapper):
         self.parent_slug = entry.extra.get("parent") or ""
 
 
-UNITS = Taxonomy(
-    key="unit",
-    label="đơn vị",
-    setting="UNITS_FILE",
-    top_key="units",
-    unknown='không có đơn vị "{value}" trong danh sách đơn vị',
-    did_you_mean='có phải là "{suggestion}"? Tên đơn vị phải đúng như trong content/units.yml',
-    no_match="dùng tên, tên viết tắt hoặc slug của một đơn vị trong content/units.yml",
-    read=load_units,
-    make=Unit,
-    registry=UnitRegistry([], "đơn vị"),
-)
+class Units(Plugin):
+    """Units: the registry, the ``Unit:`` field, per-unit archives and the units index."""
+
+    settings = Settings(
+        UNITS_FILE=text("units.yml", "the unit registry, relative to PATH", blank=False),
+        UNIT_URL=text("don-vi/{slug}/", "a unit's archive"),
+        UNIT_SAVE_AS=text("don-vi/{slug}/index.html", "where a unit's archive is written"),
+        UNITS_URL=text("don-vi/", "the units index"),
+        UNITS_SAVE_AS=text("don-vi/index.html", "where the units index is written"),
+    )
+
+    def __init__(self) -> None:
+        self.taxonomy = Taxonomy(  # holds the build's registry once loaded
+            key="unit",
+            label="đơn vị",
+            setting="UNITS_FILE",
+            top_key="units",
+            unknown='không có đơn vị "{value}" trong danh sách đơn vị',
+            did_you_mean='có phải là "{suggestion}"? Tên đơn vị phải đúng như trong '
+            "content/units.yml",
+            no_match="dùng tên, tên viết tắt hoặc slug của một đơn vị trong content/units.yml",
+            read=load_units,
+            make=Unit,
+            registry=UnitRegistry([], "đơn vị"),
+        )
+
+    def initialized(self, pelican) -> None:
+        super().initialized(pelican)
+        pelican.settings.setdefault("PAGINATED_TEMPLATES", {}).setdefault("unit", None)
+
+    def get_generators(self, pelican) -> type[Generator]:
+        self.taxonomy.load(pelican.settings)
+        return UnitsGenerator
+
+    def metadata_read(self, sender, **kwargs) -> None:
+        self.taxonomy.resolve(sender, **kwargs)
+
+    def plan_outputs(self, sender, generators, settings):
+        articles = next(g for g in generators if hasattr(g, "articles")).articles
+        by_slug = self.taxonomy.posts_by_slug(articles)
+        outputs = [(settings["UNITS_SAVE_AS"], "trang danh sách đơn vị")]
+        for entry in self.taxonomy.registry:
+            unit = Unit(entry, settings)
+            outputs += paginated_outputs(
+                unit.save_as,
+                unit.url,
+                len(by_slug.get(entry.slug, [])),
+                settings,
+                "unit",
+                f'trang đơn vị "{entry.name}"',
+            )
+        return outputs
 
 
 def registry() -> UnitRegistry:
     """The registry of the build in progress."""
-    return UNITS.registry
-
-
-def apply_defaults(pelican) -> None:
-    for key, value in DEFAULTS.items():
-        pelican.settings.setdefault(key, value)
-    pelican.settings.setdefault("PAGINATED_TEMPLATES", {}).setdefault("unit", None)
-
-
-def load_registry(pelican) -> type[Generator]:
-    UNITS.load(pelican.settings)
-    return UnitsGenerator
+    return Units.instance().taxonomy.registry
 
 
 class UnitsGenerator(Generator):
     """Writes one paginated archive per unit and the units index."""
 
     def generate_context(self) -> None:
-        by_slug = UNITS.posts_by_slug(self.context.get("articles", []))
+        taxonomy = Units.instance().taxonomy
+        by_slug = taxonomy.posts_by_slug(self.context.get("articles", []))
         self.units = []
-        for entry, depth in UNITS.registry.tree():
+        for entry, depth in taxonomy.registry.tree():
             unit = Unit(entry, self.settings)
             articles = by_slug.get(entry.slug, [])
             self.units.append(
@@ -132,25 +150,4 @@ class UnitsGenerator(Generator):
         )
 
 
-def planned_outputs(sender, generators, settings):
-    articles = next(g for g in generators if hasattr(g, "articles")).articles
-    by_slug = UNITS.posts_by_slug(articles)
-    outputs = [(settings["UNITS_SAVE_AS"], "trang danh sách đơn vị")]
-    for entry in UNITS.registry:
-        unit = Unit(entry, settings)
-        outputs += paginated_outputs(
-            unit.save_as,
-            unit.url,
-            len(by_slug.get(entry.slug, [])),
-            settings,
-            "unit",
-            f'trang đơn vị "{entry.name}"',
-        )
-    return outputs
-
-
-def register() -> None:
-    signals.initialized.connect(apply_defaults)
-    signals.get_generators.connect(load_registry)
-    metadata_read.connect(UNITS.resolve)
-    plan_outputs.connect(planned_outputs)
+register = Units.register

@@ -37,12 +37,12 @@ def ctx(tmp_path: Path) -> ReadContext:
     for name in REGISTRIES:
         shutil.copy(ROOT / "content" / name, content / name)
     (content / "van-ban" / "files" / "qd.pdf").write_bytes(tiny_pdf(["x"]))
-    taxonomies = registries.TAXONOMIES.values()
-    files = {t.setting: name for t, name in zip(taxonomies, REGISTRIES, strict=True)}
+    taxonomies = registries.taxonomies()
+    files = {t.setting: name for t, name in zip(taxonomies.values(), REGISTRIES, strict=True)}
     settings = {"PATH": str(content), **files}
-    problems = [problem for taxonomy in taxonomies for problem in taxonomy.load(settings)]
+    problems = [problem for t in taxonomies.values() for problem in t.load(settings)]
     assert problems == []
-    return ReadContext(str(content), "content", registries.TAXONOMIES, max_file_bytes=4000)
+    return ReadContext(str(content), "content", taxonomies, max_file_bytes=4000)
 
 
 def write(ctx: ReadContext, name: str, text: str) -> str:
