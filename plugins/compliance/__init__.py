@@ -12,9 +12,12 @@ Settings: docs/settings.md (rule packs, sections and selectors: docs/compliance.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import logging
 import os
+import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from plugins.portal_core import files, pages
@@ -149,33 +152,31 @@ def _kept_content(folder: str | None) -> tuple[list[Doc], dict, dict[str, Doc]] 
     return docs, categories, files.kept(os.path.join(folder, _PATCHED_FILE), tag) or {}
 
 
-#: the report of the live output, put back when a build finds nothing changed after a
-#: build the gate stopped had written its own
-_REPORT_FILE = "bao-cao-da-xuat-ban.pickle"
-_REPORT_TAG = ("compliance-published-report-1",)
+#: the report of the live output (hard links: every build writes its report anew), put
+#: back when a build finds nothing changed after a build the gate stopped wrote its own
+_PUBLISHED_REPORT = "bao-cao-da-xuat-ban"
 
 
 def _keep_report(cache: str | None, folder: str) -> None:
     if cache is None:
         return
-    texts = {}
-    for name in (report.JSON_NAME, report.HTML_NAME):
-        with contextlib.suppress(OSError), open(os.path.join(folder, name), "rb") as handle:
-            texts[name] = handle.read()
-    files.keep(os.path.join(cache, _REPORT_FILE), _REPORT_TAG, texts)
+    kept = os.path.join(cache, _PUBLISHED_REPORT)
+    shutil.rmtree(kept, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        os.makedirs(kept)
+        for name in (report.JSON_NAME, report.HTML_NAME):
+            files.link_or_copy(os.path.join(folder, name), os.path.join(kept, name))
 
 
 def _restore_report(cache: str | None, folder: str) -> None:
-    kept = files.kept(os.path.join(cache, _REPORT_FILE), _REPORT_TAG) if cache else None
-    for name, data in (kept or {}).items():
-        path = os.path.join(folder, name)
-        try:
-            with open(path, "rb") as handle:
-                if handle.read() == data:
-                    continue
-        except OSError:
-            pass
-        files.write_atomic(path, data)
+    kept = os.path.join(cache, _PUBLISHED_REPORT) if cache else None
+    for name in (report.JSON_NAME, report.HTML_NAME) if kept else ():
+        source, target = os.path.join(kept, name), os.path.join(folder, name)
+        if not os.path.isfile(source):
+            continue
+        if os.path.isfile(target) and filecmp.cmp(source, target, shallow=False):
+            continue
+        files.write_atomic(target, Path(source).read_bytes())
 
 
 class Compliance(Plugin):

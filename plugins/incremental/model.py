@@ -30,9 +30,10 @@ import logging
 import os
 import pickle
 import sqlite3
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
@@ -114,6 +115,16 @@ def _dumps(value, posts: dict[str, Any]) -> bytes:
     return buffer.getvalue()
 
 
+def _copy_into_blob(db: sqlite3.Connection, key: str, spool: IO[bytes]) -> None:
+    """The file ``spool`` as the meta value ``key``, copied a megabyte at a time."""
+    size = spool.seek(0, os.SEEK_END)
+    spool.seek(0)
+    row = db.execute("INSERT INTO meta VALUES (?, zeroblob(?))", (key, size)).lastrowid
+    with db.blobopen("meta", "value", row) as blob:
+        while chunk := spool.read(1 << 20):
+            blob.write(chunk)
+
+
 def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str, Any]) -> bool:
     """Write the model (and drop the patches of the one it replaces); False when some
     value of the site cannot be pickled (then no build may patch it)."""
@@ -143,39 +154,42 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
             if recipe.inputs.bodies
             for post in recipe.inputs.posts
         )
-        # one pickle for every recipe: the lists that pages share are kept once
-        recipes_blob = _dumps((shared, pages), posts)
-        db = sqlite3.connect(str(temporary))
-        with db:
-            db.executescript(
-                "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
-                "CREATE TABLE shows (post TEXT, page TEXT);"
-                "CREATE TABLE posts (path TEXT PRIMARY KEY, module TEXT, class TEXT, state BLOB);"
-            )
-            db.executemany("INSERT INTO shows VALUES (?, ?)", shows)
-            done: set[str] = set()
+        # one pickle for every recipe (the lists that pages share are kept once), streamed
+        # through a file into the database: never held whole in memory (tens of MB)
+        with tempfile.TemporaryFile(dir=path.parent) as spool:
+            _Pickler(spool, posts).dump((shared, pages))
+            db = sqlite3.connect(str(temporary))
+            with db:
+                db.executescript(
+                    "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                    "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
+                    "CREATE TABLE shows (post TEXT, page TEXT);"
+                    "CREATE TABLE posts"
+                    " (path TEXT PRIMARY KEY, module TEXT, class TEXT, state BLOB);"
+                )
+                db.executemany("INSERT INTO shows VALUES (?, ?)", shows)
+                done: set[str] = set()
 
-            def rows(waiting: list[tuple[str, Any]]):
-                for source, post in waiting:
-                    done.add(source)
-                    fields = dict(vars(post))
-                    if fields.get("_context") is context:
-                        del fields["_context"]  # given back when read
-                    if fields.get("settings") is settings:
-                        del fields["settings"]
-                    cls = type(post)
-                    yield source, cls.__module__, cls.__qualname__, _dumps(fields, posts)
+                def rows(waiting: list[tuple[str, Any]]):
+                    for source, post in waiting:
+                        done.add(source)
+                        fields = dict(vars(post))
+                        if fields.get("_context") is context:
+                            del fields["_context"]  # given back when read
+                        if fields.get("settings") is settings:
+                            del fields["settings"]
+                        cls = type(post)
+                        yield source, cls.__module__, cls.__qualname__, _dumps(fields, posts)
 
-            while len(done) < len(posts):  # posts met while pickling posts, too
-                waiting = [(s, p) for s, p in posts.items() if s not in done]
-                db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?)", rows(waiting))
-            meta = {**meta, "site_wide": site_wide, "pages": sorted(recipes)}
-            rows = [("recipes", recipes_blob), ("meta", pickle.dumps(meta, protocol=5))]
-            rows.append(("format", FORMAT.encode()))
-            db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
-            db.execute("CREATE INDEX shows_post ON shows (post)")
-        db.close()
+                while len(done) < len(posts):  # posts met while pickling posts, too
+                    waiting = [(s, p) for s, p in posts.items() if s not in done]
+                    db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?)", rows(waiting))
+                meta = {**meta, "site_wide": site_wide, "pages": sorted(recipes)}
+                rows = [("meta", pickle.dumps(meta, protocol=5)), ("format", FORMAT.encode())]
+                db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
+                _copy_into_blob(db, "recipes", spool)
+                db.execute("CREATE INDEX shows_post ON shows (post)")
+            db.close()
     except Exception as exc:
         temporary.unlink(missing_ok=True)
         forget(path)

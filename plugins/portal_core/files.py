@@ -12,26 +12,42 @@ import contextlib
 import hashlib
 import os
 import pickle
+import shutil
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
-def write_atomic(path: str | os.PathLike, data: bytes | str, mode: int = 0o644) -> None:
-    """Write ``data`` (text is UTF-8) to ``path``, creating its folder."""
+def write_atomic(
+    path: str | os.PathLike, data: bytes | str | Callable[[BinaryIO], None], mode: int = 0o644
+) -> None:
+    """Write ``data`` (text is UTF-8; a function is given the open file, so a large
+    record is streamed instead of held whole in memory) to ``path``, creating its folder."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
+    """``target`` the same file as ``source`` (a hard link; a copy across file systems)."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def beside_content(settings: Mapping[str, Any], path: str | os.PathLike) -> str:
@@ -63,7 +79,7 @@ def keep(path: str | os.PathLike, tag: tuple, data: Any) -> bool:
     """Keep ``data`` for a later build, under ``tag`` (its format and what it was made
     with); False, and no file, when it cannot be written."""
     try:
-        write_atomic(path, pickle.dumps((tag, data), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(path, lambda handle: pickle.dump((tag, data), handle, pickle.HIGHEST_PROTOCOL))
         return True
     except (OSError, pickle.PicklingError):
         with contextlib.suppress(OSError):

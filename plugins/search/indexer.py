@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from plugins.portal_core.files import digest_files, output_tag, write_atomic
+from plugins.portal_core.files import digest_files, link_or_copy, output_tag, write_atomic
 from plugins.portal_core.pages import digest_bytes
 
 from . import bundle as bundle_files
@@ -218,14 +218,6 @@ def _stats_digest(folder: Path, files: Sequence[str]) -> str:
         status = os.stat(os.path.join(folder, rel))
         h.update(f"{rel}\0{status.st_ino}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
     return h.hexdigest()
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def _cache_file(cache_dir: Path, previous_output: Path) -> Path:
@@ -418,7 +410,7 @@ def build_index(
         try:
             for rel in pages:
                 if owner[rel] == name:
-                    _link_or_copy(site / rel, root / rel)
+                    link_or_copy(site / rel, root / rel)
             for rel, twin in twins.items():
                 if owner[rel] == name:
                     record = twin if isinstance(twin, FoldedRecord) else twin.record()
