@@ -181,4 +181,28 @@ class Plugin:
                 signal.connect(getattr(plugin, name), weak=False)
 
     def initialized(self, pelican: Any) -> None:
-        self.settings.check(pelican.settings)
+        check_every_plugin(pelican.settings)
+
+
+#: the settings the schemas of every plugin were last checked against
+_checked: list[MutableMapping] = []
+
+
+def check_every_plugin(settings: MutableMapping) -> None:
+    """Fill in every registered plugin's defaults and stop the build with one line for
+    each bad setting of any of them (the first plugin to start checks them all, so an
+    operator fixes every setting in one go, not one plugin per build)."""
+    if _checked and _checked[0] is settings:
+        return
+    _checked[:] = [settings]
+    errors = []
+    for plugin in _registered.values():
+        errors += [f"pelicanconf.py: {line}" for line in plugin.settings.apply(settings)]
+    if len(errors) == 1:
+        fail(errors[0])
+    if errors:
+        fail(
+            f"Bản dựng dừng lại: {len(errors)} cài đặt không dùng được (các dòng trên); "
+            "sửa trong pelicanconf.py rồi chạy lại.",
+            errors,
+        )

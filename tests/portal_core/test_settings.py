@@ -88,6 +88,21 @@ class _Probe(Plugin):
         return [("probe.html", "probe")]
 
 
+def test_a_real_build_names_every_bad_setting_of_every_plugin_at_once(tiny_site):
+    tiny_site.post("a")
+    tiny_site.settings('FEEDS_MAX_ITEMS = -3\nSEARCH_INDEX = "có"\nUNITS_FILE = 5\n')
+    result = tiny_site.build()
+    assert result.returncode == 1
+    for line in (
+        "FEEDS_MAX_ITEMS = -3 không dùng được",
+        "SEARCH_INDEX = 'có' không dùng được: cần True hoặc False",
+        "UNITS_FILE = 5 không dùng được",
+    ):
+        assert f"pelicanconf.py: {line}" in result.log
+    assert "Traceback" not in result.log
+    assert not tiny_site.output.exists()
+
+
 def test_receivers_stay_connected_once_however_often_a_plugin_registers():
     _Probe.register()
     _Probe.register()
