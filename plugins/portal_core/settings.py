@@ -11,6 +11,7 @@ receivers. Nothing here imports Pelican until a plugin registers.
 from __future__ import annotations
 
 import copy
+import difflib
 import os
 from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
@@ -198,6 +199,7 @@ def check_every_plugin(settings: MutableMapping) -> None:
     errors = []
     for plugin in _registered.values():
         errors += [f"pelicanconf.py: {line}" for line in plugin.settings.apply(settings)]
+    errors += [f"pelicanconf.py: {line}" for line in misspelt(settings)]
     if len(errors) == 1:
         fail(errors[0])
     if errors:
@@ -206,3 +208,22 @@ def check_every_plugin(settings: MutableMapping) -> None:
             "sửa trong pelicanconf.py rồi chạy lại.",
             errors,
         )
+
+
+def misspelt(settings: Mapping) -> list[str]:
+    """A setting nothing reads whose name is one letter or two away from a plugin's: a
+    typo that would silently turn a feature off (``COMPLIANCE_FAIL_ON_ERORR = True``)."""
+    from pelican.settings import DEFAULT_CONFIG
+
+    ours = {name for plugin in _registered.values() for name in plugin.settings.options}
+    lines = []
+    for name in sorted(settings):
+        if not name.isupper() or name in ours or name in DEFAULT_CONFIG:
+            continue
+        close = difflib.get_close_matches(name, ours, n=1, cutoff=0.85)
+        if close:
+            lines.append(
+                f"không có cài đặt {name}: có phải là {close[0]}? Sửa tên (cài đặt viết sai "
+                "bị bỏ qua, như thể chưa đặt)."
+            )
+    return lines

@@ -103,6 +103,18 @@ def test_a_real_build_names_every_bad_setting_of_every_plugin_at_once(tiny_site)
     assert not tiny_site.output.exists()
 
 
+def test_a_misspelt_setting_stops_the_build_naming_the_one_meant(tiny_site):
+    tiny_site.post("a")
+    tiny_site.settings("COMPLIANCE_FAIL_ON_ERORR = True\n", base="publishconf")
+    result = tiny_site.build()
+    assert result.returncode == 1
+    assert (
+        "pelicanconf.py: không có cài đặt COMPLIANCE_FAIL_ON_ERORR: "
+        "có phải là COMPLIANCE_FAIL_ON_ERROR?" in result.log
+    )
+    assert "Traceback" not in result.log
+
+
 def test_receivers_stay_connected_once_however_often_a_plugin_registers():
     _Probe.register()
     _Probe.register()
