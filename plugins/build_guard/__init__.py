@@ -57,7 +57,7 @@ class BuildGuard(Plugin):
         self.final_output: str | None = None
         self.staging_path = None
         self.started = time.monotonic()
-        self.early_files: frozenset[str] = frozenset()  # see files_before_publish
+        self.early_files: frozenset[str] | None = frozenset()  # see files_before_publish
         failure.on_stop(self.discard_staging)
         atexit.register(self.discard_staging)
 
@@ -133,10 +133,14 @@ class BuildGuard(Plugin):
             details,
         )
 
-    def finish_build(self, pelican) -> None:
-        """Check, send ``before_publish``, swap the staging folder in, send ``published``."""
+    def finish_build(self, pelican, record_early_files: bool = True) -> None:
+        """Check, send ``before_publish``, swap the staging folder in, send ``published``.
+
+        ``record_early_files``: list the staging folder first, for
+        ``files_before_publish`` (a patch build, which saves no site model, skips the
+        walk over every file of the site)."""
         self.stop_on_errors("khi ghi trang")
-        self.early_files = frozenset(files_in(self.staging_path))
+        self.early_files = frozenset(files_in(self.staging_path)) if record_early_files else None
         before_publish.send(pelican, output_path=str(self.staging_path), settings=pelican.settings)
         self.stop_on_errors("khi kiểm tra trang đã dựng")
         retention = pelican.settings.get("OUTPUT_RETENTION", [])
@@ -166,15 +170,16 @@ def files_in(folder: str | Path) -> set[str]:
     return found
 
 
-def files_before_publish() -> frozenset[str]:
+def files_before_publish() -> frozenset[str] | None:
     """The files the staging folder held when ``before_publish`` was sent: the others
-    were written by its receivers (the search index, the counter's files, /admin/…)."""
+    were written by its receivers (the search index, the counter's files, /admin/…);
+    None when the build did not list them."""
     return _guard.early_files
 
 
-def finish_build(pelican) -> None:
+def finish_build(pelican, record_early_files: bool = True) -> None:
     """The end of a build (plugins/incremental's patch build ends the same way)."""
-    _guard.finish_build(pelican)
+    _guard.finish_build(pelican, record_early_files)
 
 
 register = BuildGuard.register

@@ -310,7 +310,8 @@ class Incremental(Plugin):
         path = site_model.model_file(cache_dir(session.settings), Path(output_path))
         recorder = session.recorder
         store = self.store
-        if store is None or set(recorder.recipes) != set(session.new.pages):
+        early = build_guard.files_before_publish()
+        if store is None or early is None or set(recorder.recipes) != set(session.new.pages):
             site_model.forget(path)  # pages written outside the writer: no recipe for them
             return
         source_keys = {}
@@ -323,7 +324,6 @@ class Incremental(Plugin):
         shared = next(
             (r.context for r in recorder.recipes.values() if id(r.context) == most_used), {}
         )
-        early = build_guard.files_before_publish()
         site_model.save(
             path,
             session.settings,

@@ -173,7 +173,7 @@ class PatchBuild:
         self.build.patched_state = self._new_state(staging, digests)
         # then as any build ends: the checks, the search index and the files the plugins
         # write last, into the staging folder; the swap; ``published``
-        build_guard.finish_build(self.pelican)
+        build_guard.finish_build(self.pelican, record_early_files=False)  # no model saved
         self._keep(found, patches, generator)
         pages.clear()
         print(
