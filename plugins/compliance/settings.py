@@ -265,17 +265,16 @@ FIELDS = (
 )
 
 
-def apply_defaults(settings: dict[str, Any]) -> list[str]:
-    """Fill in the defaults and declare the fields the rules read; every wrong setting,
-    one line each."""
-    errors = SETTINGS.apply(settings)
+def apply_defaults(settings: dict[str, Any]) -> None:
+    """Fill in the defaults (the schema's check reports bad values) and declare the
+    fields the rules read."""
+    SETTINGS.apply(settings)
     settings["COMPLIANCE_SITEMAP_URL"] = settings["COMPLIANCE_SITEMAP_URL"] or settings.get(
         "SITEMAP_PAGE_URL", "so-do-trang/"
     )
     extra = list(settings.get("FRONT_MATTER_EXTRA_FIELDS") or [])
     known = {str(f).lower() for f in extra}
     settings["FRONT_MATTER_EXTRA_FIELDS"] = extra + [f for f in FIELDS if f not in known]
-    return errors
 
 
 def validate(settings: Mapping[str, Any]) -> list[str]:

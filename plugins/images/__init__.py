@@ -226,6 +226,7 @@ class Images(Plugin):
         self.outputs: dict[str, dict[str, str]] = {}
 
     def initialized(self, pelican) -> None:
+        super().initialized(pelican)
         try:
             read_config(pelican.settings)
         except SettingsError as exc:

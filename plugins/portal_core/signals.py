@@ -51,8 +51,8 @@ published = signal("portal-published")
 #: Sent by the build engine when a build stops at the start because nothing it reads
 #: changed since the live output was built: the live output is that build's. A plugin
 #: whose records outside the output a later, failed build overwrote (the compliance
-#: report) puts back those of the live output. kwargs: ``settings`` (defaults of plugins
-#: later in PLUGINS may not be filled in yet).
+#: report) puts back those of the live output. kwargs: ``settings`` (every plugin's
+#: defaults filled in: the settings are checked before the engine looks at its inputs).
 unchanged = signal("portal-unchanged")
 
 #: Sent by the build engine when it built by patching post bodies into the last build's
