@@ -25,7 +25,7 @@ from pelican import signals
 from plugins.portal_core import failure, problems
 from plugins.portal_core.failure import fail
 from plugins.portal_core.settings import Plugin
-from plugins.portal_core.signals import before_publish, plan_outputs, published
+from plugins.portal_core.signals import before_publish, pages_ready, plan_outputs, published
 
 from . import staging
 from .planning import find_collisions, pelican_outputs
@@ -58,10 +58,13 @@ class BuildGuard(Plugin):
         self.staging_path = None
         self.started = time.monotonic()
         self.early_files: frozenset[str] | None = frozenset()  # see files_before_publish
+        self.started_work: list = []  # what ``pages_ready`` receivers started
         failure.on_stop(self.discard_staging)
         atexit.register(self.discard_staging)
 
     def discard_staging(self) -> None:
+        while self.started_work:
+            self.started_work.pop().abandon()
         if self.staging_path is not None:
             staging.discard(self.staging_path)
             self.staging_path = None
@@ -134,14 +137,20 @@ class BuildGuard(Plugin):
         )
 
     def finish_build(self, pelican, record_early_files: bool = True) -> None:
-        """Check, send ``before_publish``, swap the staging folder in, send ``published``.
+        """Check, send ``pages_ready`` and ``before_publish``, finish what ``pages_ready``
+        started, swap the staging folder in, send ``published``.
 
         ``record_early_files``: list the staging folder first, for
         ``files_before_publish`` (a patch build, which saves no site model, skips the
         walk over every file of the site)."""
         self.stop_on_errors("khi ghi trang")
         self.early_files = frozenset(files_in(self.staging_path)) if record_early_files else None
-        before_publish.send(pelican, output_path=str(self.staging_path), settings=pelican.settings)
+        where = {"output_path": str(self.staging_path), "settings": pelican.settings}
+        self.started_work = [work for _, work in pages_ready.send(pelican, **where) if work]
+        before_publish.send(pelican, **where)
+        while self.started_work:  # in the order started
+            self.started_work[0].finish()
+            self.started_work.pop(0)
         self.stop_on_errors("khi kiểm tra trang đã dựng")
         retention = pelican.settings.get("OUTPUT_RETENTION", [])
         staging.publish(self.staging_path, self.final_output, retention)

@@ -75,14 +75,25 @@ class PostStore:
         generator.get_cached_data = functools.partial(self.get, generator)
         generator.cache_data = functools.partial(self.put, generator)
 
-    def _open(self, context: dict) -> DiskMemo:
+    def _open(self, context: dict, base: str | None = None) -> DiskMemo:
         if self.memo is None:
             self.memo = DiskMemo(
                 self.path, {"settings": self.settings, "context": context}, table="posts"
             )
-            if self.trusted and self.eager:
-                self.memo.preload()  # most posts of a build come from the store
+            if self.trusted and self.eager and base is not None:
+                # most posts of a build come from the store: the keys of this build's
+                # files, in a few queries
+                self.memo.preload(self._keys_under(base))
         return self.memo
+
+    def _keys_under(self, base: str) -> list[str]:
+        """The source key of every file under ``base`` whose digest this build knows."""
+        base = os.path.abspath(base)
+        return [
+            digest_bytes(self.read_key, os.path.relpath(path, base).encode(), digest).hex()
+            for path, digest in self.file_digests.items()
+            if path.startswith(base + os.sep)
+        ]
 
     def source_key(self, generator, relative: str) -> str | None:
         absolute = os.path.abspath(os.path.join(generator.path, relative))
@@ -100,7 +111,7 @@ class PostStore:
         key = self.source_key(generator, relative)
         if key is None:
             return default
-        memo = self._open(generator.context)
+        memo = self._open(generator.context, generator.path)
         if self.trusted:
             stored = memo.get(key)
             if stored is not None:

@@ -85,11 +85,21 @@ class DiskMemo:
         )
         return db
 
-    def preload(self) -> None:
-        """Read every entry in one query (a build that asks for most of them: one query
-        instead of one per key)."""
+    def preload(self, keys: list[str] | None = None) -> None:
+        """Read every entry, or those of ``keys``, a few hundred per query (a build that
+        asks for most of them: not one query per key). Only what may be asked for: the
+        entries of an older version of every post (a code or settings change stores them
+        all again) held in memory for nothing made a build's peak 90 MB higher."""
         try:
-            rows = self.db.execute(f"SELECT key, used, value FROM {self.table}").fetchall()
+            if keys is None:
+                rows = self.db.execute(f"SELECT key, used, value FROM {self.table}").fetchall()
+            else:
+                rows = []
+                for start in range(0, len(keys), 500):
+                    batch = keys[start : start + 500]
+                    marks = ",".join("?" * len(batch))
+                    query = f"SELECT key, used, value FROM {self.table} WHERE key IN ({marks})"
+                    rows += self.db.execute(query, batch).fetchall()
         except sqlite3.DatabaseError:  # damaged: computed again
             rows = []
         self._rows = {key: (used, value) for key, used, value in rows}

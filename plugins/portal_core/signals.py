@@ -42,6 +42,15 @@ plan_outputs = signal("portal-plan-outputs")
 #: stops the publish. kwargs: ``output_path`` (the staging folder), ``settings``.
 before_publish = signal("portal-before-publish")
 
+#: Sent by the build guard right before ``before_publish``, once every page is in the
+#: staging folder. A receiver with long work that runs in another process (Pagefind)
+#: starts it here and returns an object with ``finish()`` and ``abandon()``: the guard
+#: calls ``finish`` after the ``before_publish`` receivers ran (the checks run meanwhile)
+#: and before the swap, or ``abandon`` if the build stops first. Until ``finish``, the
+#: work leaves the staging folder as it is. kwargs: ``output_path`` (the staging
+#: folder), ``settings``.
+pages_ready = signal("portal-pages-ready")
+
 #: Sent by the build guard right after the staging folder became the live output.
 #: Receivers record what the published build was made of (the incremental build's
 #: record must describe the live output, never a build that failed).

@@ -9,17 +9,19 @@ Article and page templates mark what is indexed (``data-pagefind-body``) and the
 and category filters (``data-pagefind-filter``); ``theme/static/js/search.js`` queries
 the index.
 
-When the index is built: at build_guard's ``before_publish``, once every page is in
-the staging folder and before it is swapped in, so the search bundle is published
-atomically with the pages it describes. A Pagefind failure stops the build like any
-other error.
+When the index is built: at build_guard's ``pages_ready``, once every page is in the
+staging folder: the pages are read and Pagefind started there, and it runs in its own
+process while the ``before_publish`` receivers check the site; build_guard finishes it
+(the bundles moved into the staging folder) before the staging folder is swapped in, so
+the search bundle is published atomically with the pages it describes. A Pagefind
+failure stops the build like any other error.
 
 Settings: docs/settings.md. When a build's pages and twins of a bundle (a year) are byte
 for byte those of the last build into the same output, that build's bundle is reused (hard
 links from SEARCH_CACHE_PATH's record) instead of running Pagefind again.
 
 The folded twins are gathered with the context (``twin_sources``) and made at
-``before_publish`` only for the bundles Pagefind indexes again (``twins_for``, ``Twin``):
+``pages_ready`` only for the bundles Pagefind indexes again (``twins_for``, ``Twin``):
 each is keyed by its page's digest (``portal_core.pages``) when that page shows its content
 as it is, so an unchanged post costs neither folding nor hashing its content.
 
@@ -59,7 +61,7 @@ from plugins.portal_core.settings import (
 
 from . import folding, indexer
 from .folding import FoldedRecord, folded_record, plain_text
-from .indexer import SearchIndexError, build_index
+from .indexer import IndexRun, SearchIndexError
 
 logger = logging.getLogger(__name__)
 
@@ -329,6 +331,40 @@ def _rest(source: TwinSource) -> tuple[str | None, str]:
     return source.bundle, source.source
 
 
+class _Indexing:
+    """The search index being made (``pages_ready``): finished by build_guard before the swap."""
+
+    def __init__(self, run: IndexRun, started: float) -> None:
+        self.run = run
+        self.started = started
+
+    def finish(self) -> None:
+        try:
+            report = self.run.finish()
+        except SearchIndexError as exc:
+            fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
+        logger.info(
+            "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %d gói, %.1f giây%s.",
+            report.pages,
+            report.records,
+            len(report.bundles),
+            time.monotonic() - self.started,
+            " (không đổi: dùng lại chỉ mục của bản dựng trước)"
+            if report.reused
+            else f" (lập lại: {', '.join(report.indexed)}; các gói khác dùng lại)"
+            if len(report.indexed) < len(report.bundles)
+            else "",
+        )
+        if not report.stable:
+            logger.warning(
+                "Chỉ mục tìm kiếm: không sắp xếp được tệp của Pagefind (phiên bản mới?); "
+                "hai bản dựng giống nhau sẽ cho tên tệp khác nhau."
+            )
+
+    def abandon(self) -> None:
+        self.run.abandon()
+
+
 class Search(Plugin):
     """Search (Pagefind, with diacritic-free twins) and the HTML site map."""
 
@@ -353,7 +389,7 @@ class Search(Plugin):
     )
 
     def __init__(self) -> None:
-        #: what the build in progress indexes at ``before_publish``, once its pages are written
+        #: what the build in progress indexes at ``pages_ready``, once its pages are written
         self.pending: dict = {}
 
     def initialized(self, pelican) -> None:
@@ -371,7 +407,7 @@ class Search(Plugin):
     def posts_patched(self, sender, settings, posts, post_of, **_kwargs) -> bool:
         """A patch build changed the bodies of ``posts`` (``portal_core.signals.posts_patched``):
         the last full pass's twins with theirs (and those of earlier patch builds), indexed at
-        ``before_publish`` as in any build (only their years' bundles are indexed again).
+        ``pages_ready`` as in any build (only their years' bundles are indexed again).
         False when that pass's sources are not kept: the build then runs the full way."""
         if not settings["SEARCH_INDEX"]:
             return True
@@ -396,10 +432,12 @@ class Search(Plugin):
         self.pending.update(sources=sources, extra=extra, groups=groups, patched=patched)
         return True
 
-    def before_publish(self, sender, output_path: str, settings) -> None:
+    def pages_ready(self, sender, output_path: str, settings) -> _Indexing | None:
+        """Start indexing the staging folder's pages: Pagefind runs while the other
+        ``before_publish`` receivers check the site; build_guard finishes it before the swap."""
         sources = self.pending.pop("sources", None)
         if sources is None:
-            return
+            return None
         patched = self.pending.pop("patched", None)
         if patched is None:
             _keep_sources(settings, sources, self.pending["extra"], self.pending["groups"])
@@ -412,7 +450,7 @@ class Search(Plugin):
         memo = folded_memo(settings) if settings.get("INCREMENTAL_BUILD", True) else None
         try:
             twins = twins_for(sources, memo, Path(output_path), digests)
-            report = build_index(
+            run = IndexRun(
                 output_path,
                 [*twins, *self.pending.pop("extra")],
                 settings["SEARCH_BUNDLE_DIR"],
@@ -428,23 +466,7 @@ class Search(Plugin):
         finally:
             if memo is not None:
                 memo.close()
-        logger.info(
-            "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %d gói, %.1f giây%s.",
-            report.pages,
-            report.records,
-            len(report.bundles),
-            time.monotonic() - started,
-            " (không đổi: dùng lại chỉ mục của bản dựng trước)"
-            if report.reused
-            else f" (lập lại: {', '.join(report.indexed)}; các gói khác dùng lại)"
-            if len(report.indexed) < len(report.bundles)
-            else "",
-        )
-        if not report.stable:
-            logger.warning(
-                "Chỉ mục tìm kiếm: không sắp xếp được tệp của Pagefind (phiên bản mới?); "
-                "hai bản dựng giống nhau sẽ cho tên tệp khác nhau."
-            )
+        return _Indexing(run, started)
 
     def plan_outputs(self, sender, generators, settings):
         outputs = [

@@ -290,22 +290,251 @@ def page_url(rel: str) -> str:
     return "/" + rel
 
 
-def _run_pagefind(binary: Path, root: Path, target: Path, options: Sequence[str]) -> None:
-    command = [str(binary), "--site", str(root), "--output-path", str(target), *options]
-    try:
-        done = subprocess.run(
-            [*command, "--quiet"],
-            cwd=root,  # no pagefind.yml/toml/json from the caller's folder
-            env=_environment(),
-            capture_output=True,
-            text=True,
-            timeout=3600,
+class _Pagefind:
+    """One run of Pagefind over ``root`` into ``target``, started in its own process."""
+
+    def __init__(self, binary: Path, root: Path, target: Path, options: Sequence[str]) -> None:
+        command = [str(binary), "--site", str(root), "--output-path", str(target), *options]
+        # never a pipe: no buffer to fill while we work; closed by wait() or kill()
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115
+        try:
+            self.process = subprocess.Popen(
+                [*command, "--quiet"],
+                cwd=root,  # no pagefind.yml/toml/json from the caller's folder
+                env=_environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=self.log,
+                stderr=subprocess.STDOUT,
+            )
+        except OSError as exc:
+            self.log.close()
+            raise SearchIndexError(f"{type(exc).__name__}: {exc}") from exc
+
+    def wait(self) -> None:
+        try:
+            code = self.process.wait(timeout=3600)
+        except subprocess.TimeoutExpired as exc:
+            self.kill()
+            raise SearchIndexError(f"{type(exc).__name__}: {exc}") from exc
+        self.log.seek(0)
+        output = self.log.read().decode("utf-8", errors="replace")
+        self.log.close()
+        if code != 0:
+            message = output.strip().splitlines()[-20:]
+            raise SearchIndexError(f"exit {code}: " + " | ".join(message))
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+class IndexRun:
+    """Indexing ``site``, started: :meth:`finish` completes it.
+
+    Everything that reads the site (its pages, their digests, the previous bundles) is
+    done when the run is made; then Pagefind runs in its own process while the caller
+    goes on (the build checks its pages meanwhile). Until :meth:`finish`, nothing is
+    written inside ``site``: the bundles are made in a folder beside it and moved in at
+    the end, so whatever else walks the site meanwhile sees it as it was.
+    """
+
+    def __init__(
+        self,
+        site: str | Path,
+        records: Sequence[FoldedRecord | LazyRecord],
+        bundle_dir: str = "pagefind",
+        language: str = "vi",
+        *,
+        groups: Mapping[str, str] | None = None,
+        cache_dir: str | Path | None = None,
+        previous_output: str | Path | None = None,
+        page_digests: Mapping[str, str] | None = None,
+    ) -> None:
+        site = Path(site).resolve()
+        self.site = site
+        self.bundle_dir = bundle_dir
+        self.target = site / bundle_dir
+        groups = groups or {}
+        for name in {*groups.values(), OTHER_BUNDLE}:
+            if not BUNDLE_NAME.fullmatch(name):
+                raise SearchIndexError(f"tên gói chỉ mục không hợp lệ: {name!r}")
+        self.binary = pagefind_binary()
+        self.language = language
+        self.options = ["--force-language", language]
+        self.cache_file = None
+        old: dict | None = None
+        if cache_dir is not None and previous_output is not None:
+            self.cache_file = _cache_file(Path(cache_dir), Path(previous_output))
+            old = _read_record(self.cache_file)
+            if not old or old.get("format") != FORMAT:
+                old = None
+        self.old = old
+        self.previous_output = previous_output
+        marks = old.get("marks") if old and isinstance(old.get("marks"), dict) else None
+        self.seen: dict[str, bool] = {}
+        pages = indexed_pages(
+            site, skip=[bundle_dir], digests=page_digests, marks=marks, seen=self.seen
         )
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise SearchIndexError(f"{type(exc).__name__}: {exc}") from exc
-    if done.returncode != 0:
-        message = (done.stderr.strip() or done.stdout.strip()).splitlines()[-20:]
-        raise SearchIndexError(f"exit {done.returncode}: " + " | ".join(message))
+        self.pages = pages
+        self.records = records
+        twins: dict[str, FoldedRecord | LazyRecord] = {}
+        owner: dict[str, str] = {}  # page or twin path → bundle name
+        for rel in pages:
+            owner[rel] = groups.get(page_url(rel), OTHER_BUNDLE)
+        for record in records:
+            path = twin_path(record)
+            if path in twins or path in pages:
+                raise SearchIndexError(f"hai bản ghi tìm kiếm cùng địa chỉ {record.url!r}")
+            twins[path] = record
+            owner[path] = groups.get(record.url.split("#", 1)[0], OTHER_BUNDLE)
+        self.twins, self.owner = twins, owner
+
+        common = hashlib.sha256()
+        for part in (FORMAT, str(self.binary), pagefind_version(self.binary), bundle_dir):
+            common.update(part.encode() + b"\0")
+        for part in self.options:
+            common.update(part.encode() + b"\0")
+        digests: dict[str, hashlib._Hash] = {}
+        for name in sorted(set(owner.values())):
+            digests[name] = common.copy()
+            digests[name].update(f"bundle\0{name}\0".encode())
+        for rel, sha in pages.items():
+            digests[owner[rel]].update(f"page\0{rel}\0{sha}\0".encode())
+        for rel in sorted(twins):
+            twin = twins[rel]
+            if isinstance(twin, FoldedRecord):
+                key = hashlib.sha256(twin_html(twin, language).encode("utf-8")).hexdigest()
+            else:
+                key = "lazy:" + twin.key
+            digests[owner[rel]].update(f"twin\0{rel}\0{key}\0".encode())
+        fingerprints = {name: digest.hexdigest() for name, digest in digests.items()}
+
+        # Beside the site, named so that build_guard removes it if the build is killed
+        # (``.<output>.building-<pid>-search-<pid>``); the site's own bundle folder (a
+        # copy of the last build's, hard links) is replaced at the end, never written through.
+        self.work = site.parent / f"{site.name}-search-{os.getpid()}"
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        self.bundles = self.work / "bundles"
+        self.bundles.mkdir(parents=True)
+        old_bundles: dict = {}
+        previous = None
+        if self.cache_file is not None:
+            previous = Path(previous_output) / bundle_dir
+            if old and isinstance(old.get("bundles"), dict):
+                old_bundles = old["bundles"]
+
+        self.written: dict[str, dict] = {}
+        self.todo: list[tuple[str, str]] = []  # (bundle, fingerprint) for Pagefind to index
+        self.indexed: list[str] = []
+        self.stable = True
+        self.running: _Pagefind | None = None
+        try:
+            self._reuse_or_start(fingerprints, old_bundles, previous)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _reuse_or_start(self, fingerprints: dict, old_bundles: dict, previous) -> None:
+        for name, fingerprint in fingerprints.items():
+            entry = old_bundles.get(name)
+            if previous is not None and _reuse(
+                entry if isinstance(entry, dict) else None,
+                fingerprint,
+                previous / name,
+                self.bundles / name,
+            ):
+                self.written[name] = entry
+                self.stable = self.stable and not entry.get("unstable")
+            else:
+                self.todo.append((name, fingerprint))
+        if self.todo:
+            self.running = self._start(self.todo[0][0])
+
+    def _start(self, name: str) -> _Pagefind:
+        """Pagefind started on the pages and twins of bundle ``name`` (linked and written
+        into a folder of their own, removed when it is done)."""
+        root = self.work / f"site-{name}"
+        for rel in self.pages:
+            if self.owner[rel] == name:
+                link_or_copy(self.site / rel, root / rel)
+        for rel, twin in self.twins.items():
+            if self.owner[rel] == name:
+                record = twin if isinstance(twin, FoldedRecord) else twin.record()
+                path = root / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(twin_html(record, self.language), encoding="utf-8")
+        root.mkdir(parents=True, exist_ok=True)
+        return _Pagefind(self.binary, root, self.bundles / name, self.options)
+
+    def finish(self) -> IndexReport:
+        """Wait for Pagefind (one bundle after the other: Pagefind holds one bundle in
+        memory), then move the bundles into the site and record them."""
+        try:
+            for position, (name, fingerprint) in enumerate(self.todo):
+                if self.running is None:
+                    self.running = self._start(name)
+                self.running.wait()
+                self.running = None
+                shutil.rmtree(self.work / f"site-{name}", ignore_errors=True)
+                if position + 1 < len(self.todo):  # the next one runs while this one is read
+                    self.running = self._start(self.todo[position + 1][0])
+                self._record(name, fingerprint)
+            manifest = {"bundles": sorted(self.written)}
+            (self.bundles / MANIFEST).write_text(
+                json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8"
+            )
+            if self.target.is_dir() and not self.target.is_symlink():
+                shutil.rmtree(self.target)
+            elif self.target.exists() or self.target.is_symlink():
+                self.target.unlink()
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(self.bundles, self.target)
+        finally:
+            self.abandon()
+        if self.cache_file is not None:
+            record = {
+                "format": FORMAT,
+                "output": str(Path(self.previous_output).resolve()),
+                "bundles": self.written,
+                "marks": self.seen,
+            }
+            # compact: json's C encoder
+            write_atomic(self.cache_file, json.dumps(record, sort_keys=True, separators=(",", ":")))
+            if self.old is None:  # a new output folder (or format): the others are read only then
+                _prune(self.cache_file.parent, keep=self.cache_file)
+        return IndexReport(
+            pages=len(self.pages),
+            records=len(self.records),
+            reused=not self.indexed,
+            stable=self.stable,
+            bundles=tuple(sorted(self.written)),
+            indexed=tuple(self.indexed),
+        )
+
+    def _record(self, name: str, fingerprint: str) -> None:
+        out = self.bundles / name
+        self.indexed.append(name)
+        normalized = bundle_files.normalize(out)
+        self.stable = self.stable and normalized
+        files = _files(out)
+        self.written[name] = {
+            "fingerprint": fingerprint,
+            "files": files,
+            "bytes": _bytes_digest(out),
+            "stats": _stats_digest(out, files),
+        }
+        if not normalized:  # names vary: reuse still works, but say why builds differ
+            self.written[name]["unstable"] = True
+
+    def abandon(self) -> None:
+        """Stop Pagefind if it runs and remove the work folder (a build that stops)."""
+        if self.running is not None:
+            self.running.kill()
+            self.running = None
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def build_index(
@@ -332,126 +561,14 @@ def build_index(
     build engine's (``portal_core.pages``): those pages are not read to be fingerprinted.
     Raises SearchIndexError with Pagefind's own message when it fails.
     """
-    site = Path(site).resolve()
-    target = site / bundle_dir
-    groups = groups or {}
-    for name in {*groups.values(), OTHER_BUNDLE}:
-        if not BUNDLE_NAME.fullmatch(name):
-            raise SearchIndexError(f"tên gói chỉ mục không hợp lệ: {name!r}")
-    binary = pagefind_binary()
-    options = ["--force-language", language]
-    cache_file = None
-    old: dict | None = None
-    if cache_dir is not None and previous_output is not None:
-        cache_file = _cache_file(Path(cache_dir), Path(previous_output))
-        old = _read_record(cache_file)
-        if not old or old.get("format") != FORMAT:
-            old = None
-    marks = old.get("marks") if old and isinstance(old.get("marks"), dict) else None
-    seen: dict[str, bool] = {}
-    pages = indexed_pages(site, skip=[bundle_dir], digests=page_digests, marks=marks, seen=seen)
-    twins: dict[str, FoldedRecord | LazyRecord] = {}
-    owner: dict[str, str] = {}  # page or twin path → bundle name
-    for rel in pages:
-        owner[rel] = groups.get(page_url(rel), OTHER_BUNDLE)
-    for record in records:
-        path = twin_path(record)
-        if path in twins or path in pages:
-            raise SearchIndexError(f"hai bản ghi tìm kiếm cùng địa chỉ {record.url!r}")
-        twins[path] = record
-        owner[path] = groups.get(record.url.split("#", 1)[0], OTHER_BUNDLE)
-
-    common = hashlib.sha256()
-    for part in (FORMAT, str(binary), pagefind_version(binary), bundle_dir, *options):
-        common.update(part.encode() + b"\0")
-    digests: dict[str, hashlib._Hash] = {}
-    for name in sorted(set(owner.values())):
-        digests[name] = common.copy()
-        digests[name].update(f"bundle\0{name}\0".encode())
-    for rel, sha in pages.items():
-        digests[owner[rel]].update(f"page\0{rel}\0{sha}\0".encode())
-    for rel in sorted(twins):
-        twin = twins[rel]
-        if isinstance(twin, FoldedRecord):
-            key = hashlib.sha256(twin_html(twin, language).encode("utf-8")).hexdigest()
-        else:
-            key = "lazy:" + twin.key
-        digests[owner[rel]].update(f"twin\0{rel}\0{key}\0".encode())
-    fingerprints = {name: digest.hexdigest() for name, digest in digests.items()}
-
-    # The bundle folder belongs to this plugin: whatever is there (a copy of the last
-    # build's, hard links) is replaced, never written through.
-    if target.is_dir() and not target.is_symlink():
-        shutil.rmtree(target)
-    elif target.exists() or target.is_symlink():
-        target.unlink()
-    target.mkdir(parents=True)
-    old_bundles: dict = {}
-    previous = None
-    if cache_file is not None:
-        previous = Path(previous_output) / bundle_dir
-        if old and isinstance(old.get("bundles"), dict):
-            old_bundles = old["bundles"]
-
-    written: dict[str, dict] = {}
-    indexed: list[str] = []
-    stable = True
-    for name, fingerprint in fingerprints.items():
-        out = target / name
-        entry = old_bundles.get(name)
-        if previous is not None and _reuse(
-            entry if isinstance(entry, dict) else None, fingerprint, previous / name, out
-        ):
-            written[name] = entry
-            stable = stable and not entry.get("unstable")
-            continue
-        # One run per bundle, one after the other: Pagefind holds one bundle in memory.
-        root = Path(tempfile.mkdtemp(prefix=".search-index-", dir=site))
-        try:
-            for rel in pages:
-                if owner[rel] == name:
-                    link_or_copy(site / rel, root / rel)
-            for rel, twin in twins.items():
-                if owner[rel] == name:
-                    record = twin if isinstance(twin, FoldedRecord) else twin.record()
-                    path = root / rel
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    path.write_text(twin_html(record, language), encoding="utf-8")
-            _run_pagefind(binary, root, out, options)
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
-        indexed.append(name)
-        normalized = bundle_files.normalize(out)
-        stable = stable and normalized
-        files = _files(out)
-        written[name] = {
-            "fingerprint": fingerprint,
-            "files": files,
-            "bytes": _bytes_digest(out),
-            "stats": _stats_digest(out, files),
-        }
-        if not normalized:  # names vary: reuse still works, but say why builds differ
-            written[name]["unstable"] = True
-
-    manifest = {"bundles": sorted(written)}
-    (target / MANIFEST).write_text(json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8")
-
-    if cache_file is not None:
-        record = {
-            "format": FORMAT,
-            "output": str(Path(previous_output).resolve()),
-            "bundles": written,
-            "marks": seen,
-        }
-        # compact: json's C encoder
-        write_atomic(cache_file, json.dumps(record, sort_keys=True, separators=(",", ":")))
-        if old is None:  # a new output folder (or format): the others are read only then
-            _prune(cache_file.parent, keep=cache_file)
-    return IndexReport(
-        pages=len(pages),
-        records=len(records),
-        reused=not indexed,
-        stable=stable,
-        bundles=tuple(sorted(written)),
-        indexed=tuple(indexed),
+    run = IndexRun(
+        site,
+        records,
+        bundle_dir,
+        language,
+        groups=groups,
+        cache_dir=cache_dir,
+        previous_output=previous_output,
+        page_digests=page_digests,
     )
+    return run.finish()

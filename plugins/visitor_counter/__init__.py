@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 
 from counter.snapshot import SnapshotError, read_snapshot, write_manifest
+from plugins.portal_core.files import link_or_copy
 from plugins.portal_core.settings import Option, Plugin, Settings, text
 from plugins.theme_assets.core import hashed_name
 
@@ -63,6 +64,7 @@ class VisitorCounter(Plugin):
         )
 
     def all_generators_finalized(self, generators) -> None:
+        self.pages_as_live = False  # the full pass (also after a patch build was refused)
         settings = generators[0].settings
         context = generators[0].context
         source = settings["COUNTER_SNAPSHOT"]
@@ -79,10 +81,22 @@ class VisitorCounter(Plugin):
         urls = [a.url for a in context.get("articles", [])]
         context["counter"] = counter_view(snapshot, settings["COUNTER_ENDPOINT"], urls)
 
+    def posts_patched(self, sender, **_kwargs) -> bool:
+        """A patch build rendered some pages again and made none: the live manifest holds."""
+        self.pages_as_live = True
+        return True
+
     def before_publish(self, sender, output_path: str, settings) -> None:
         output = Path(output_path)
-        html = html_files(output_path)
-        write_manifest(page_paths(output_path, html), output / settings["COUNTER_MANIFEST_SAVE_AS"])
+        manifest = output / settings["COUNTER_MANIFEST_SAVE_AS"]
+        live = Path(settings.get("PORTAL_FINAL_OUTPUT_PATH") or output_path)
+        live_manifest = live / settings["COUNTER_MANIFEST_SAVE_AS"]
+        if getattr(self, "pages_as_live", False) and live_manifest.is_file():
+            manifest.unlink(missing_ok=True)
+            link_or_copy(live_manifest, manifest)
+        else:
+            write_manifest(page_paths(output_path, html_files(output_path)), manifest)
+        self.pages_as_live = False
         if settings["COUNTER_ENDPOINT"]:
             for name in ("COUNTER_WIDGET_SAVE_AS", "COUNTER_WIDGET_HASHED_AS"):
                 target = output / settings[name]
