@@ -36,6 +36,7 @@ from plugins.portal_core.signals import unchanged
 from plugins.scheduling.core import current_time
 
 from . import model as site_model
+from . import seed
 from . import state as build_state
 from .filedigests import FileDigests
 from .patch import try_patch
@@ -324,7 +325,7 @@ class Incremental(Plugin):
         shared = next(
             (r.context for r in recorder.recipes.values() if id(r.context) == most_used), {}
         )
-        site_model.save(
+        saved = site_model.save(
             path,
             session.settings,
             recorder.recipes,
@@ -339,6 +340,8 @@ class Incremental(Plugin):
                 "early_tops": sorted({name.split("/", 1)[0] for name in early}),
             },
         )
+        if saved:  # the next build may patch: its staging folder made now, in the background
+            seed.start(output_path, sorted({name.split("/", 1)[0] for name in early}))
 
     def finalized(self, pelican) -> None:
         """Pages queued for rendering on every core, and unchanged pages linked; before

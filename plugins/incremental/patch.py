@@ -10,7 +10,8 @@ count changed. The build then
    into it since;
 2. reads the changed posts with the project's readers; a read that reports anything
    (a problem, a warning) is left to the full pass, which reports it as always;
-3. links the live output into a staging folder, renders again the pages the model's
+3. links the live output into a staging folder (or takes the copy the last build made
+   for it in the background, ``seed``), renders again the pages the model's
    reverse index names (each post's own page, the listings that show it, the pages
    that show every collection), and lets the plugins whose files depend on bodies
    bring them up to date (``portal_core.signals.posts_patched``);
@@ -45,6 +46,7 @@ from plugins.portal_core.forkpool import processes
 from plugins.portal_core.signals import posts_patched
 
 from . import model as site_model
+from . import seed
 from . import state as build_state
 from .posts import LogCapture, PostStore
 from .session import make_signer
@@ -136,10 +138,16 @@ class PatchBuild:
                 return result
             found.append(result)
         late = set(model.late_files)
-        linking = self._link_live(staging, set(model.early_tops))
-        _, error = linking.communicate()  # (cp -al: one process, kernel time)
-        if linking.returncode != 0:
-            return "the live output could not be linked: " + error.decode(errors="replace")[:200]
+        ready = seed.take(self.output)  # the live output, linked after it was published
+        if ready is not None:
+            staging.rmdir()  # build_guard's, empty
+            ready.rename(staging)
+        else:
+            linking = self._link_live(staging, set(model.early_tops))
+            _, error = linking.communicate()  # (cp -al: one process, kernel time)
+            if linking.returncode != 0:
+                message = error.decode(errors="replace")[:200]
+                return "the live output could not be linked: " + message
         for name in late:  # what before_publish writes, it writes again below
             with contextlib.suppress(FileNotFoundError, NotADirectoryError):
                 os.unlink(staging / name)
@@ -174,6 +182,7 @@ class PatchBuild:
         # then as any build ends: the checks, the search index and the files the plugins
         # write last, into the staging folder; the swap; ``published``
         build_guard.finish_build(self.pelican, record_early_files=False)  # no model saved
+        seed.start(self.output, model.early_tops)  # for the next build, in the background
         self._keep(found, patches, generator)
         pages.clear()
         print(

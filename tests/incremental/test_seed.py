@@ -1,0 +1,66 @@
+"""The copy of the live output made in the background for the next patch build."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from plugins.incremental import seed
+
+
+def _live(tmp_path: Path) -> Path:
+    output = tmp_path / "output"
+    (output / "2024" / "bai").mkdir(parents=True)
+    (output / "2024" / "bai" / "index.html").write_text("<p>bài</p>", encoding="utf-8")
+    (output / "index.html").write_text("<p>trang chủ</p>", encoding="utf-8")
+    (output / "pagefind").mkdir()
+    (output / "pagefind" / "bundles.json").write_text("{}", encoding="utf-8")
+    return output
+
+
+def _wait_for(output: Path) -> Path:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        found = seed.take(output)
+        if found is not None:
+            return found
+        time.sleep(0.02)
+    raise AssertionError("no seed was made")
+
+
+def test_the_seed_links_the_live_files_the_next_build_links(tmp_path):
+    output = _live(tmp_path)
+    seed.start(output, ["2024", "index.html"])
+    made = _wait_for(output)
+    for name in ("index.html", "2024/bai/index.html"):
+        assert os.stat(made / name).st_ino == os.stat(output / name).st_ino
+    # what before_publish writes (the search bundle) is written again by the build
+    assert not (made / "pagefind").exists()
+    assert not list(tmp_path.glob(".output.seeding-*"))
+
+
+def test_a_seed_is_never_taken_for_another_live_output(tmp_path):
+    output = _live(tmp_path)
+    seed.start(output, ["2024", "index.html"])
+    made = _wait_for(output)
+    # the next build published another folder in its place
+    output.rename(tmp_path / "old")
+    _live(tmp_path)
+    assert seed.take(output) is None
+    seed.start(output, ["2024", "index.html"])
+    second = _wait_for(output)
+    assert second != made
+    deadline = time.monotonic() + 30
+    while made.exists() and time.monotonic() < deadline:  # removed in the background
+        time.sleep(0.02)
+    assert not made.exists()
+
+
+def test_an_entry_added_to_the_live_folder_voids_its_seed(tmp_path):
+    output = _live(tmp_path)
+    seed.start(output, ["2024", "index.html"])
+    _wait_for(output)
+    time.sleep(0.01)  # a coarse clock would give the folder the same time
+    (output / "them-bang-tay.html").write_text("<p>thêm bằng tay</p>", encoding="utf-8")
+    assert seed.take(output) is None
