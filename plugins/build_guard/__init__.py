@@ -171,11 +171,15 @@ _guard = BuildGuard.instance()  # counts errors from the moment the module is im
 
 def files_in(folder: str | Path) -> set[str]:
     """Every file under ``folder``, as ``/``-separated paths relative to it."""
-    root = str(folder)
+    root = str(folder).rstrip(os.sep) or os.sep
+    cut = len(root) + (0 if root.endswith(os.sep) else 1)
     found: set[str] = set()
     for parent, _dirs, names in os.walk(root):
-        base = os.path.relpath(parent, root).replace(os.sep, "/")
-        found.update(name if base == "." else f"{base}/{name}" for name in names)
+        base = parent[cut:].replace(os.sep, "/")  # os.walk joins onto root: no relpath
+        if base:
+            found.update(f"{base}/{name}" for name in names)
+        else:
+            found.update(names)
     return found
 
 

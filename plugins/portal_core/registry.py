@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import problems as problem_log
+from .memberlist import MemberList
 from .text import closest, nfc
 from .yamlfile import YamlFileError, line_of_key, load_yaml, read_text
 
@@ -222,8 +223,9 @@ class Taxonomy:
         return found
 
     def posts_by_slug(self, posts: Iterable[Any]) -> dict[str, list]:
-        """Each entry's posts by slug, in the order given (Nikola's posts per classification)."""
-        found: dict[str, list] = defaultdict(list)
+        """Each entry's posts by slug, in the order given (Nikola's posts per classification);
+        each a ``MemberList``: Pelican asks every post whether it is in each category's list."""
+        found: dict[str, list] = defaultdict(MemberList)
         for post in posts:
             named = getattr(post, self.key, None)
             if named is not None:

@@ -11,12 +11,14 @@ import datetime
 import functools
 import re
 import string
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pelican import signals
 from pelican.contents import Content
 from pelican.generators import ArticlesGenerator
+
+from plugins.portal_core.memberlist import MemberList, by_identity
 
 PELICAN_VERSION = "4.12.0"
 
@@ -30,48 +32,6 @@ _URL_FORMAT = Content.__dict__["url_format"]
 # -- 1. list membership in O(1) --------------------------------------------------------------
 
 
-def _by_identity(items: Iterable[Any]) -> bool:
-    """True when ``x in list`` can only match ``x`` itself (no type defines ``__eq__``)."""
-    return all(cls.__eq__ is object.__eq__ for cls in {type(item) for item in items})
-
-
-class MemberList(list):
-    """A list whose ``in`` is a set lookup, with the answer ``list`` gives.
-
-    Pelican's ``generate_tags``/``categories``/``authors`` ask ``article in articles`` of a
-    group's list for every article of the site: N × group size per group. Items compare by
-    identity (``Content`` defines no ``__eq__``), so a set of their ids answers the same;
-    when a type does define equality, ``list`` answers. Every change forgets the set.
-    """
-
-    _ids: set[int] | bool | None = None  # None: not built since the last change
-
-    def __contains__(self, item: object) -> bool:
-        if self._ids is None:
-            self._ids = {id(member) for member in self} if _by_identity(self) else False
-        if self._ids is False or type(item).__eq__ is not object.__eq__:
-            return list.__contains__(self, item)
-        return id(item) in self._ids
-
-    def __reduce__(self) -> tuple[type, tuple[list[Any]]]:
-        return list, (list(self),)  # pickled and copied as the plain list it stands for
-
-
-def _forgetting(method: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(method)
-    def changed(self: MemberList, *args: Any) -> Any:
-        self._ids = None
-        return method(self, *args)
-
-    return changed
-
-
-for _name in ("append", "extend", "insert", "pop", "remove", "clear"):
-    setattr(MemberList, _name, _forgetting(getattr(list, _name)))
-for _name in ("__setitem__", "__delitem__", "__iadd__", "__imul__"):
-    setattr(MemberList, _name, _forgetting(getattr(list, _name)))
-
-
 def group_in_member_lists(generator: ArticlesGenerator) -> None:
     """Pelican fills ``tags``/``categories``/``authors`` right after this signal
     (``article_generator_pretaxonomy``): each group's list becomes a :class:`MemberList`."""
@@ -81,7 +41,7 @@ def group_in_member_lists(generator: ArticlesGenerator) -> None:
 
 def in_order_of(sequence: Sequence[Any], groups: Sequence[Sequence[Any]]) -> list[list[Any]]:
     """For each group, ``[x for x in sequence if x in group]``, all in one pass."""
-    if not _by_identity(sequence) or not all(_by_identity(group) for group in groups):
+    if not by_identity(sequence) or not all(by_identity(group) for group in groups):
         return [[x for x in sequence if x in group] for group in groups]
     member_of: dict[int, list[int]] = {}
     for index, group in enumerate(groups):
