@@ -138,6 +138,35 @@ def test_before_publish_sees_the_whole_site_and_can_stop_the_publish(tiny_site):
     assert _snapshot(tiny_site.output) == before
 
 
+def test_a_build_stopped_while_the_search_index_is_made_leaves_nothing_behind(tiny_site):
+    tiny_site.post("a", title="Bài đầu tiên")
+    assert tiny_site.build().returncode == 0
+    before = _snapshot(tiny_site.output)
+    plugin = tiny_site.base / "stopper_plugin.py"
+    plugin.write_text(
+        "from pathlib import Path\n"
+        "from plugins.portal_core.failure import fail\n"
+        "from plugins.portal_core.signals import before_publish\n"
+        "def stop(sender, output_path, settings):\n"
+        "    beside = sorted(p.name for p in Path(output_path).parent.glob('*-search-*'))\n"
+        "    fail(f'dừng lại; bên cạnh: {beside}')\n"
+        "def register():\n"
+        "    before_publish.connect(stop)\n",
+        encoding="utf-8",
+    )
+    tiny_site.post("b", title="Bài thứ hai")
+    tiny_site.settings(
+        f"PLUGIN_PATHS = PLUGIN_PATHS + [{str(tiny_site.base)!r}]\n"
+        "PLUGINS = PLUGINS + ['stopper_plugin']\n"
+    )
+    result = tiny_site.build()
+    assert result.returncode == 1
+    # Pagefind was at work beside the staging folder when the build stopped
+    assert "-search-" in result.log.split("bên cạnh:", 1)[1].splitlines()[0]
+    assert _snapshot(tiny_site.output) == before
+    assert not [p.name for p in tiny_site.output.parent.iterdir() if "building" in p.name]
+
+
 def test_leftovers_are_moved_aside_at_once_and_deleted_in_the_background(tmp_path, monkeypatch):
     from plugins.build_guard import staging
 
