@@ -438,19 +438,29 @@ class IndexRun:
             raise
 
     def _reuse_or_start(self, fingerprints: dict, old_bundles: dict, previous) -> None:
+        """Start Pagefind on the first bundle whose inputs changed, then link the live
+        bundles of the others while it runs (one that turns out changed since it was
+        recorded is indexed too)."""
+        recorded: dict[str, dict] = {}
         for name, fingerprint in fingerprints.items():
             entry = old_bundles.get(name)
-            if previous is not None and _reuse(
-                entry if isinstance(entry, dict) else None,
-                fingerprint,
-                previous / name,
-                self.bundles / name,
+            if (
+                previous is not None
+                and isinstance(entry, dict)
+                and entry.get("fingerprint") == fingerprint
             ):
-                self.written[name] = entry
-                self.stable = self.stable and not entry.get("unstable")
+                recorded[name] = entry
             else:
                 self.todo.append((name, fingerprint))
         if self.todo:
+            self.running = self._start(self.todo[0][0])
+        for name, entry in recorded.items():
+            if _reuse(entry, fingerprints[name], previous / name, self.bundles / name):
+                self.written[name] = entry
+                self.stable = self.stable and not entry.get("unstable")
+            else:
+                self.todo.append((name, fingerprints[name]))
+        if self.todo and self.running is None:
             self.running = self._start(self.todo[0][0])
 
     def _start(self, name: str) -> _Pagefind:
