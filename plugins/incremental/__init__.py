@@ -339,6 +339,11 @@ class Incremental(Plugin):
                 "late_files": sorted(build_guard.files_in(output_path) - early),
                 "early_tops": sorted({name.split("/", 1)[0] for name in early}),
             },
+            version_of=lambda post: hashlib.blake2b(
+                session.global_key.encode() + session.declarations.full(post), digest_size=16
+            ).digest(),
+            posts_of_build=store.known_posts(),
+            reuse_rows=store.trusted,  # not by --full
         )
         if saved:  # the next build may patch: its staging folder made now, in the background
             seed.start(output_path, sorted({name.split("/", 1)[0] for name in early}))

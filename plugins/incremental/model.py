@@ -29,8 +29,10 @@ import io
 import logging
 import os
 import pickle
+import shutil
 import sqlite3
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -44,7 +46,7 @@ from .declared import NOT_SHOWN_KWARGS, PageInputs
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "site-model-3"
+FORMAT = "site-model-4"
 
 
 @dataclass
@@ -125,9 +127,24 @@ def _copy_into_blob(db: sqlite3.Connection, key: str, spool: IO[bytes]) -> None:
             blob.write(chunk)
 
 
-def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str, Any]) -> bool:
+def save(
+    path: Path,
+    settings: dict,
+    recipes: dict[str, Recipe],
+    meta: dict[str, Any],
+    version_of: Callable[[Any], bytes] | None = None,
+    posts_of_build: Iterable[Any] = (),
+    reuse_rows: bool = True,
+) -> bool:
     """Write the model (and drop the patches of the one it replaces); False when some
-    value of the site cannot be pickled (then no build may patch it)."""
+    value of the site cannot be pickled (then no build may patch it).
+
+    ``version_of(post)`` is a digest of everything its stored row is made of (its fields,
+    the posts it links to): a post whose row in the model being replaced has the same
+    version keeps that row instead of being pickled again (a build that changed a few
+    posts writes a few rows). ``posts_of_build`` are every post this build read or
+    loaded: their rows are brought up to date even when no page refers to them.
+    ``reuse_rows`` False (``--full``): every row is written afresh."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(f".tmp-{os.getpid()}")
     temporary.unlink(missing_ok=True)
@@ -154,18 +171,22 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
             if recipe.inputs.bodies
             for post in recipe.inputs.posts
         )
+        kept = _reusable_rows(path, temporary) if version_of and reuse_rows else {}
         # one pickle for every recipe (the lists that pages share are kept once), streamed
         # through a file into the database: never held whole in memory (tens of MB)
         with tempfile.TemporaryFile(dir=path.parent) as spool:
             _Pickler(spool, posts).dump((shared, pages))
+            for post in posts_of_build:
+                posts.setdefault(post.source_path, post)
             db = sqlite3.connect(str(temporary))
             with db:
                 db.executescript(
                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+                    "DROP TABLE IF EXISTS meta; DROP TABLE IF EXISTS shows;"
                     "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB);"
                     "CREATE TABLE shows (post TEXT, page TEXT);"
-                    "CREATE TABLE posts"
-                    " (path TEXT PRIMARY KEY, module TEXT, class TEXT, state BLOB);"
+                    "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, module TEXT,"
+                    " class TEXT, state BLOB, version BLOB);"
                 )
                 db.executemany("INSERT INTO shows VALUES (?, ?)", shows)
                 done: set[str] = set()
@@ -173,17 +194,27 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
                 def rows(waiting: list[tuple[str, Any]]):
                     for source, post in waiting:
                         done.add(source)
+                        version = version_of(post) if version_of is not None else None
+                        if version is not None and kept.get(source) == version:
+                            continue  # its row as the last model wrote it
                         fields = dict(vars(post))
                         if fields.get("_context") is context:
                             del fields["_context"]  # given back when read
                         if fields.get("settings") is settings:
                             del fields["settings"]
                         cls = type(post)
-                        yield source, cls.__module__, cls.__qualname__, _dumps(fields, posts)
+                        state = _dumps(fields, posts)
+                        yield source, cls.__module__, cls.__qualname__, state, version
 
                 while len(done) < len(posts):  # posts met while pickling posts, too
                     waiting = [(s, p) for s, p in posts.items() if s not in done]
-                    db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?)", rows(waiting))
+                    db.executemany(
+                        "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", rows(waiting)
+                    )
+                # rows of posts this build does not have (deleted, moved): nothing refers to them
+                db.executemany(
+                    "DELETE FROM posts WHERE path = ?", [(gone,) for gone in set(kept) - done]
+                )
                 meta = {**meta, "site_wide": site_wide, "pages": sorted(recipes)}
                 rows = [("meta", pickle.dumps(meta, protocol=5)), ("format", FORMAT.encode())]
                 db.executemany("INSERT INTO meta VALUES (?, ?)", rows)
@@ -201,6 +232,31 @@ def save(path: Path, settings: dict, recipes: dict[str, Recipe], meta: dict[str,
     path.with_suffix(".patches").unlink(missing_ok=True)
     os.replace(temporary, path)
     return True
+
+
+def _reusable_rows(path: Path, temporary: Path) -> dict[str, bytes]:
+    """The model being replaced, copied to ``temporary`` (a file copy, in the kernel) to be
+    brought up to date: each post's row version. Empty (and nothing copied) when there is
+    no model of this format."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if db.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() != (
+                FORMAT.encode(),
+            ):
+                return {}
+            versions = {
+                source: version
+                for source, version in db.execute("SELECT path, version FROM posts")
+                if version is not None
+            }
+        finally:
+            db.close()
+        shutil.copyfile(path, temporary)
+    except (OSError, sqlite3.DatabaseError):
+        temporary.unlink(missing_ok=True)
+        return {}
+    return versions
 
 
 # -- loading --------------------------------------------------------------------------------

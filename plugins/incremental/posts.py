@@ -159,6 +159,10 @@ class PostStore:
 
     # -- the site model's view --------------------------------------------------------------
 
+    def known_posts(self) -> list[Any]:
+        """Every post this build read or took from the store."""
+        return [post for post, _key, _fields in self._known.values()]
+
     def key_of(self, post) -> tuple[str, dict[str, int]] | None:
         """(source key, the post's attributes as read) of a post this build read or loaded."""
         known = self._known.get(id(post))

@@ -171,3 +171,28 @@ def test_a_body_that_names_a_document_changes_the_document_page(tmp_path: Path):
         (tmp_path / f"full-{step}").mkdir()
         theirs, _ = full_build_of(site, tmp_path / f"full-{step}", before)
         assert [name for name in ours if ours.get(name) != theirs.get(name)] == []
+
+
+def test_after_full_passes_that_keep_unchanged_posts_a_patch_equals_a_full_build(
+    site: TinySite, tmp_path: Path
+):
+    """A full pass writes into the model only the posts that changed; the rows it keeps
+    and the rows it wrote give a patch build the site a full build gives."""
+    write_post(site, 9)  # a new post: its neighbour and the listings change
+    result = site.build()
+    assert result.returncode == 0 and "Dựng nhanh" not in result.log, result.log
+    write_post(site, 3, title="Bài số 3: lịch đăng kiểm mới")  # a title: the full pass
+    result = site.build()
+    assert result.returncode == 0 and "Dựng nhanh" not in result.log, result.log
+    before = tmp_path / "reports-before"
+    shutil.copytree(site.base / "reports/compliance", before)
+    write_post(site, 3, "Nội dung bài 3 đã sửa: trạm 3703D.", title="Bài số 3: lịch đăng kiểm mới")
+    write_post(site, 9, "Nội dung bài 9 đã sửa: bến xe phía Nam.")
+    result = site.build()
+    assert result.returncode == 0 and "Dựng nhanh: chỉ nội dung của 2 bài" in result.log, result.log
+    page = next(site.output.glob("2024/03/bai-so-3-lich-dang-kiem-moi/index.html"))
+    assert "Bài số 3: lịch đăng kiểm mới" in page.read_text("utf-8")
+    ours = tree(site.output)
+    theirs, _ = full_build_of(site, tmp_path, before)
+    assert sorted(ours) == sorted(theirs)
+    assert [name for name in ours if ours[name] != theirs[name]] == []
