@@ -58,6 +58,9 @@ OTHER_BUNDLE = "khac"
 BUNDLE_NAME = re.compile(r"[a-z0-9][a-z0-9-]*")
 #: In the bundle folder: the list of bundles, read by the search page.
 MANIFEST = "bundles.json"
+#: Pagefind runs at a time (a build that indexes several bundles: a new post and the
+#: pages beside it, a first build); the build's own process mostly waits for them
+PARALLEL_RUNS = 2
 
 
 class SearchIndexError(RuntimeError):
@@ -430,7 +433,8 @@ class IndexRun:
         self.todo: list[tuple[str, str]] = []  # (bundle, fingerprint) for Pagefind to index
         self.indexed: list[str] = []
         self.stable = True
-        self.running: _Pagefind | None = None
+        #: Pagefind runs under way, oldest first: two at a time (each its own process)
+        self.running: list[tuple[str, _Pagefind]] = []
         try:
             self._reuse_or_start(fingerprints, old_bundles, previous)
         except BaseException:
@@ -452,16 +456,23 @@ class IndexRun:
                 recorded[name] = entry
             else:
                 self.todo.append((name, fingerprint))
-        if self.todo:
-            self.running = self._start(self.todo[0][0])
+        self._top_up()
         for name, entry in recorded.items():
             if _reuse(entry, fingerprints[name], previous / name, self.bundles / name):
                 self.written[name] = entry
                 self.stable = self.stable and not entry.get("unstable")
             else:
                 self.todo.append((name, fingerprints[name]))
-        if self.todo and self.running is None:
-            self.running = self._start(self.todo[0][0])
+        self._top_up()
+
+    def _top_up(self) -> None:
+        """Start bundles still to index while fewer than ``PARALLEL_RUNS`` run."""
+        started = {name for name, _ in self.running} | set(self.indexed)
+        for name, _fingerprint in self.todo:
+            if len(self.running) >= PARALLEL_RUNS:
+                return
+            if name not in started:
+                self.running.append((name, self._start(name)))
 
     def _start(self, name: str) -> _Pagefind:
         """Pagefind started on the pages and twins of bundle ``name`` (linked and written
@@ -480,18 +491,19 @@ class IndexRun:
         return _Pagefind(self.binary, root, self.bundles / name, self.options)
 
     def finish(self) -> IndexReport:
-        """Wait for Pagefind (one bundle after the other: Pagefind holds one bundle in
+        """Wait for Pagefind (two runs at a time at most: each holds its bundle in
         memory), then move the bundles into the site and record them."""
+        fingerprints = dict(self.todo)
         try:
-            for position, (name, fingerprint) in enumerate(self.todo):
-                if self.running is None:
-                    self.running = self._start(name)
-                self.running.wait()
-                self.running = None
+            self._top_up()
+            while self.running:
+                name, run = self.running[0]
+                run.wait()
+                self.running.pop(0)
                 shutil.rmtree(self.work / f"site-{name}", ignore_errors=True)
-                if position + 1 < len(self.todo):  # the next one runs while this one is read
-                    self.running = self._start(self.todo[position + 1][0])
-                self._record(name, fingerprint)
+                self.indexed.append(name)
+                self._top_up()  # the next one runs while this one is read
+                self._record(name, fingerprints[name])
             manifest = {"bundles": sorted(self.written)}
             (self.bundles / MANIFEST).write_text(
                 json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8"
@@ -526,7 +538,6 @@ class IndexRun:
 
     def _record(self, name: str, fingerprint: str) -> None:
         out = self.bundles / name
-        self.indexed.append(name)
         normalized = bundle_files.normalize(out)
         self.stable = self.stable and normalized
         files = _files(out)
@@ -541,9 +552,8 @@ class IndexRun:
 
     def abandon(self) -> None:
         """Stop Pagefind if it runs and remove the work folder (a build that stops)."""
-        if self.running is not None:
-            self.running.kill()
-            self.running = None
+        while self.running:
+            self.running.pop()[1].kill()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
