@@ -25,13 +25,20 @@ node_modules/.package-lock.json: package-lock.json package.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-serve: $(VENV)/.runtime-installed node_modules/.package-lock.json
+# Bytecode of the portal's own code, again whenever it changes: where Python does not
+# write it (PYTHONDONTWRITEBYTECODE) every build would compile ~100 modules (~0.2 s).
+PORTAL_SOURCES := $(shell find plugins counter portal_ops -name '*.py' 2>/dev/null)
+$(VENV)/.bytecode: $(PORTAL_SOURCES) | $(BIN)/python
+	$(BIN)/python -m compileall -q plugins counter portal_ops
+	touch $@
+
+serve: $(VENV)/.runtime-installed node_modules/.package-lock.json $(VENV)/.bytecode
 	$(BIN)/invoke serve
 
-build: $(VENV)/.runtime-installed node_modules/.package-lock.json
+build: $(VENV)/.runtime-installed node_modules/.package-lock.json $(VENV)/.bytecode
 	$(BIN)/invoke build
 
-publish: $(VENV)/.runtime-installed node_modules/.package-lock.json
+publish: $(VENV)/.runtime-installed node_modules/.package-lock.json $(VENV)/.bytecode
 	$(BIN)/invoke publish
 
 # Debian packages the tests drive for real (Chromium, Redis, nginx), installed if missing.

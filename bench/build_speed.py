@@ -820,6 +820,20 @@ def profile(posts: int, base: Path, args: argparse.Namespace, top: int = 30) -> 
 # -- main -----------------------------------------------------------------------------------
 
 
+#: the portal's own packages a build imports (Pelican's are compiled when pip installs them)
+PORTAL_PACKAGES = ("plugins", "counter", "portal_ops")
+
+
+def compile_portal() -> None:
+    """Bytecode for the portal's own code, as ``make`` leaves it: where Python does not
+    write it (PYTHONDONTWRITEBYTECODE, set on this machine) every build would compile
+    ~100 modules again (~0.2 s), a cost vanilla Pelican, compiled by pip, never pays."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", *(str(ROOT / p) for p in PORTAL_PACKAGES)],
+        check=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, action="append", help="corpus size (repeatable)")
@@ -833,6 +847,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = args.posts or [1000]
     scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    compile_portal()
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     if args.keep:

@@ -68,15 +68,30 @@ def _damaged_pages(output: Path, last: build_state.BuildState) -> list[str]:
     written with (the writer then compares bytes: a file restored with a new time is
     reused, one edited by hand is rendered again)."""
     damaged = []
+    folder = str(output)
     for name, page in last.pages.items():
         try:
-            stat = os.stat(output / name)
+            stat = os.stat(f"{folder}/{name}")
         except OSError:
             damaged.append(name)
             continue
         if (stat.st_size, stat.st_mtime_ns) != (page.size, page.mtime_ns):
             damaged.append(name)
     return damaged
+
+
+def _files_under(root: str) -> list[str]:
+    """Every file under ``root`` (following links to folders, as ``Path.rglob`` does),
+    relative, in the order of ``sorted(Path.rglob(...))``: by path components."""
+    found = []
+    cut = len(root) + 1
+    for parent, _dirs, names in os.walk(root, followlinks=True):
+        base = parent[cut:]
+        for name in names:
+            path = f"{parent}/{name}"
+            if os.path.isfile(path):
+                found.append(f"{base}/{name}" if base else name)
+    return sorted(found, key=lambda relative: relative.split("/"))
 
 
 def read_key(settings) -> bytes:
@@ -176,9 +191,11 @@ class Incremental(Plugin):
         known = FileDigests(
             cache_dir(settings) / "file-digests.json", digest_bytes, settings["INCREMENTAL_BUILD"]
         )
-        for path in sorted(p for p in content.rglob("*") if p.is_file()):
-            file_digests[os.path.abspath(path)] = digest = known.digest(os.path.abspath(path))
-            h.update(str(path.relative_to(content)).encode() + b"\0" + digest)
+        root = os.path.abspath(content)
+        for relative in _files_under(root):
+            absolute = f"{root}/{relative}"
+            file_digests[absolute] = digest = known.digest(absolute)
+            h.update(relative.encode() + b"\0" + digest)
         known.save()
         self.file_digests = file_digests  # the post store keys posts by the same digests
         theme = Path(settings.get("THEME") or "")
