@@ -11,8 +11,10 @@ names the live folder it was made from (its inode and modification time: a new b
 publishes a new folder; a top-level entry added or removed changes the time). It holds
 the live folder's top-level entries that a patch build links (``early_tops``: not what
 the ``before_publish`` receivers write, which a patch build writes again). It is made
-under a temporary name and renamed when complete, so a build that starts while it is
-being made does not take it (and links the live output itself, as before).
+under a temporary name (``.seeding-``, with the process id of its maker beside it) and
+renamed when complete: a build that starts while it is being made waits for it (linking
+the live output again beside it would take longer); one whose maker was killed is made
+again.
 
 Its files are the live files (hard links): a page edited in place is edited in both; a
 page replaced by hand in the live folder keeps its published bytes in the seed.
@@ -22,10 +24,10 @@ Pure: no Pelican imports.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 SEED_PREFIX = ".seed-"
@@ -55,32 +57,66 @@ def start(output: str | Path, early_tops: list[str]) -> None:
     making = output.parent / f".{output.name}{MAKING_PREFIX}{token}"
     # those of earlier outputs (and one cut short), never taken again
     for old in [*_seeds(output, SEED_PREFIX), *_seeds(output, MAKING_PREFIX)]:
-        if old != seed:
+        if old.name.endswith(".pid"):
+            if old != _pid_file(making):
+                old.unlink(missing_ok=True)
+        elif old not in (seed, making):
             _remove_in_background(old)
-    if seed.exists():
+    if seed.exists() or _being_made(making):
         return
+    if making.exists():  # its process was killed
+        shutil.rmtree(making, ignore_errors=True)
     tops = set(early_tops)
     entries = sorted(str(output / name) for name in os.listdir(output) if name in tops)
-    script = 'mkdir -- "$1" && { [ "$#" -eq 2 ] || cp -al -- "${@:3}" "$1"; } && mv -T -- "$1" "$2"'
-    with contextlib.suppress(OSError):  # then the next build links the live output itself
-        subprocess.Popen(
+    script = (
+        '{ [ "$#" -eq 2 ] || cp -al -- "${@:3}" "$1"; } && mv -T -- "$1" "$2" || rm -rf -- "$1"'
+    )
+    try:
+        making.mkdir()  # before this returns: a build that starts next waits for it
+        process = subprocess.Popen(
             ["bash", "-c", script, "seed", str(making), str(seed), *entries],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,  # a build that ends does not wait for it
         )
+        _pid_file(making).write_text(str(process.pid))
+    except OSError:  # then the next build links the live output itself
+        shutil.rmtree(making, ignore_errors=True)
 
 
-def take(output: str | Path) -> Path | None:
-    """The complete seed of the live ``output``, or None (none made, not complete yet,
-    or made from another folder). The caller moves it away: it is taken once."""
+def take(output: str | Path, wait: float = 30.0) -> Path | None:
+    """The complete seed of the live ``output``, or None (none made, or made from another
+    folder). One still being made (a build right after the last one) is waited for up to
+    ``wait`` seconds: linking the live output again beside it would take longer. The
+    caller moves it away: it is taken once."""
     output = Path(output).resolve()
     token = _token(output)
     if token is None:
         return None
     seed = output.parent / f".{output.name}{SEED_PREFIX}{token}"
+    making = output.parent / f".{output.name}{MAKING_PREFIX}{token}"
+    deadline = time.monotonic() + wait
+    while not seed.is_dir() and _being_made(making) and time.monotonic() < deadline:
+        time.sleep(0.02)
     return seed if seed.is_dir() else None
+
+
+def _pid_file(making: Path) -> Path:
+    return making.with_name(making.name + ".pid")
+
+
+def _being_made(making: Path) -> bool:
+    """Whether the process making this seed is still at work (one killed with its
+    build's machine leaves the folder: no build waits for it)."""
+    if not making.is_dir():
+        return False
+    try:
+        pid = int(_pid_file(making).read_text().strip())
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _remove_in_background(folder: Path) -> None:

@@ -37,7 +37,27 @@ def test_the_seed_links_the_live_files_the_next_build_links(tmp_path):
         assert os.stat(made / name).st_ino == os.stat(output / name).st_ino
     # what before_publish writes (the search bundle) is written again by the build
     assert not (made / "pagefind").exists()
-    assert not list(tmp_path.glob(".output.seeding-*"))
+    assert not [path for path in tmp_path.glob(".output.seeding-*") if path.is_dir()]
+
+
+def test_a_build_right_after_the_last_waits_for_the_seed_being_made(tmp_path):
+    output = _live(tmp_path)
+    seed.start(output, ["2024", "index.html"])
+    made = seed.take(output)  # at once: the copy is still being made, or just made
+    assert made is not None and (made / "2024" / "bai" / "index.html").is_file()
+
+
+def test_a_seed_whose_maker_was_killed_is_not_waited_for(tmp_path):
+    output = _live(tmp_path)
+    status = os.stat(output)
+    making = tmp_path / f".output.seeding-{status.st_ino}-{status.st_mtime_ns}"
+    making.mkdir()
+    (tmp_path / (making.name + ".pid")).write_text("999999999")  # no such process
+    started = time.monotonic()
+    assert seed.take(output, wait=20) is None
+    assert time.monotonic() - started < 5
+    seed.start(output, ["2024", "index.html"])  # made again
+    assert _wait_for(output).is_dir()
 
 
 def test_a_seed_is_never_taken_for_another_live_output(tmp_path):
