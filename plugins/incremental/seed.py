@@ -19,7 +19,7 @@ again.
 Its files are the live files (hard links): a page edited in place is edited in both; a
 page replaced by hand in the live folder keeps its published bytes in the seed.
 
-Pure: no Pelican imports.
+No Pelican imports.
 """
 
 from __future__ import annotations
@@ -29,6 +29,8 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+
+from plugins.build_guard import staging
 
 SEED_PREFIX = ".seed-"
 MAKING_PREFIX = ".seeding-"
@@ -61,7 +63,7 @@ def start(output: str | Path, early_tops: list[str]) -> None:
             if old != _pid_file(making):
                 old.unlink(missing_ok=True)
         elif old not in (seed, making):
-            _remove_in_background(old)
+            staging.remove_in_background(old, output)
     if seed.exists() or _being_made(making):
         return
     if making.exists():  # its process was killed
@@ -117,16 +119,3 @@ def _being_made(making: Path) -> bool:
     except (OSError, ValueError):
         return False
     return True
-
-
-def _remove_in_background(folder: Path) -> None:
-    try:
-        subprocess.Popen(
-            ["rm", "-rf", "--", str(folder)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)

@@ -77,6 +77,7 @@ class DiskMemo:
         self.hits: list[str] = []
         self.stats = {"hits": 0, "misses": 0}
         self._rows: dict[str, tuple[float, bytes]] | None = None  # see ``preload``
+        self.closed = False
 
     def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(str(self.path), timeout=60)
@@ -104,13 +105,21 @@ class DiskMemo:
             rows = []
         self._rows = {key: (used, value) for key, used, value in rows}
 
+    def _open_db(self) -> sqlite3.Connection:
+        """The database, or an error for a memo used after ``close`` (its entries would be
+        lost without a word: the damaged-file path below swallows sqlite's own error)."""
+        if self.closed:
+            raise RuntimeError(f"{self.path}: used after close()")
+        return self.db
+
     def get(self, key: str) -> Any | None:
+        db = self._open_db()
         if self._rows is not None:
             row = self._rows.get(key)
             used, blob = row if row is not None else (0.0, None)
         else:
             try:
-                found = self.db.execute(
+                found = db.execute(
                     f"SELECT used, value FROM {self.table} WHERE key = ?", (key,)
                 ).fetchone()
             except sqlite3.DatabaseError:  # damaged: computed again
@@ -129,12 +138,13 @@ class DiskMemo:
         """Which of ``keys`` have an entry (not whether it still unpickles), a few hundred
         per query rather than one query each."""
         found: set[str] = set()
+        db = self._open_db()
         try:
             for start in range(0, len(keys), 500):
                 batch = keys[start : start + 500]
                 marks = ",".join("?" * len(batch))
                 query = f"SELECT key FROM {self.table} WHERE key IN ({marks})"
-                found.update(row[0] for row in self.db.execute(query, batch))
+                found.update(row[0] for row in db.execute(query, batch))
         except sqlite3.DatabaseError:  # damaged: as if nothing were stored
             return set()
         return found
@@ -156,13 +166,17 @@ class DiskMemo:
         self.put_encoded(key, self.encode(value))
 
     def put_encoded(self, key: str, blob: bytes) -> None:
+        db = self._open_db()
         with contextlib.suppress(sqlite3.DatabaseError):  # damaged: not kept, the build goes on
-            self.db.execute(
+            db.execute(
                 f"INSERT OR REPLACE INTO {self.table} (key, used, value) VALUES (?, ?, ?)",
                 (key, self.now, blob),
             )
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
         try:
             self.db.executemany(
                 f"UPDATE {self.table} SET used = ? WHERE key = ?",

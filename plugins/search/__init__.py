@@ -334,15 +334,18 @@ def _rest(source: TwinSource) -> tuple[str | None, str]:
 class _Indexing:
     """The search index being made (``pages_ready``): finished by build_guard before the swap."""
 
-    def __init__(self, run: IndexRun, started: float) -> None:
+    def __init__(self, run: IndexRun, started: float, memo: DiskMemo | None) -> None:
         self.run = run
         self.started = started
+        self.memo = memo  # the folded twins, closed once the run is done
 
     def finish(self) -> None:
         try:
             report = self.run.finish()
         except SearchIndexError as exc:
             fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
+        finally:
+            self._close_memo()
         logger.info(
             "Chỉ mục tìm kiếm: %d trang, %d bản không dấu, %d gói, %.1f giây%s.",
             report.pages,
@@ -363,6 +366,12 @@ class _Indexing:
 
     def abandon(self) -> None:
         self.run.abandon()
+        self._close_memo()
+
+    def _close_memo(self) -> None:
+        if self.memo is not None:
+            self.memo.close()
+            self.memo = None
 
 
 class Search(Plugin):
@@ -461,12 +470,15 @@ class Search(Plugin):
                 previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),
                 page_digests=digests,
             )
-        except SearchIndexError as exc:
-            fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
-        finally:
+        except BaseException as exc:
             if memo is not None:
                 memo.close()
-        return _Indexing(run, started)
+            if isinstance(exc, SearchIndexError):
+                fail(f"Không tạo được chỉ mục tìm kiếm (Pagefind): {exc}")
+            raise
+        # the memo stays open until the run is finished: the bundles started then fold
+        # their twins (and keep them) too
+        return _Indexing(run, started, memo)
 
     def plan_outputs(self, sender, generators, settings):
         outputs = [

@@ -336,6 +336,18 @@ class _Pagefind:
 class IndexRun:
     """Indexing ``site``, started: :meth:`finish` completes it.
 
+    Indexes every page of ``site`` that has ``data-pagefind-body`` plus ``records``.
+    ``groups`` maps a page's URL (``/2023/09/slug/``) to the name of its bundle (the
+    post's year); a twin goes with its page (its URL up to ``#``), and a page or twin
+    not in ``groups`` goes to :data:`OTHER_BUNDLE`. Each bundle is written by its own
+    run of Pagefind to ``site/bundle_dir/<name>/``, and ``site/bundle_dir/bundles.json``
+    lists them for the search page. With ``cache_dir``, each bundle's fingerprint and
+    digests are kept there, and a bundle whose inputs are the same as in the last
+    build reuses ``previous_output/bundle_dir/<name>`` (the live site, before the
+    swap) instead of running Pagefind. ``page_digests`` (relative path → digest) are the
+    build engine's (``portal_core.pages``): those pages are not read to be fingerprinted.
+    Raises SearchIndexError with Pagefind's own message when it fails.
+
     Everything that reads the site (its pages, their digests, the previous bundles) is
     done when the run is made; then Pagefind runs in its own process while the caller
     goes on (the build checks its pages meanwhile). Until :meth:`finish`, nothing is
@@ -558,37 +570,7 @@ class IndexRun:
 
 
 def build_index(
-    site: str | Path,
-    records: Sequence[FoldedRecord | LazyRecord],
-    bundle_dir: str = "pagefind",
-    language: str = "vi",
-    *,
-    groups: Mapping[str, str] | None = None,
-    cache_dir: str | Path | None = None,
-    previous_output: str | Path | None = None,
-    page_digests: Mapping[str, str] | None = None,
+    site: str | Path, records: Sequence[FoldedRecord | LazyRecord], *args, **kwargs
 ) -> IndexReport:
-    """Index every page of ``site`` that has ``data-pagefind-body`` plus ``records``.
-
-    ``groups`` maps a page's URL (``/2023/09/slug/``) to the name of its bundle (the
-    post's year); a twin goes with its page (its URL up to ``#``), and a page or twin
-    not in ``groups`` goes to :data:`OTHER_BUNDLE`. Each bundle is written by its own
-    run of Pagefind to ``site/bundle_dir/<name>/``, and ``site/bundle_dir/bundles.json``
-    lists them for the search page. With ``cache_dir``, each bundle's fingerprint and
-    digests are kept there, and a bundle whose inputs are the same as in the last
-    build reuses ``previous_output/bundle_dir/<name>`` (the live site, before the
-    swap) instead of running Pagefind. ``page_digests`` (relative path → digest) are the
-    build engine's (``portal_core.pages``): those pages are not read to be fingerprinted.
-    Raises SearchIndexError with Pagefind's own message when it fails.
-    """
-    run = IndexRun(
-        site,
-        records,
-        bundle_dir,
-        language,
-        groups=groups,
-        cache_dir=cache_dir,
-        previous_output=previous_output,
-        page_digests=page_digests,
-    )
-    return run.finish()
+    """``IndexRun(...)`` started and finished at once (tests, benchmarks)."""
+    return IndexRun(site, records, *args, **kwargs).finish()

@@ -111,55 +111,50 @@ def test_bad_setting_is_reported_at_start(tiny_site):
     assert "Traceback" not in result.log
 
 
-def test_before_publish_sees_the_whole_site_and_can_stop_the_publish(tiny_site):
+def _second_post_with_before_publish(tiny_site, receiver: str):
+    """A published site with one post, then a second post and a plugin whose
+    ``before_publish`` receiver is ``receiver`` (source, named ``receiver``): the build's
+    result, and the published site's files before it."""
     tiny_site.post("a", title="Bài đầu tiên")
     assert tiny_site.build().returncode == 0
     before = _snapshot(tiny_site.output)
-    plugin = tiny_site.base / "checker_plugin.py"
-    plugin.write_text(
+    (tiny_site.base / "receiver_plugin.py").write_text(
         "from pathlib import Path\n"
         "from plugins.portal_core import problems\n"
+        "from plugins.portal_core.failure import fail\n"
         "from plugins.portal_core.signals import before_publish\n"
-        "def check(sender, output_path, settings):\n"
-        "    pages = sorted(Path(output_path).rglob('index.html'))\n"
-        "    problems.current().error('content/posts/b.md', f'checked {len(pages)} pages')\n"
+        f"{receiver}\n"
         "def register():\n"
-        "    before_publish.connect(check)\n",
+        "    before_publish.connect(receiver)\n",
         encoding="utf-8",
     )
     tiny_site.post("b", title="Bài thứ hai")
     tiny_site.settings(
         f"PLUGIN_PATHS = PLUGIN_PATHS + [{str(tiny_site.base)!r}]\n"
-        "PLUGINS = PLUGINS + ['checker_plugin']\n"
+        "PLUGINS = PLUGINS + ['receiver_plugin']\n"
     )
-    result = tiny_site.build()
+    return tiny_site.build(), before
+
+
+def test_before_publish_sees_the_whole_site_and_can_stop_the_publish(tiny_site):
+    result, before = _second_post_with_before_publish(
+        tiny_site,
+        "def receiver(sender, output_path, settings):\n"
+        "    pages = sorted(Path(output_path).rglob('index.html'))\n"
+        "    problems.current().error('content/posts/b.md', f'checked {len(pages)} pages')\n",
+    )
     assert result.returncode == 1
     assert "content/posts/b.md: checked" in result.log
     assert _snapshot(tiny_site.output) == before
 
 
 def test_a_build_stopped_while_the_search_index_is_made_leaves_nothing_behind(tiny_site):
-    tiny_site.post("a", title="Bài đầu tiên")
-    assert tiny_site.build().returncode == 0
-    before = _snapshot(tiny_site.output)
-    plugin = tiny_site.base / "stopper_plugin.py"
-    plugin.write_text(
-        "from pathlib import Path\n"
-        "from plugins.portal_core.failure import fail\n"
-        "from plugins.portal_core.signals import before_publish\n"
-        "def stop(sender, output_path, settings):\n"
+    result, before = _second_post_with_before_publish(
+        tiny_site,
+        "def receiver(sender, output_path, settings):\n"
         "    beside = sorted(p.name for p in Path(output_path).parent.glob('*-search-*'))\n"
-        "    fail(f'dừng lại; bên cạnh: {beside}')\n"
-        "def register():\n"
-        "    before_publish.connect(stop)\n",
-        encoding="utf-8",
+        "    fail(f'dừng lại; bên cạnh: {beside}')\n",
     )
-    tiny_site.post("b", title="Bài thứ hai")
-    tiny_site.settings(
-        f"PLUGIN_PATHS = PLUGIN_PATHS + [{str(tiny_site.base)!r}]\n"
-        "PLUGINS = PLUGINS + ['stopper_plugin']\n"
-    )
-    result = tiny_site.build()
     assert result.returncode == 1
     # Pagefind was at work beside the staging folder when the build stopped
     assert "-search-" in result.log.split("bên cạnh:", 1)[1].splitlines()[0]

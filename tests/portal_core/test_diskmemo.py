@@ -3,6 +3,8 @@
 import sqlite3
 import time
 
+import pytest
+
 from plugins.portal_core.diskmemo import DiskMemo
 
 
@@ -68,3 +70,15 @@ def test_stored_tells_which_keys_have_an_entry_however_many_are_asked(tmp_path):
     asked = [f"k{n}" for n in range(1200)]  # more than one query's worth
     assert memo.stored(asked) == {f"k{n}" for n in range(0, 1200, 2)}
     assert memo.stored([]) == set()
+
+
+def test_a_memo_used_after_close_says_so(tmp_path):
+    memo = DiskMemo(tmp_path / "memo.sqlite3")
+    memo.put("a", 1)
+    memo.close()
+    with pytest.raises(RuntimeError, match="after close"):
+        memo.put("b", 2)
+    with pytest.raises(RuntimeError, match="after close"):
+        memo.get("a")
+    memo.close()  # twice: nothing more to do
+    assert DiskMemo(tmp_path / "memo.sqlite3").get("a") == 1
