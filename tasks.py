@@ -550,8 +550,14 @@ def test(c, k=""):
 @task
 def clean(c):
     """Remove the built site and caches."""
-    for path in (OUTPUT, ROOT / "cache", ROOT / ".pytest_cache"):
-        shutil.rmtree(path, ignore_errors=True)
+    # and what builds leave beside the output: the next quick build's copy of it, folders
+    # of builds that were killed (build_guard, plugins/incremental/seed.py)
+    beside = [p for p in OUTPUT.parent.glob(f".{OUTPUT.name}.*") if p.is_dir() or p.is_file()]
+    for path in (OUTPUT, ROOT / "cache", ROOT / ".pytest_cache", *beside):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 # -- Moving an existing portal in (portal_import/; docs/import.md) ---------------------------
