@@ -350,7 +350,8 @@ def try_patch(pelican, last: build_state.BuildState, cache: Path, build) -> str:
             build.store.close()
             build.store = None
         staging = Path(pelican.output_path)
-        if staging != patch.output and staging.is_dir():  # what was begun in it: dropped
-            build_staging.discard(staging)
-            staging.mkdir()
+        if staging != patch.output:  # what was begun in it: dropped; the full pass's, empty
+            if staging.is_dir():
+                build_staging.discard(staging)
+            staging.mkdir(parents=True, exist_ok=True)  # (gone if taking the seed failed)
     return reason
