@@ -283,6 +283,8 @@ class _Shell:
         if name.startswith("__"):
             raise AttributeError(name)
         materialize(self)
+        if isinstance(self, _Shell):  # its model was closed before it was read
+            raise AttributeError(f"{name} (its site model is closed)")
         return getattr(self, name)
 
 
@@ -317,10 +319,13 @@ class LazyModel:
     def __init__(self, path: Path, settings: dict) -> None:
         self.settings = settings
         self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        rows = dict(self.db.execute("SELECT key, value FROM meta"))
+        # the recipes (tens of MB unpickled) only once a page is rendered: a build that
+        # finds it cannot patch (a new post, a setting) never reads them
+        rows = dict(self.db.execute("SELECT key, value FROM meta WHERE key != 'recipes'"))
         if rows.get("format") != FORMAT.encode():
             raise ValueError("another format")
         self.shells: dict[str, Any] = {}
+        self._recipes: tuple[list[dict], dict[str, tuple]] | None = None
         meta = pickle.loads(rows["meta"])
         self.global_key: str = meta["global_key"]
         self.other_inputs: str = meta["other_inputs"]
@@ -330,8 +335,25 @@ class LazyModel:
         self.site_wide: list[str] = meta["site_wide"]
         self.late_files: list[str] = meta["late_files"]
         self.early_tops: list[str] = meta["early_tops"]
-        self.contexts, self.pages = self._loads(rows["recipes"])
-        self.context: dict = self.contexts[0]
+
+    def _read_recipes(self) -> tuple[list[dict], dict[str, tuple]]:
+        if self._recipes is None:
+            (blob,) = self.db.execute("SELECT value FROM meta WHERE key = 'recipes'").fetchone()
+            self._recipes = self._loads(blob)
+        return self._recipes
+
+    @property
+    def contexts(self) -> list[dict]:
+        return self._read_recipes()[0]
+
+    @property
+    def pages(self) -> dict[str, tuple]:
+        return self._read_recipes()[1]
+
+    @property
+    def context(self) -> dict:
+        """The context most pages share (the site's)."""
+        return self.contexts[0]
 
     def shell(self, module: str, qualname: str, source: str):
         shell = self.shells.get(source)
@@ -381,6 +403,15 @@ class LazyModel:
         return sorted(names)
 
     def close(self) -> None:
+        """Forget the model: its shells not yet read (the module keeps them until then)
+        and its recipes go, so a build that gives way to the full pass does not carry
+        them, nor a live preview one model per save."""
+        for shell in self.shells.values():
+            pending = _pending.get(id(shell))
+            if pending is not None and pending[0] is shell:
+                del _pending[id(shell)]
+        self.shells.clear()
+        self._recipes = None
         self.db.close()
 
 

@@ -85,6 +85,7 @@ class PatchBuild:
         final = pelican.settings.get("PORTAL_FINAL_OUTPUT_PATH") or pelican.output_path
         self.output = Path(final).resolve()
         self.started = time.monotonic()
+        self.model: site_model.LazyModel | None = None  # closed once the build is done
 
     def run(self) -> str:
         plugins = [getattr(p, "__name__", str(p)) for p in self.settings.get("PLUGINS") or []]
@@ -94,7 +95,7 @@ class PatchBuild:
         model_path = site_model.model_file(self.cache, self.output)
         if not model_path.is_file():
             return "no site model"
-        model = site_model.load(model_path, self.settings)
+        model = self.model = site_model.load(model_path, self.settings)
         if model is None:
             return "site model unreadable"
         if (
@@ -120,6 +121,7 @@ class PatchBuild:
         for source in changed:
             if source not in files or source not in current:
                 return f"added or deleted: {source}"
+        for source in changed:
             post = model.post(source)
             if not isinstance(post, Article) or source not in model.source_keys:
                 return f"not a post every build shows: {source}"
@@ -344,6 +346,9 @@ def try_patch(pelican, last: build_state.BuildState, cache: Path, build) -> str:
         )
         pages.clear()
         reason = f"{type(exc).__name__}: {exc}"
+    finally:
+        if patch.model is not None:
+            patch.model.close()
     if reason:
         logger.debug("incremental: a full pass, not a patch: %s", reason)
         if build.store is not None:  # opened for a few posts: the full pass opens its own
