@@ -405,7 +405,7 @@ class LazyModel:
     def close(self) -> None:
         """Forget the model: its shells not yet read (the module keeps them until then)
         and its recipes go, so a build that gives way to the full pass does not carry
-        them, nor a live preview one model per save."""
+        them (nor would a process that builds several times, one model per build)."""
         for shell in self.shells.values():
             pending = _pending.get(id(shell))
             if pending is not None and pending[0] is shell:
