@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import atexit
 import logging
-import os
 import time
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from pelican import signals
 
 from plugins.portal_core import failure, problems
 from plugins.portal_core.failure import fail
+from plugins.portal_core.files import relative_files
 from plugins.portal_core.settings import Plugin
 from plugins.portal_core.signals import before_publish, pages_ready, plan_outputs, published
 
@@ -171,16 +171,7 @@ _guard = BuildGuard.instance()  # counts errors from the moment the module is im
 
 def files_in(folder: str | Path) -> set[str]:
     """Every file under ``folder``, as ``/``-separated paths relative to it."""
-    root = str(folder).rstrip(os.sep) or os.sep
-    cut = len(root) + (0 if root.endswith(os.sep) else 1)
-    found: set[str] = set()
-    for parent, _dirs, names in os.walk(root):
-        base = parent[cut:].replace(os.sep, "/")  # os.walk joins onto root: no relpath
-        if base:
-            found.update(f"{base}/{name}" for name in names)
-        else:
-            found.update(names)
-    return found
+    return set(relative_files(folder))
 
 
 def files_before_publish() -> frozenset[str] | None:

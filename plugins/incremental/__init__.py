@@ -29,7 +29,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins import build_guard
-from plugins.portal_core import pages, registry
+from plugins.portal_core import files, pages, registry
 from plugins.portal_core.failure import fail
 from plugins.portal_core.settings import Plugin, Settings, flag, folder, number
 from plugins.portal_core.signals import unchanged
@@ -83,14 +83,11 @@ def _damaged_pages(output: Path, last: build_state.BuildState) -> list[str]:
 def _files_under(root: str) -> list[str]:
     """Every file under ``root`` (following links to folders, as ``Path.rglob`` does),
     relative, in the order of ``sorted(Path.rglob(...))``: by path components."""
-    found = []
-    cut = len(root) + 1
-    for parent, _dirs, names in os.walk(root, followlinks=True):
-        base = parent[cut:]
-        for name in names:
-            path = f"{parent}/{name}"
-            if os.path.isfile(path):
-                found.append(f"{base}/{name}" if base else name)
+    found = [
+        relative
+        for relative in files.relative_files(root, follow_links=True)
+        if os.path.isfile(f"{root}/{relative}")
+    ]
     return sorted(found, key=lambda relative: relative.split("/"))
 
 
@@ -342,6 +339,7 @@ class Incremental(Plugin):
         shared = next(
             (r.context for r in recorder.recipes.values() if id(r.context) == most_used), {}
         )
+        early_tops = sorted({name.split("/", 1)[0] for name in early})
         saved = site_model.save(
             path,
             session.settings,
@@ -354,7 +352,7 @@ class Incremental(Plugin):
                 "context": shared,
                 # what before_publish's receivers wrote: a patch build has them write it again
                 "late_files": sorted(build_guard.files_in(output_path) - early),
-                "early_tops": sorted({name.split("/", 1)[0] for name in early}),
+                "early_tops": early_tops,
             },
             version_of=lambda post: hashlib.blake2b(
                 session.global_key.encode() + session.declarations.full(post), digest_size=16
@@ -363,7 +361,7 @@ class Incremental(Plugin):
             reuse_rows=store.trusted,  # not by --full
         )
         if saved:  # the next build may patch: its staging folder made now, in the background
-            seed.start(output_path, sorted({name.split("/", 1)[0] for name in early}))
+            seed.start(output_path, early_tops)
 
     def finalized(self, pelican) -> None:
         """Pages queued for rendering on every core, and unchanged pages linked; before

@@ -91,11 +91,12 @@ class PostStore:
 
     def _keys_under(self, base: str) -> list[str]:
         """The source key of every file under ``base`` whose digest this build knows."""
-        base = os.path.abspath(base)
+        prefix = os.path.abspath(base) + os.sep
+        cut = len(prefix)
         return [
-            digest_bytes(self.read_key, os.path.relpath(path, base).encode(), digest).hex()
+            digest_bytes(self.read_key, path[cut:].encode(), digest).hex()
             for path, digest in self.file_digests.items()
-            if path.startswith(base + os.sep)
+            if path.startswith(prefix)
         ]
 
     def source_key(self, generator, relative: str) -> str | None:

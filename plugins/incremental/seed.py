@@ -44,6 +44,15 @@ def _token(output: Path) -> str | None:
     return f"{status.st_ino}-{status.st_mtime_ns}"
 
 
+def _names(output: Path) -> tuple[Path, Path] | None:
+    """(the seed, the folder it is made in) for the live ``output`` as it is now."""
+    token = _token(output)
+    if token is None:
+        return None
+    beside = output.parent / f".{output.name}"
+    return Path(f"{beside}{SEED_PREFIX}{token}"), Path(f"{beside}{MAKING_PREFIX}{token}")
+
+
 def _seeds(output: Path, prefix: str) -> list[Path]:
     return sorted(output.parent.glob(f".{output.name}{prefix}*"))
 
@@ -52,11 +61,10 @@ def start(output: str | Path, early_tops: list[str]) -> None:
     """Make the seed of the live ``output`` in the background (after it was published);
     the seeds of earlier outputs are removed."""
     output = Path(output).resolve()
-    token = _token(output)
-    if token is None:
+    names = _names(output)
+    if names is None:
         return
-    seed = output.parent / f".{output.name}{SEED_PREFIX}{token}"
-    making = output.parent / f".{output.name}{MAKING_PREFIX}{token}"
+    seed, making = names
     # those of earlier outputs (and one cut short), never taken again
     for old in [*_seeds(output, SEED_PREFIX), *_seeds(output, MAKING_PREFIX)]:
         if old.name.endswith(".pid"):
@@ -92,16 +100,17 @@ def take(output: str | Path, wait: float = 30.0) -> Path | None:
     folder). One still being made (a build right after the last one) is waited for up to
     ``wait`` seconds: linking the live output again beside it would take longer. The
     caller moves it away: it is taken once."""
-    output = Path(output).resolve()
-    token = _token(output)
-    if token is None:
+    names = _names(Path(output).resolve())
+    if names is None:
         return None
-    seed = output.parent / f".{output.name}{SEED_PREFIX}{token}"
-    making = output.parent / f".{output.name}{MAKING_PREFIX}{token}"
+    seed, making = names
     deadline = time.monotonic() + wait
     while not seed.is_dir() and _being_made(making) and time.monotonic() < deadline:
         time.sleep(0.02)
-    return seed if seed.is_dir() else None
+    if not seed.is_dir():
+        return None
+    _pid_file(making).unlink(missing_ok=True)  # its maker is done
+    return seed
 
 
 def _pid_file(making: Path) -> Path:

@@ -18,6 +18,7 @@ import io
 import pickle
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -95,12 +96,7 @@ class DiskMemo:
             if keys is None:
                 rows = self.db.execute(f"SELECT key, used, value FROM {self.table}").fetchall()
             else:
-                rows = []
-                for start in range(0, len(keys), 500):
-                    batch = keys[start : start + 500]
-                    marks = ",".join("?" * len(batch))
-                    query = f"SELECT key, used, value FROM {self.table} WHERE key IN ({marks})"
-                    rows += self.db.execute(query, batch).fetchall()
+                rows = list(self._rows_of(keys, "key, used, value"))
         except sqlite3.DatabaseError:  # damaged: computed again
             rows = []
         self._rows = {key: (used, value) for key, used, value in rows}
@@ -137,17 +133,20 @@ class DiskMemo:
     def stored(self, keys: list[str]) -> set[str]:
         """Which of ``keys`` have an entry (not whether it still unpickles), a few hundred
         per query rather than one query each."""
-        found: set[str] = set()
-        db = self._open_db()
         try:
-            for start in range(0, len(keys), 500):
-                batch = keys[start : start + 500]
-                marks = ",".join("?" * len(batch))
-                query = f"SELECT key FROM {self.table} WHERE key IN ({marks})"
-                found.update(row[0] for row in db.execute(query, batch))
+            return {row[0] for row in self._rows_of(keys, "key")}
         except sqlite3.DatabaseError:  # damaged: as if nothing were stored
             return set()
-        return found
+
+    def _rows_of(self, keys: list[str], columns: str) -> Iterator[tuple]:
+        """``columns`` of the entries of ``keys``, a few hundred keys per query."""
+        db = self._open_db()
+        for start in range(0, len(keys), 500):
+            batch = keys[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            yield from db.execute(
+                f"SELECT {columns} FROM {self.table} WHERE key IN ({marks})", batch
+            )
 
     def encode(self, value: Any) -> bytes:
         """The stored form of ``value`` (made in another process, say; see ``put_encoded``)."""

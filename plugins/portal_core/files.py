@@ -14,7 +14,7 @@ import os
 import pickle
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -48,6 +48,18 @@ def link_or_copy(source: str | os.PathLike, target: str | os.PathLike) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def relative_files(folder: str | os.PathLike, follow_links: bool = False) -> Iterator[str]:
+    """Every file under ``folder`` (what ``os.walk`` lists as not a folder), as a
+    ``/``-separated path relative to it, in walk order. Cut from the paths ``os.walk``
+    joins onto ``folder``: ``os.path.relpath`` cost more than the walk at 37,000 files."""
+    root = os.fspath(folder).rstrip(os.sep) or os.sep
+    cut = len(root) + (0 if root.endswith(os.sep) else 1)
+    for parent, _dirs, names in os.walk(root, followlinks=follow_links):
+        base = parent[cut:].replace(os.sep, "/")
+        for name in names:
+            yield f"{base}/{name}" if base else name
 
 
 def beside_content(settings: Mapping[str, Any], path: str | os.PathLike) -> str:

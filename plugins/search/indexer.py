@@ -247,10 +247,9 @@ def _prune(cache_dir: Path, keep: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _reuse(record: dict | None, fingerprint: str, previous: Path | None, target: Path) -> bool:
-    """Link the previous bundle into ``target`` if it is exactly the one recorded."""
-    if not record or record.get("fingerprint") != fingerprint or previous is None:
-        return False
+def _reuse(record: dict, previous: Path, target: Path) -> bool:
+    """Link the previous bundle into ``target`` if it is exactly the one recorded (the
+    caller found the record's fingerprint to be this build's)."""
     files = record.get("files")
     if not isinstance(files, list) or not files:
         return False
@@ -442,7 +441,8 @@ class IndexRun:
                 old_bundles = old["bundles"]
 
         self.written: dict[str, dict] = {}
-        self.todo: list[tuple[str, str]] = []  # (bundle, fingerprint) for Pagefind to index
+        self.to_index: dict[str, str] = {}  # bundle → fingerprint, for Pagefind, in order
+        self.waiting: list[str] = []  # of those, the ones not started yet
         self.indexed: list[str] = []
         self.stable = True
         #: Pagefind runs under way, oldest first: two at a time (each its own process)
@@ -467,24 +467,25 @@ class IndexRun:
             ):
                 recorded[name] = entry
             else:
-                self.todo.append((name, fingerprint))
-        self._top_up()
+                self._index(name, fingerprint)
         for name, entry in recorded.items():
-            if _reuse(entry, fingerprints[name], previous / name, self.bundles / name):
+            if _reuse(entry, previous / name, self.bundles / name):
                 self.written[name] = entry
                 self.stable = self.stable and not entry.get("unstable")
             else:
-                self.todo.append((name, fingerprints[name]))
+                self._index(name, fingerprints[name])
+
+    def _index(self, name: str, fingerprint: str) -> None:
+        """Bundle ``name`` for Pagefind: started at once if fewer than ``PARALLEL_RUNS``
+        run."""
+        self.to_index[name] = fingerprint
+        self.waiting.append(name)
         self._top_up()
 
     def _top_up(self) -> None:
-        """Start bundles still to index while fewer than ``PARALLEL_RUNS`` run."""
-        started = {name for name, _ in self.running} | set(self.indexed)
-        for name, _fingerprint in self.todo:
-            if len(self.running) >= PARALLEL_RUNS:
-                return
-            if name not in started:
-                self.running.append((name, self._start(name)))
+        while self.waiting and len(self.running) < PARALLEL_RUNS:
+            name = self.waiting.pop(0)
+            self.running.append((name, self._start(name)))
 
     def _start(self, name: str) -> _Pagefind:
         """Pagefind started on the pages and twins of bundle ``name`` (linked and written
@@ -505,9 +506,7 @@ class IndexRun:
     def finish(self) -> IndexReport:
         """Wait for Pagefind (two runs at a time at most: each holds its bundle in
         memory), then move the bundles into the site and record them."""
-        fingerprints = dict(self.todo)
         try:
-            self._top_up()
             while self.running:
                 name, run = self.running[0]
                 run.wait()
@@ -515,7 +514,7 @@ class IndexRun:
                 shutil.rmtree(self.work / f"site-{name}", ignore_errors=True)
                 self.indexed.append(name)
                 self._top_up()  # the next one runs while this one is read
-                self._record(name, fingerprints[name])
+                self._record(name, self.to_index[name])
             manifest = {"bundles": sorted(self.written)}
             (self.bundles / MANIFEST).write_text(
                 json.dumps(manifest, sort_keys=True) + "\n", encoding="utf-8"

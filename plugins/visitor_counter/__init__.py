@@ -56,6 +56,10 @@ class VisitorCounter(Plugin):
         ),
     )
 
+    def __init__(self) -> None:
+        #: a patch build made no page and removed none: the live manifest holds
+        self.pages_as_live = False
+
     def initialized(self, pelican) -> None:
         super().initialized(pelican)
         settings = pelican.settings
@@ -91,7 +95,7 @@ class VisitorCounter(Plugin):
         manifest = output / settings["COUNTER_MANIFEST_SAVE_AS"]
         live = Path(settings.get("PORTAL_FINAL_OUTPUT_PATH") or output_path)
         live_manifest = live / settings["COUNTER_MANIFEST_SAVE_AS"]
-        if getattr(self, "pages_as_live", False) and live_manifest.is_file():
+        if self.pages_as_live and live_manifest.is_file():
             manifest.unlink(missing_ok=True)
             link_or_copy(live_manifest, manifest)
         else:
