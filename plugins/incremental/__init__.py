@@ -340,6 +340,7 @@ class Incremental(Plugin):
             (r.context for r in recorder.recipes.values() if id(r.context) == most_used), {}
         )
         early_tops = sorted({name.split("/", 1)[0] for name in early})
+        late_files = sorted(build_guard.files_in(output_path) - early)
         saved = site_model.save(
             path,
             session.settings,
@@ -351,7 +352,7 @@ class Incremental(Plugin):
                 "source_keys": source_keys,
                 "context": shared,
                 # what before_publish's receivers wrote: a patch build has them write it again
-                "late_files": sorted(build_guard.files_in(output_path) - early),
+                "late_files": late_files,
                 "early_tops": early_tops,
             },
             version_of=lambda post: hashlib.blake2b(
@@ -361,7 +362,7 @@ class Incremental(Plugin):
             reuse_rows=store.trusted,  # not by --full
         )
         if saved:  # the next build may patch: its staging folder made now, in the background
-            seed.start(output_path, early_tops)
+            seed.start(output_path, early_tops, seed.late_folders(late_files, early_tops))
 
     def finalized(self, pelican) -> None:
         """Pages queued for rendering on every core, and unchanged pages linked; before

@@ -86,6 +86,8 @@ class PatchBuild:
         self.output = Path(final).resolve()
         self.started = time.monotonic()
         self.model: site_model.LazyModel | None = None  # closed once the build is done
+        #: the live late folders, linked (``seed.take_late``); removed once the build is done
+        self.late_links: Path | None = None
 
     def run(self) -> str:
         plugins = [getattr(p, "__name__", str(p)) for p in self.settings.get("PLUGINS") or []]
@@ -144,6 +146,7 @@ class PatchBuild:
         if ready is not None:
             staging.rmdir()  # build_guard's, empty
             ready.rename(staging)
+            self.late_links = seed.take_late(staging)
         else:
             linking = self._link_live(staging, set(model.early_tops))
             _, error = linking.communicate()  # (cp -al: one process, kernel time)
@@ -164,6 +167,7 @@ class PatchBuild:
                 digests=records,
                 rendered=frozenset(digests),
                 previous={name: page.digest for name, page in self.last.pages.items()},
+                late_links=str(self.late_links) if self.late_links else None,
             )
         )
         answers = posts_patched.send(
@@ -184,7 +188,10 @@ class PatchBuild:
         # then as any build ends: the checks, the search index and the files the plugins
         # write last, into the staging folder; the swap; ``published``
         build_guard.finish_build(self.pelican, record_early_files=False)  # no model saved
-        seed.start(self.output, model.early_tops)  # for the next build, in the background
+        # for the next build, in the background
+        seed.start(
+            self.output, model.early_tops, seed.late_folders(model.late_files, model.early_tops)
+        )
         self._keep(found, patches, generator)
         pages.clear()
         print(
@@ -349,6 +356,8 @@ def try_patch(pelican, last: build_state.BuildState, cache: Path, build) -> str:
     finally:
         if patch.model is not None:
             patch.model.close()
+        if patch.late_links is not None and patch.late_links.exists():
+            build_staging.remove_in_background(patch.late_links, patch.output)
     if reason:
         logger.debug("incremental: a full pass, not a patch: %s", reason)
         if build.store is not None:  # opened for a few posts: the full pass opens its own

@@ -16,6 +16,12 @@ renamed when complete: a build that starts while it is being made waits for it (
 the live output again beside it would take longer); one whose maker was killed is made
 again.
 
+The live folder's other top-level folders (``late_folders``: those only
+``before_publish`` writes, the search bundles above all) are linked into the seed's
+``LATE`` folder: a patch build moves it out of the staging folder at once
+(``take_late``) and offers it to the plugins that write them (``portal_core.pages``):
+the search moves in the bundles it finds unchanged instead of linking 20,000 files.
+
 Its files are the live files (hard links): a page edited in place is edited in both; a
 page replaced by hand in the live folder keeps its published bytes in the seed.
 
@@ -34,6 +40,8 @@ from plugins.build_guard import staging
 
 SEED_PREFIX = ".seed-"
 MAKING_PREFIX = ".seeding-"
+#: inside a seed: the live folder's late folders, linked (moved out by ``take_late``)
+LATE = ".portal-seed-late"
 
 
 def _token(output: Path) -> str | None:
@@ -57,7 +65,13 @@ def _seeds(output: Path, prefix: str) -> list[Path]:
     return sorted(output.parent.glob(f".{output.name}{prefix}*"))
 
 
-def start(output: str | Path, early_tops: list[str]) -> None:
+def late_folders(late_files: list[str], early_tops: list[str]) -> list[str]:
+    """The top-level folders of the output that only ``before_publish`` writes."""
+    tops = {name.split("/", 1)[0] for name in late_files if "/" in name}
+    return sorted(tops - set(early_tops) - {LATE})
+
+
+def start(output: str | Path, early_tops: list[str], late_tops: list[str] = ()) -> None:
     """Make the seed of the live ``output`` in the background (after it was published);
     the seeds of earlier outputs are removed."""
     output = Path(output).resolve()
@@ -76,15 +90,22 @@ def start(output: str | Path, early_tops: list[str]) -> None:
         return
     if making.exists():  # its process was killed
         shutil.rmtree(making, ignore_errors=True)
-    tops = set(early_tops)
-    entries = sorted(str(output / name) for name in os.listdir(output) if name in tops)
+    present = set(os.listdir(output))
+    early = sorted(str(output / name) for name in set(early_tops) & present)
+    late = sorted(str(output / name) for name in set(late_tops) & present)
+    # $1 the folder it is made in, $2 the seed, $3 how many early entries; then the
+    # entries, early first; a failure anywhere leaves no seed
     script = (
-        '{ [ "$#" -eq 2 ] || cp -al -- "${@:3}" "$1"; } && mv -T -- "$1" "$2" || rm -rf -- "$1"'
+        "making=$1 seed=$2 count=$3; shift 3; set -e; trap 'rm -rf -- \"$making\"' ERR; "
+        '[ "$count" -eq 0 ] || cp -al -- "${@:1:count}" "$making"; '
+        'shift "$count"; '
+        f'if [ "$#" -gt 0 ]; then mkdir -- "$making/{LATE}"; cp -al -- "$@" "$making/{LATE}"; fi; '
+        'mv -T -- "$making" "$seed"'
     )
     try:
         making.mkdir()  # before this returns: a build that starts next waits for it
         process = subprocess.Popen(
-            ["bash", "-c", script, "seed", str(making), str(seed), *entries],
+            ["bash", "-c", script, "seed", str(making), str(seed), str(len(early)), *early, *late],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -111,6 +132,20 @@ def take(output: str | Path, wait: float = 30.0) -> Path | None:
         return None
     _pid_file(making).unlink(missing_ok=True)  # its maker is done
     return seed
+
+
+def take_late(staging_folder: Path) -> Path | None:
+    """The late folders a seed brought into ``staging_folder`` (renamed from the seed),
+    moved out of it beside it (never published): None when it brought none."""
+    late = staging_folder / LATE
+    if not late.is_dir():
+        return None
+    # named like the search's work folder: a killed build's is removed by the next one
+    aside = staging_folder.parent / f"{staging_folder.name}-late-{os.getpid()}"
+    if aside.exists():
+        shutil.rmtree(aside)
+    late.rename(aside)
+    return aside
 
 
 def _pid_file(making: Path) -> Path:

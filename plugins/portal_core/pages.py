@@ -32,6 +32,10 @@ class PageRecords:
     rendered: frozenset[str] = frozenset()
     #: the names the last build rendered or linked, with their digests then
     previous: dict[str, str] = field(default_factory=dict)
+    #: a folder of hard links to the live output's folders that only ``before_publish``
+    #: writes (``pagefind/``…), or None: a receiver may move out of it what it finds
+    #: unchanged instead of linking it again; the engine removes the rest
+    late_links: str | None = None
 
     def unchanged(self, name: str) -> bool:
         """Whether ``name`` has the bytes it had in the last build."""

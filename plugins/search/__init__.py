@@ -191,10 +191,15 @@ class Twin:
     """A folded twin that is made (or taken from the memo) only if its bundle is indexed
     (``indexer.LazyRecord``): a build that reuses a year's bundle never folds its posts."""
 
-    __slots__ = ("fields", "key", "memo", "url")
+    __slots__ = ("_index", "_keys", "fields", "memo", "url")
 
-    def __init__(self, fields: dict, key: str, memo: DiskMemo | None) -> None:
-        self.fields, self.key, self.memo, self.url = fields, key, memo, fields["url"]
+    def __init__(self, fields: dict, keys: _TwinKeys, index: int, memo: DiskMemo | None) -> None:
+        self.fields, self.memo, self.url = fields, memo, fields["url"]
+        self._keys, self._index = keys, index
+
+    @property
+    def key(self) -> str:
+        return self._keys.key(self._index)
 
     def record(self) -> FoldedRecord:
         if self.memo is not None:
@@ -215,13 +220,66 @@ def _shows(path: Path, content: str) -> bool:
         return False
 
 
+class _TwinKeys:
+    """The keys of a build's twins (see :func:`twins_for`), worked out a bundle at a time
+    when a twin of the bundle is first asked for its key: the bundle Pagefind starts on
+    first (``indexer.IndexRun``) does not wait for the others' keys."""
+
+    def __init__(
+        self,
+        sources: list[TwinSource],
+        memo: DiskMemo | None,
+        site: Path | None,
+        digests: Mapping[str, str] | None,
+    ) -> None:
+        self.sources, self.memo, self.site, self.digests = sources, memo, site, digests
+        self.keys: dict[int, str] = {}
+        self.by_bundle: dict[str | None, list[int]] = {}
+        for i, source in enumerate(sources):
+            self.by_bundle.setdefault(source.bundle, []).append(i)
+        self._pages: dict[str, tuple[str, str]] | None = None
+
+    def key(self, index: int) -> str:
+        key = self.keys.get(index)
+        if key is None:
+            self._work_out(self.by_bundle[self.sources[index].bundle])
+            key = self.keys[index]
+        return key
+
+    def _work_out(self, indexes: list[int]) -> None:
+        if self._pages is None:
+            self._pages = (
+                {indexer.page_url(rel): (rel, digest) for rel, digest in self.digests.items()}
+                if self.site is not None and self.digests
+                else {}
+            )
+        page_keys: dict[int, tuple[str, str]] = {}
+        for i in indexes:
+            fields = self.sources[i].fields
+            page = self._pages.get(fields["url"].removesuffix(FOLDED_SUFFIX))
+            if page is not None and fields.get("content_html"):
+                page_keys[i] = (page[0], _twin_key(fields, page[1]))
+        memo, wanted = self.memo, [key for _, key in page_keys.values()]
+        stored = memo.stored(wanted) if memo is not None and wanted else set()
+        for i in indexes:
+            fields = self.sources[i].fields
+            rel, key = page_keys.get(i, (None, None))
+            if (
+                key is not None
+                and key not in stored
+                and not _shows(self.site / rel, fields["content_html"])
+            ):
+                key = None
+            self.keys[i] = key or _twin_key(fields)
+
+
 def twins_for(
     sources: list[TwinSource],
     memo: DiskMemo | None = None,
     site: Path | None = None,
     digests: Mapping[str, str] | None = None,
 ) -> list[Twin]:
-    """The twins of ``sources``, each with its key.
+    """The twins of ``sources``, each with its key (worked out when first asked for).
 
     A twin is keyed by its small fields and the digest of its page (``digests``: the
     build engine's, relative path → digest) when that page holds the twin's content as
@@ -231,30 +289,8 @@ def twins_for(
     page was read so). A twin whose page has no digest or does not show its content is
     keyed by its content, as every twin is without ``site``.
     """
-    by_url: dict[str, tuple[str, str]] = {}
-    if site is not None and digests:
-        by_url = {indexer.page_url(rel): (rel, digest) for rel, digest in digests.items()}
-    page_keys: dict[int, tuple[str, str]] = {}
-    for i, source in enumerate(sources):
-        page = by_url.get(source.fields["url"].removesuffix(FOLDED_SUFFIX))
-        if page is not None and source.fields.get("content_html"):
-            page_keys[i] = (page[0], _twin_key(source.fields, page[1]))
-    stored = (
-        memo.stored([key for _, key in page_keys.values()])
-        if memo is not None and page_keys
-        else set()
-    )
-    twins = []
-    for i, source in enumerate(sources):
-        rel, key = page_keys.get(i, (None, None))
-        if (
-            key is not None
-            and key not in stored
-            and not _shows(site / rel, source.fields["content_html"])
-        ):
-            key = None
-        twins.append(Twin(source.fields, key or _twin_key(source.fields), memo))
-    return twins
+    keys = _TwinKeys(sources, memo, site, digests)
+    return [Twin(source.fields, keys, i, memo) for i, source in enumerate(sources)]
 
 
 def records_for(articles, pages, memo: DiskMemo | None = None) -> list[FoldedRecord]:
@@ -329,6 +365,19 @@ def _keep_patched(settings, patched: dict[str, TwinSource]) -> None:
 
 def _rest(source: TwinSource) -> tuple[str | None, str]:
     return source.bundle, source.source
+
+
+def _changed_pages(written: engine_pages.PageRecords | None) -> list[str]:
+    """The pages this build rendered with bytes they did not have in the last build."""
+    if written is None:
+        return []
+    return sorted(name for name in written.rendered if not written.unchanged(name))
+
+
+def _linked_bundles(written: engine_pages.PageRecords | None, bundle_dir: str) -> Path | None:
+    if written is None or written.late_links is None:
+        return None
+    return Path(written.late_links) / bundle_dir
 
 
 class _Indexing:
@@ -469,6 +518,10 @@ class Search(Plugin):
                 # the live output (build_guard swaps the staging folder in after this signal)
                 previous_output=settings.get("PORTAL_FINAL_OUTPUT_PATH"),
                 page_digests=digests,
+                # the live bundles, linked between builds (a patch build's seed)
+                linked_previous=_linked_bundles(written, settings["SEARCH_BUNDLE_DIR"]),
+                # their bundles first, before every other page is looked at
+                changed_pages=_changed_pages(written),
             )
         except BaseException as exc:
             if memo is not None:

@@ -36,12 +36,18 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from plugins.portal_core.files import digest_files, link_or_copy, output_tag, write_atomic
+from plugins.build_guard.staging import remove_in_background
+from plugins.portal_core.files import (
+    digest_files,
+    output_tag,
+    relative_files,
+    write_atomic,
+)
 from plugins.portal_core.pages import digest_bytes
 
 from . import bundle as bundle_files
@@ -365,6 +371,8 @@ class IndexRun:
         cache_dir: str | Path | None = None,
         previous_output: str | Path | None = None,
         page_digests: Mapping[str, str] | None = None,
+        linked_previous: str | Path | None = None,
+        changed_pages: Iterable[str] = (),
     ) -> None:
         site = Path(site).resolve()
         self.site = site
@@ -386,18 +394,48 @@ class IndexRun:
                 old = None
         self.old = old
         self.previous_output = previous_output
+        self.linked = Path(linked_previous) if linked_previous else None
         marks = old.get("marks") if old and isinstance(old.get("marks"), dict) else None
         self.seen: dict[str, bool] = {}
+        self.records = records
+
+        # Beside the site, named so that build_guard removes it if the build is killed
+        # (``.<output>.building-<pid>-search-<pid>``); the site's own bundle folder (a
+        # copy of the last build's, hard links) is replaced at the end, never written through.
+        self.work = site.parent / f"{site.name}-search-{os.getpid()}"
+        if self.work.exists():
+            shutil.rmtree(self.work)
+        self.bundles = self.work / "bundles"
+        self.bundles.mkdir(parents=True)
+        self.written: dict[str, dict] = {}
+        self.to_index: dict[str, str] = {}  # bundle → fingerprint, for Pagefind, in order
+        self.waiting: list[str] = []  # of those, the ones not started yet
+        self.indexed: list[str] = []
+        self.stable = True
+        #: Pagefind runs under way, oldest first: two at a time (each its own process)
+        self.running: list[tuple[str, _Pagefind]] = []
+        #: bundles started before the site was walked: their pages and their twins' paths
+        self.early: dict[str, tuple[dict[str, str], set[str]]] = {}
+        try:
+            if marks is not None and page_digests:
+                self._start_early(changed_pages, page_digests, marks, groups)
+            self._prepare(groups, page_digests, marks, old)
+        except BaseException:
+            self.abandon()
+            raise
+
+    def _prepare(self, groups: Mapping[str, str], page_digests, marks, old) -> None:
+        """Every bundle's pages, twins and fingerprint; then each bundle reused or indexed."""
+        bundle_dir, language = self.bundle_dir, self.language
         pages = indexed_pages(
-            site, skip=[bundle_dir], digests=page_digests, marks=marks, seen=self.seen
+            self.site, skip=[bundle_dir], digests=page_digests, marks=marks, seen=self.seen
         )
         self.pages = pages
-        self.records = records
         twins: dict[str, FoldedRecord | LazyRecord] = {}
         owner: dict[str, str] = {}  # page or twin path → bundle name
         for rel in pages:
             owner[rel] = groups.get(page_url(rel), OTHER_BUNDLE)
-        for record in records:
+        for record in self.records:
             path = twin_path(record)
             if path in twins or path in pages:
                 raise SearchIndexError(f"hai bản ghi tìm kiếm cùng địa chỉ {record.url!r}")
@@ -425,40 +463,81 @@ class IndexRun:
             digests[owner[rel]].update(f"twin\0{rel}\0{key}\0".encode())
         fingerprints = {name: digest.hexdigest() for name, digest in digests.items()}
 
-        # Beside the site, named so that build_guard removes it if the build is killed
-        # (``.<output>.building-<pid>-search-<pid>``); the site's own bundle folder (a
-        # copy of the last build's, hard links) is replaced at the end, never written through.
-        self.work = site.parent / f"{site.name}-search-{os.getpid()}"
-        if self.work.exists():
-            shutil.rmtree(self.work)
-        self.bundles = self.work / "bundles"
-        self.bundles.mkdir(parents=True)
         old_bundles: dict = {}
         previous = None
         if self.cache_file is not None:
-            previous = Path(previous_output) / bundle_dir
+            previous = Path(self.previous_output) / bundle_dir
             if old and isinstance(old.get("bundles"), dict):
                 old_bundles = old["bundles"]
+        self._reuse_or_start(fingerprints, old_bundles, previous)
 
-        self.written: dict[str, dict] = {}
-        self.to_index: dict[str, str] = {}  # bundle → fingerprint, for Pagefind, in order
-        self.waiting: list[str] = []  # of those, the ones not started yet
-        self.indexed: list[str] = []
-        self.stable = True
-        #: Pagefind runs under way, oldest first: two at a time (each its own process)
-        self.running: list[tuple[str, _Pagefind]] = []
-        try:
-            self._reuse_or_start(fingerprints, old_bundles, previous)
-        except BaseException:
-            self.abandon()
-            raise
+    def _start_early(
+        self,
+        changed_pages: Iterable[str],
+        page_digests: Mapping[str, str],
+        marks: Mapping[str, bool],
+        groups: Mapping[str, str],
+    ) -> None:
+        """Start Pagefind at once on the bundles of the pages whose bytes changed (a
+        post's year), their pages found from the engine's records, before the site is
+        walked and every bundle's fingerprint worked out: that runs while Pagefind
+        indexes. ``_reuse_or_start`` checks each against what the full preparation finds."""
+        names = sorted({groups[url] for url in map(page_url, changed_pages) if url in groups})
+        for name in names[:PARALLEL_RUNS]:
+            pages: dict[str, str] = {}
+            for rel, digest in page_digests.items():
+                if not rel.endswith(".html") or groups.get(page_url(rel)) != name:
+                    continue
+                marked = marks.get(digest)
+                if marked is None:
+                    try:
+                        data = (self.site / rel).read_bytes()
+                    except OSError:
+                        continue  # not in the site: the walk decides
+                    marked = BODY_MARK in data or BODY_MARK in data.lower()
+                if marked:
+                    pages[rel] = digest
+            twins = [
+                (twin_path(record), record)
+                for record in self.records
+                if groups.get(record.url.split("#", 1)[0]) == name
+            ]
+            self.early[name] = (pages, {path for path, _ in twins})
+            self.running.append((name, self._start(name, sorted(pages), twins)))
+
+    def _early_run_holds(self, name: str) -> bool:
+        """Whether the run started early on bundle ``name`` (if any) has exactly the
+        bundle's pages and twins; one that has not is stopped, to be started again."""
+        early = self.early.pop(name, None)
+        if early is None:
+            return False
+        pages = {rel: sha for rel, sha in self.pages.items() if self.owner[rel] == name}
+        twins = {path for path in self.twins if self.owner[path] == name}
+        if early == (pages, twins):
+            return True
+        self._stop(name)
+        return False
+
+    def _stop(self, name: str) -> None:
+        """Stop the run on bundle ``name`` and clear what it wrote."""
+        for run in [run for started, run in self.running if started == name]:
+            run.kill()
+        self.running = [(started, run) for started, run in self.running if started != name]
+        shutil.rmtree(self.work / f"site-{name}", ignore_errors=True)
+        shutil.rmtree(self.bundles / name, ignore_errors=True)
 
     def _reuse_or_start(self, fingerprints: dict, old_bundles: dict, previous) -> None:
         """Start Pagefind on the first bundle whose inputs changed, then link the live
         bundles of the others while it runs (one that turns out changed since it was
         recorded is indexed too)."""
         recorded: dict[str, dict] = {}
+        for name in set(self.early) - set(fingerprints):  # (no such bundle after all)
+            self.early.pop(name)
+            self._stop(name)
         for name, fingerprint in fingerprints.items():
+            if self._early_run_holds(name):
+                self.to_index[name] = fingerprint  # running already
+                continue
             entry = old_bundles.get(name)
             if (
                 previous is not None
@@ -469,11 +548,31 @@ class IndexRun:
             else:
                 self._index(name, fingerprint)
         for name, entry in recorded.items():
-            if _reuse(entry, previous / name, self.bundles / name):
+            target = self.bundles / name
+            if self._take_linked(name, entry) or _reuse(entry, previous / name, target):
                 self.written[name] = entry
                 self.stable = self.stable and not entry.get("unstable")
             else:
                 self._index(name, fingerprints[name])
+
+    def _take_linked(self, name: str, entry: dict) -> bool:
+        """Move in the live bundle ``name`` from ``linked_previous`` (hard links made
+        between builds) if its files are exactly those recorded, with the inode, size and
+        time each was recorded with; else leave it to ``_reuse``."""
+        if self.linked is None or not (self.linked / name).is_dir():
+            return False
+        target = self.bundles / name
+        try:
+            os.rename(self.linked / name, target)
+            files = sorted(relative_files(str(target)))
+            same = files == entry.get("files") and _stats_digest(target, files) == entry.get(
+                "stats"
+            )
+        except OSError:
+            same = False
+        if not same:
+            shutil.rmtree(target, ignore_errors=True)  # links: the live bundle stays
+        return same
 
     def _index(self, name: str, fingerprint: str) -> None:
         """Bundle ``name`` for Pagefind: started at once if fewer than ``PARALLEL_RUNS``
@@ -485,23 +584,41 @@ class IndexRun:
     def _top_up(self) -> None:
         while self.waiting and len(self.running) < PARALLEL_RUNS:
             name = self.waiting.pop(0)
-            self.running.append((name, self._start(name)))
+            pages = [rel for rel in self.pages if self.owner[rel] == name]
+            twins = [(rel, twin) for rel, twin in self.twins.items() if self.owner[rel] == name]
+            self.running.append((name, self._start(name, pages, twins)))
 
-    def _start(self, name: str) -> _Pagefind:
-        """Pagefind started on the pages and twins of bundle ``name`` (linked and written
-        into a folder of their own, removed when it is done)."""
-        root = self.work / f"site-{name}"
-        for rel in self.pages:
-            if self.owner[rel] == name:
-                link_or_copy(self.site / rel, root / rel)
-        for rel, twin in self.twins.items():
-            if self.owner[rel] == name:
-                record = twin if isinstance(twin, FoldedRecord) else twin.record()
-                path = root / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(twin_html(record, self.language), encoding="utf-8")
-        root.mkdir(parents=True, exist_ok=True)
-        return _Pagefind(self.binary, root, self.bundles / name, self.options)
+    def _start(
+        self,
+        name: str,
+        pages: Iterable[str],
+        twins: Iterable[tuple[str, FoldedRecord | LazyRecord]],
+    ) -> _Pagefind:
+        """Pagefind started on bundle ``name``'s pages and twins (linked and written into
+        a folder of their own, removed when it is done)."""
+        root = str(self.work / f"site-{name}")
+        site = str(self.site)
+        folders: set[str] = set()
+
+        def folder_of(rel: str) -> None:
+            folder = os.path.dirname(f"{root}/{rel}")
+            if folder not in folders:
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+
+        for rel in pages:
+            folder_of(rel)
+            try:
+                os.link(f"{site}/{rel}", f"{root}/{rel}")
+            except OSError:
+                shutil.copy2(f"{site}/{rel}", f"{root}/{rel}")
+        for rel, twin in twins:
+            record = twin if isinstance(twin, FoldedRecord) else twin.record()
+            folder_of(rel)
+            with open(f"{root}/{rel}", "w", encoding="utf-8") as handle:
+                handle.write(twin_html(record, self.language))
+        os.makedirs(root, exist_ok=True)
+        return _Pagefind(self.binary, Path(root), self.bundles / name, self.options)
 
     def finish(self) -> IndexReport:
         """Wait for Pagefind (two runs at a time at most: each holds its bundle in
@@ -511,7 +628,6 @@ class IndexRun:
                 name, run = self.running[0]
                 run.wait()
                 self.running.pop(0)
-                shutil.rmtree(self.work / f"site-{name}", ignore_errors=True)
                 self.indexed.append(name)
                 self._top_up()  # the next one runs while this one is read
                 self._record(name, self.to_index[name])
@@ -525,6 +641,8 @@ class IndexRun:
                 self.target.unlink()
             self.target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(self.bundles, self.target)
+            if self.previous_output is not None:  # the pages and twins Pagefind read
+                remove_in_background(self.work, Path(self.previous_output))
         finally:
             self.abandon()
         if self.cache_file is not None:

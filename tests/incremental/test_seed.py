@@ -84,3 +84,18 @@ def test_an_entry_added_to_the_live_folder_voids_its_seed(tmp_path):
     time.sleep(0.01)  # a coarse clock would give the folder the same time
     (output / "them-bang-tay.html").write_text("<p>thêm bằng tay</p>", encoding="utf-8")
     assert seed.take(output) is None
+
+
+def test_late_folders_are_linked_apart_and_taken_out_of_the_staging_folder(tmp_path):
+    output = _live(tmp_path)
+    assert seed.late_folders(["pagefind/bundles.json", "sitemap.xml"], ["2024"]) == ["pagefind"]
+    seed.start(output, ["2024", "index.html"], ["pagefind"])
+    made = _wait_for(output)
+    staging = tmp_path / ".output.building-1"
+    made.rename(staging)
+    late = seed.take_late(staging)
+    assert late is not None and not (staging / seed.LATE).exists()
+    linked = late / "pagefind" / "bundles.json"
+    assert os.stat(linked).st_ino == os.stat(output / "pagefind" / "bundles.json").st_ino
+    assert sorted(p.name for p in staging.iterdir()) == ["2024", "index.html"]
+    assert seed.take_late(staging) is None  # taken once

@@ -423,3 +423,92 @@ def test_lazy_twins_are_made_only_for_the_bundles_indexed(tmp_path):
     fresh, fresh_records = make_site(tmp_path / "b3", words={4: "Cầu Bến Mới thông xe"})
     index(fresh, fresh_records)
     assert bundle_bytes(site / "pagefind") == bundle_bytes(fresh / "pagefind")
+
+
+def _linked_copy(output: Path, into: Path) -> Path:
+    """The live bundles hard-linked elsewhere, as a patch build's seed brings them."""
+    linked = into / "pagefind"
+    for rel in bundle_bytes(output / "pagefind"):
+        (linked / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(output / "pagefind" / rel, linked / rel)
+    return linked
+
+
+def test_unchanged_bundles_linked_between_builds_are_moved_in_not_linked_again(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    live, live_inodes = bundle_bytes(output / "pagefind"), inodes(output / "pagefind")
+    linked = _linked_copy(output, tmp_path / "late")
+    # one file of one linked bundle replaced (a new inode): that bundle is linked from the
+    # live site instead, as if there were no linked copy
+    victim = next((linked / "2022/fragment").iterdir())
+    data = victim.read_bytes()
+    victim.unlink()
+    victim.write_bytes(data)
+    site, records = make_site(tmp_path / "b2", words={0: "Bài mới hoàn toàn"})
+    report = index(site, records, cache_dir=cache, previous_output=output, linked_previous=linked)
+    assert report.indexed == ("2021",)
+    staged = inodes(site / "pagefind")
+    for name in ("2023", "khac"):  # moved in: the linked copy is gone, the files are live
+        assert not (linked / name).exists()
+    for rel, inode in staged.items():
+        if rel.startswith(("2022/", "2023/", "khac/")):
+            assert inode == live_inodes[rel], rel
+    assert bundle_bytes(output / "pagefind") == live
+
+
+def _digests(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): digest_bytes(p.read_bytes())
+        for p in site.rglob("*.html")
+        if "pagefind" not in p.parts
+    }
+
+
+def test_the_bundle_of_a_changed_page_starts_first_and_gives_the_same_bundle(tmp_path, monkeypatch):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    started = []
+    real = indexer._Pagefind.__init__
+
+    def noting(self, binary, root, target, options):
+        started.append(target.name)
+        real(self, binary, root, target, options)
+
+    monkeypatch.setattr(indexer._Pagefind, "__init__", noting)
+    words = {0: "Bài mới hoàn toàn"}
+    site, records = make_site(tmp_path / "b2", words)
+    digests = _digests(site)
+    changed = [post_url(0).strip("/") + "/index.html"]
+    report = index(
+        site, records, cache_dir=cache, previous_output=output,
+        page_digests=digests, changed_pages=changed,
+    )  # fmt: skip
+    assert report.indexed == ("2021",) and started == ["2021"]
+    plain, plain_records = make_site(tmp_path / "b3", words)
+    index(plain, plain_records)
+    assert bundle_bytes(site / "pagefind/2021") == bundle_bytes(plain / "pagefind/2021")
+
+
+def test_a_bundle_started_first_on_incomplete_records_is_indexed_again(tmp_path, monkeypatch):
+    """The engine's records lack a page of the bundle (a page another plugin wrote): the
+    walk finds it, and the bundle is indexed again with it."""
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    killed = []
+    real = indexer._Pagefind.kill
+    monkeypatch.setattr(indexer._Pagefind, "kill", lambda self: killed.append(1) or real(self))
+    words = {0: "Bài mới hoàn toàn"}
+    site, records = make_site(tmp_path / "b2", words)
+    digests = _digests(site)
+    del digests[post_url(3).strip("/") + "/index.html"]  # 2021, like post 0
+    changed = [post_url(0).strip("/") + "/index.html"]
+    report = index(
+        site, records, cache_dir=cache, previous_output=output,
+        page_digests=digests, changed_pages=changed,
+    )  # fmt: skip
+    assert report.indexed == ("2021",) and killed
+    assert page_count(site / "pagefind/2021") == 8
+    plain, plain_records = make_site(tmp_path / "b3", words)
+    index(plain, plain_records)
+    assert bundle_bytes(site / "pagefind/2021") == bundle_bytes(plain / "pagefind/2021")
