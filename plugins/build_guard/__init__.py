@@ -9,13 +9,15 @@
 It must be the first entry of PLUGINS: it counts errors from the moment it is
 imported. Its ``finalized`` receiver is connected last (at ``initialized``), so other
 plugins' ``finalized`` work and the ``before_publish`` receivers all see the staging
-folder before it is swapped in. Settings: none.
+folder before it is swapped in. A one-shot build run as Pelican's command line ends its
+process as soon as it has published (``quick_exit``). Settings: none.
 """
 
 from __future__ import annotations
 
 import atexit
 import logging
+import sys
 import time
 from pathlib import Path
 
@@ -27,7 +29,7 @@ from plugins.portal_core.files import relative_files
 from plugins.portal_core.settings import Plugin
 from plugins.portal_core.signals import before_publish, pages_ready, plan_outputs, published
 
-from . import staging
+from . import quick_exit, staging
 from .planning import find_collisions, pelican_outputs
 
 logger = logging.getLogger(__name__)
@@ -75,6 +77,9 @@ class BuildGuard(Plugin):
         # (Pelican makes blinker keep it), so every other plugin's ``finalized`` work
         # (pelican-sitemap, for one) lands in the staging folder before the swap.
         signals.finalized.connect(self.finish_build, weak=False)
+        main = getattr(sys.modules.get("__main__"), "__spec__", None)
+        if quick_exit.one_shot_command_line(sys.argv, getattr(main, "name", None)):
+            pelican.run = quick_exit.exiting_when_done(pelican.run)
         if self.counter.errors:
             fail(
                 "Bản dựng dừng lại: có plugin không tải được (xem lỗi ở trên). "
