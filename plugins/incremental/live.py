@@ -4,9 +4,10 @@
 the last build's site (its neighbours, related posts, menus), written into the live
 folder and the browser told to reload: a fraction of a second, whatever the site's size.
 Then the incremental build renders everything else the change affects and publishes it
-atomically, and the browser reloads again. A post that moved, a new post, a post with
-photos, one with a link only a plugin resolves (``{van-ban}…``) or one with an error waits
-for that build; a build that fails leaves the last good
+atomically, and the browser reloads again. A new post is shown first too, without its
+related posts (the build adds them), unless its address is taken. A post that moved, a
+post with photos, one with a link only a plugin resolves (``{van-ban}…``) or one with an
+error waits for that build; a build that fails leaves the last good
 site up. A change to the settings or the plugins' code restarts the process (the code
 running must be the code on disk); a theme change is an ordinary build.
 
@@ -156,7 +157,8 @@ class ResidentSite:
 
     def render_first(self, path: Path) -> bool:
         """Render a saved post's own page into the live folder, from the last build's site;
-        False when the post must wait for the build (new, moved, photos, an error)."""
+        False when the post must wait for the build (moved, photos, an error, a new post
+        whose address is taken)."""
         from pelican.contents import Article
 
         from plugins.portal_core import problems
@@ -173,7 +175,7 @@ class ResidentSite:
             ),
             None,
         )
-        if old is None:
+        if old is None and not self._may_be_new(articles, source):
             return False
         log = problems.current()
         errors = len(log.errors)
@@ -189,13 +191,25 @@ class ResidentSite:
         if (
             len(problems.current().errors) > errors
             or not new.is_valid()
-            or new.save_as != old.save_as
+            or new.save_as != (old.save_as if old is not None else new.save_as)
             or "<img" in (new._content or "")
             or _plugin_links(new)
         ):
             return False
-        for name, value in vars(old).items():  # what plugins added: related posts, neighbours
-            vars(new).setdefault(name, value)
+        if old is None:
+            # a new post: its page without related posts (the build adds them), and only
+            # where no page of the site is: a post whose address is taken waits for the
+            # build, which reports it
+            taken = {
+                item.save_as
+                for generator in self.generators
+                for item in chain(*(getattr(generator, name, ()) for name in _CONTENT_LISTS))
+            }
+            if not new.save_as or new.save_as in taken or (self.output / new.save_as).exists():
+                return False
+        else:
+            for name, value in vars(old).items():  # what plugins added: related posts
+                vars(new).setdefault(name, value)
         context = articles.context
         page = context.copy()
         page.update(
@@ -206,10 +220,37 @@ class ResidentSite:
             url=new.url,
             blog=True,
         )
-        html = articles.get_template(new.template).render(page)
+        try:
+            html = articles.get_template(new.template).render(page)
+        except Exception:  # the build renders it, and says what is wrong
+            return False
         _replace(self.output / new.save_as, html)
         return True
 
+    def _may_be_new(self, articles, source: str) -> bool:
+        """Whether ``source`` is a new post the first render may show: a Markdown file in
+        the posts' folders (``ARTICLE_PATHS``), none of the site's pages' folders."""
+        settings = articles.settings
+        under = [os.path.join(articles.path, p) for p in settings.get("ARTICLE_PATHS") or [""]]
+        pages = [os.path.join(articles.path, p) for p in settings.get("PAGE_PATHS") or []]
+        return any(source.startswith(os.path.join(p, "")) for p in under) and not any(
+            source.startswith(os.path.join(p, "")) for p in pages
+        )
+
+
+#: the lists a generator keeps its posts and pages in (published, drafts, hidden)
+_CONTENT_LISTS = (
+    "articles",
+    "drafts",
+    "hidden_articles",
+    "translations",
+    "drafts_translations",
+    "hidden_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
 
 #: link indicators Pelican resolves itself (``{filename}``, ``{static}``…)
 _PELICAN_LINKS = frozenset({"filename", "static", "attach", "category", "tag", "index", "author"})

@@ -76,3 +76,54 @@ def test_a_saved_post_and_a_theme_edit_show_what_a_build_shows(tmp_path: Path):
     home = (site.output / "index.html").read_text(encoding="utf-8")
     linked = re.search(r'href="[^"]*/(theme/css/portal\.[0-9a-f]+\.css)"', home)[1]
     assert ".sua-giao-dien" in (site.output / linked).read_text(encoding="utf-8")
+
+
+NEW_POST_DRIVER = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    sys.path.insert(0, sys.argv[1])
+    from plugins.incremental.live import ResidentSite
+
+    settings, output, content = sys.argv[2:5]
+    output, content = Path(output), Path(content)
+    site = ResidentSite(settings, output, {})
+    steps = {"first build": site.build()}
+    header = "Date: 06/03/2024 09:00\\nUnit: Văn phòng Sở\\nCategory: Tin tức sự kiện\\n"
+    new = content / "posts/bai-moi.md"
+    new.write_text("Title: Bài mới\\nSlug: bai-moi\\n" + header + "\\nNội dung bài mới.\\n")
+    steps["new post shown first"] = site.render_first(new)
+    page = output / "2024/03/bai-moi/index.html"
+    steps["its page before the build"] = page.read_text() if page.exists() else ""
+    taken = content / "posts/trung-dia-chi.md"
+    old_page = output / "2024/03/bai-cu/index.html"
+    before = old_page.read_text()
+    taken.write_text("Title: Trùng địa chỉ\\nSlug: bai-cu\\n" + header + "\\nChép đè?\\n")
+    steps["taken address shown first"] = site.render_first(taken)
+    steps["old page kept"] = old_page.read_text() == before
+    fixed = content / "pages/trang-moi.md"
+    fixed.write_text("Title: Trang mới\\nSlug: trang-moi\\n\\nTrang.\\n")
+    steps["fixed page shown first"] = site.render_first(fixed)
+    print(json.dumps(steps))
+    """
+)
+
+
+def test_a_new_post_is_shown_first_unless_its_address_is_taken(tmp_path: Path):
+    site = TinySite(tmp_path / "site")
+    site.settings(SETTINGS)
+    site.post("bai-cu", title="Bài cũ", Date="05/03/2024 08:00", Slug="bai-cu")
+    driver = tmp_path / "driver.py"
+    driver.write_text(NEW_POST_DRIVER, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(driver), str(ROOT), str(site.settings_file), str(site.output),
+         str(site.content)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COUNTER_SNAPSHOT": str(tmp_path / "none.json")},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    steps = json.loads(run.stdout.strip().splitlines()[-1])
+    assert steps["first build"] and steps["new post shown first"], run.stdout + run.stderr
+    assert "Nội dung bài mới." in steps["its page before the build"]
+    assert not steps["taken address shown first"] and steps["old page kept"]
+    assert not steps["fixed page shown first"]
