@@ -5,10 +5,10 @@ the last build's site (its neighbours, related posts, menus), written into the l
 folder and the browser told to reload: a fraction of a second, whatever the site's size.
 Then the incremental build renders everything else the change affects and publishes it
 atomically, and the browser reloads again. A new post is shown first too, without its
-related posts (the build adds them), unless its address is taken. A post that moved, a
-post with photos, one with a link only a plugin resolves (``{van-ban}…``) or one with an
-error waits for that build; a build that fails leaves the last good
-site up. A change to the settings or the plugins' code restarts the process (the code
+previous, next and related posts (the build adds them), unless its address is taken. A
+post that moved, a post with photos, one with a link only a plugin resolves
+(``{van-ban}…``) or one with an error waits for that build; a build that fails leaves the
+last good site up. A change to the settings or the plugins' code restarts the process (the code
 running must be the code on disk); a theme change is an ordinary build.
 
 The browser learns of a reload through server-sent events on the preview's own port
@@ -197,7 +197,8 @@ class ResidentSite:
         ):
             return False
         if old is None:
-            # a new post: its page without related posts (the build adds them), and only
+            # a new post: its page without neighbours or related posts (the build adds
+            # them), and only
             # where no page of the site is: a post whose address is taken waits for the
             # build, which reports it
             taken = {
