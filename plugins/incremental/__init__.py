@@ -323,6 +323,11 @@ class Incremental(Plugin):
     def _save_model(self, session: Session, output_path: str) -> None:
         """The recipes of every page, for the next build that only patches post bodies."""
         path = site_model.model_file(cache_dir(session.settings), Path(output_path))
+        if session.settings.get("PORTAL_LIVE_PREVIEW"):
+            # the live preview never patches (its first renders change live pages between
+            # builds): no model to save, no copy of the output to make in the background
+            site_model.forget(path)
+            return
         recorder = session.recorder
         store = self.store
         early = build_guard.files_before_publish()
