@@ -129,7 +129,9 @@ def test_save_shows_the_post_rebuilds_and_reloads_and_a_broken_save_keeps_the_si
 
     new_post = served["post"].with_name("moi.md")
     new_post.write_text(POST.format(title="Bài mới", date="13/09/2023 08:00"), encoding="utf-8")
-    reloads.get(timeout=60)  # a new post: the build shows it
+    reloads.get(timeout=60)  # a new post: its own page first
+    assert "Bài mới" in _fetch(base + "/2023/09/bai-moi/")
+    reloads.get(timeout=60)  # then the build shows it everywhere
     assert "Bài mới" in _fetch(base + "/")
 
     served["post"].write_text(POST.format(title="Hỏng", date="32/09/2023"), encoding="utf-8")
