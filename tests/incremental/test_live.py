@@ -41,6 +41,21 @@ DRIVER = textwrap.dedent(
 )
 
 
+def _drive(tmp_path: Path, driver_text: str, site: TinySite, *args: Path):
+    """Run a driver script (ROOT, the settings, the output, then ``args``) in a child
+    process: the finished run and the steps it printed as JSON."""
+    driver = tmp_path / "driver.py"
+    driver.write_text(driver_text, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(driver), str(ROOT), str(site.settings_file), str(site.output),
+         *map(str, args)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COUNTER_SNAPSHOT": str(tmp_path / "none.json")},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    return run, json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def test_a_saved_post_and_a_theme_edit_show_what_a_build_shows(tmp_path: Path):
     site = TinySite(tmp_path / "site")
     theme = tmp_path / "theme"
@@ -56,16 +71,7 @@ def test_a_saved_post_and_a_theme_edit_show_what_a_build_shows(tmp_path: Path):
         Slug="bai-co-lien-ket",
         body="Xem văn bản [Hướng dẫn số 56]({van-ban}56/HD-SGTVT).",
     )
-    driver = tmp_path / "driver.py"
-    driver.write_text(DRIVER, encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(driver), str(ROOT), str(site.settings_file), str(site.output),
-         str(post), str(theme / "static/css/portal.css")],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "COUNTER_SNAPSHOT": str(tmp_path / "none.json")},
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    steps = json.loads(run.stdout.strip().splitlines()[-1])
+    run, steps = _drive(tmp_path, DRIVER, site, post, theme / "static/css/portal.css")
     assert steps["first build"] and steps["build after the save"], run.stdout + run.stderr
     # never a page whose link the browser cannot follow, even for a moment
     assert "{van-ban}" not in steps["page after the first render"]
@@ -113,16 +119,7 @@ def test_a_new_post_is_shown_first_unless_its_address_is_taken(tmp_path: Path):
     site = TinySite(tmp_path / "site")
     site.settings(SETTINGS)
     site.post("bai-cu", title="Bài cũ", Date="05/03/2024 08:00", Slug="bai-cu")
-    driver = tmp_path / "driver.py"
-    driver.write_text(NEW_POST_DRIVER, encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, str(driver), str(ROOT), str(site.settings_file), str(site.output),
-         str(site.content)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-        env={**os.environ, "COUNTER_SNAPSHOT": str(tmp_path / "none.json")},
-    )  # fmt: skip
-    assert run.returncode == 0, run.stdout + run.stderr
-    steps = json.loads(run.stdout.strip().splitlines()[-1])
+    run, steps = _drive(tmp_path, NEW_POST_DRIVER, site, site.content)
     assert steps["first build"] and steps["new post shown first"], run.stdout + run.stderr
     assert "Nội dung bài mới." in steps["its page before the build"]
     assert not steps["taken address shown first"] and steps["old page kept"]
