@@ -256,8 +256,12 @@ class Compliance(Plugin):
             current = manifest.build(site.docs)
             moved = set(site.config.moved_urls)
             kept = {u: v for u, v in previous.items() if u not in current and u not in moved}
-            # what is published, recorded once it is (a build stopped here publishes nothing)
-            self.pending_manifest = (folder, {**kept, **current}, site.previous_manifest)
+            # what is published: written now, put in place once it is (a build stopped
+            # here publishes nothing)
+            self.pending_manifest = (
+                folder,
+                manifest.prepare(folder, {**kept, **current}, site.previous_manifest),
+            )
             if "plugins.build_guard" not in [str(p) for p in pelican_settings.get("PLUGINS", [])]:
                 self.published()
 
@@ -305,8 +309,8 @@ class Compliance(Plugin):
         the gate stopped leaves those of the last published build."""
         pending, self.pending_manifest = self.pending_manifest, None
         content, self.pending_content = self.pending_content, None
-        if pending is not None:
-            manifest.save(*pending)
+        if pending is not None and pending[1] is not None:
+            manifest.commit(pending[1])
         if content is not None:
             _keep_content(*content)
             if pending is not None:

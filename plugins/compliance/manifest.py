@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
 import os
@@ -51,14 +53,41 @@ def load(folder: str) -> dict[str, dict[str, str]] | None:
     return data if isinstance(data, dict) else None
 
 
+def prepare(
+    folder: str,
+    manifest: dict[str, dict[str, str]],
+    previous: dict[str, dict[str, str]] | None = None,
+) -> str | None:
+    """Write the manifest (the text ``json.dump(indent=0, sort_keys=True)`` writes) beside
+    its place, to be put there by :func:`commit` once the site is published: a build
+    writes it while it waits for its search index, not after the swap. None when it
+    equals ``previous``, the one read from the file at the start. What a build that
+    stopped left beside it is removed."""
+    path = os.path.join(folder, MANIFEST_NAME)
+    for stale in glob.glob(glob.escape(path) + ".*" + _PENDING):
+        with contextlib.suppress(OSError):
+            os.unlink(stale)
+    if previous is not None and manifest == previous and os.path.exists(path):
+        return None
+    pending = f"{path}.{os.getpid()}{_PENDING}"
+    write_atomic(pending, jsontext.dumps(manifest, indent=0, sort_keys=True))
+    return pending
+
+
+def commit(pending: str) -> None:
+    """Put a prepared manifest in its place (atomic)."""
+    os.replace(pending, pending[: -len(_PENDING)].rsplit(".", 1)[0])
+
+
 def save(
     folder: str,
     manifest: dict[str, dict[str, str]],
     previous: dict[str, dict[str, str]] | None = None,
 ) -> None:
-    """Write the manifest (the text ``json.dump(indent=0, sort_keys=True)`` writes),
-    unless it equals ``previous``, the one read from the file at the start."""
-    path = os.path.join(folder, MANIFEST_NAME)
-    if previous is not None and manifest == previous and os.path.exists(path):
-        return
-    write_atomic(path, jsontext.dumps(manifest, indent=0, sort_keys=True))
+    """Write the manifest now, unless it equals ``previous``."""
+    pending = prepare(folder, manifest, previous)
+    if pending is not None:
+        commit(pending)
+
+
+_PENDING = ".pending"

@@ -401,3 +401,20 @@ def test_the_report_and_the_manifest_are_the_text_json_dump_wrote(tmp_path):
     manifest.save(str(tmp_path), manifest.build(docs), manifest.load(str(tmp_path)))
     assert path.stat().st_mtime != 1
     assert manifest.load(str(tmp_path)) == manifest.build(docs)
+
+
+def test_the_manifest_is_prepared_before_the_swap_and_put_in_place_after(tmp_path):
+    docs = [*_posts(), *good_pages()]
+    path = tmp_path / manifest.MANIFEST_NAME
+    manifest.save(str(tmp_path), manifest.build(docs))
+    published = path.read_text(encoding="utf-8")
+    left = tmp_path / f"{manifest.MANIFEST_NAME}.99999.pending"  # a stopped build's
+    left.write_text("{}", encoding="utf-8")
+    docs[0].content += "<p>Thêm.</p>"
+    docs[0].__dict__.pop("_content_digest", None)
+    pending = manifest.prepare(str(tmp_path), manifest.build(docs), manifest.load(str(tmp_path)))
+    assert pending is not None and not left.exists()
+    assert path.read_text(encoding="utf-8") == published  # until the site is published
+    manifest.commit(pending)
+    assert manifest.load(str(tmp_path)) == manifest.build(docs)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [manifest.MANIFEST_NAME]
