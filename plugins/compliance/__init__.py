@@ -310,7 +310,7 @@ class Compliance(Plugin):
         pending, self.pending_manifest = self.pending_manifest, None
         content, self.pending_content = self.pending_content, None
         if pending is not None and pending[1] is not None:
-            manifest.commit(pending[1])
+            manifest.commit(*pending)
         if content is not None:
             _keep_content(*content)
             if pending is not None:

@@ -14,6 +14,8 @@ from . import jsontext
 from .model import Doc
 
 MANIFEST_NAME = "xuat-ban-truoc.json"
+#: a manifest written before the swap (``prepare``), beside its place: ``<name>.<pid>.pending``
+_PENDING = ".pending"
 
 
 def content_digest(doc: Doc) -> str:
@@ -74,9 +76,9 @@ def prepare(
     return pending
 
 
-def commit(pending: str) -> None:
-    """Put a prepared manifest in its place (atomic)."""
-    os.replace(pending, pending[: -len(_PENDING)].rsplit(".", 1)[0])
+def commit(folder: str, pending: str) -> None:
+    """Put a manifest :func:`prepare` wrote in its place in ``folder`` (atomic)."""
+    os.replace(pending, os.path.join(folder, MANIFEST_NAME))
 
 
 def save(
@@ -87,7 +89,4 @@ def save(
     """Write the manifest now, unless it equals ``previous``."""
     pending = prepare(folder, manifest, previous)
     if pending is not None:
-        commit(pending)
-
-
-_PENDING = ".pending"
+        commit(folder, pending)

@@ -8,8 +8,8 @@ atomically, and the browser reloads again. A new post is shown first too, withou
 previous, next and related posts (the build adds them), unless its address is taken. A
 post that moved, a post with photos, one with a link only a plugin resolves
 (``{van-ban}…``) or one with an error waits for that build; a build that fails leaves the
-last good site up. A change to the settings or the plugins' code restarts the process (the code
-running must be the code on disk); a theme change is an ordinary build.
+last good site up. A change to the settings or the plugins' code restarts the process (the
+code running must be the code on disk); a theme change is an ordinary build.
 
 The browser learns of a reload through server-sent events on the preview's own port
 (``/__live/events``): one script tag is added to each HTML page served, nothing is added
@@ -191,22 +191,16 @@ class ResidentSite:
         if (
             len(problems.current().errors) > errors
             or not new.is_valid()
-            or new.save_as != (old.save_as if old is not None else new.save_as)
+            or (old is not None and new.save_as != old.save_as)
             or "<img" in (new._content or "")
             or _plugin_links(new)
         ):
             return False
         if old is None:
             # a new post: its page without neighbours or related posts (the build adds
-            # them), and only
-            # where no page of the site is: a post whose address is taken waits for the
-            # build, which reports it
-            taken = {
-                item.save_as
-                for generator in self.generators
-                for item in chain(*(getattr(generator, name, ()) for name in _CONTENT_LISTS))
-            }
-            if not new.save_as or new.save_as in taken or (self.output / new.save_as).exists():
+            # them), and only where the site has no file: a post whose address another
+            # page has waits for the build, which reports it
+            if not new.save_as or (self.output / new.save_as).exists():
                 return False
         else:
             for name, value in vars(old).items():  # what plugins added: related posts
@@ -238,20 +232,6 @@ class ResidentSite:
             source.startswith(os.path.join(p, "")) for p in pages
         )
 
-
-#: the lists a generator keeps its posts and pages in (published, drafts, hidden)
-_CONTENT_LISTS = (
-    "articles",
-    "drafts",
-    "hidden_articles",
-    "translations",
-    "drafts_translations",
-    "hidden_translations",
-    "pages",
-    "hidden_pages",
-    "draft_pages",
-    "draft_translations",
-)
 
 #: link indicators Pelican resolves itself (``{filename}``, ``{static}``…)
 _PELICAN_LINKS = frozenset({"filename", "static", "attach", "category", "tag", "index", "author"})

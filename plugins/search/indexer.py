@@ -165,12 +165,27 @@ def indexed_pages(
                         with open(entry.path, "rb") as handle:
                             data = handle.read()
                         digest = digest or digest_bytes(data)
-                        marked = BODY_MARK in data or BODY_MARK in data.lower()
+                        marked = _has_body_mark(data)
                     if seen is not None:
                         seen[digest] = marked
                     if marked:
                         found[rel] = digest
     return dict(sorted(found.items()))
+
+
+def _has_body_mark(data: bytes) -> bool:
+    """Whether a page's bytes mark its body for Pagefind (the theme writes the mark in
+    lower case: lower-casing costs only for pages without it)."""
+    return BODY_MARK in data or BODY_MARK in data.lower()
+
+
+def _page_bundle(rel: str, groups: Mapping[str, str]) -> str:
+    return groups.get(page_url(rel), OTHER_BUNDLE)
+
+
+def _twin_bundle(record: FoldedRecord | LazyRecord, groups: Mapping[str, str]) -> str:
+    """A twin goes with its page: its URL up to ``#``."""
+    return groups.get(record.url.split("#", 1)[0], OTHER_BUNDLE)
 
 
 def twin_path(record: FoldedRecord) -> str:
@@ -434,13 +449,13 @@ class IndexRun:
         twins: dict[str, FoldedRecord | LazyRecord] = {}
         owner: dict[str, str] = {}  # page or twin path → bundle name
         for rel in pages:
-            owner[rel] = groups.get(page_url(rel), OTHER_BUNDLE)
+            owner[rel] = _page_bundle(rel, groups)
         for record in self.records:
             path = twin_path(record)
             if path in twins or path in pages:
                 raise SearchIndexError(f"hai bản ghi tìm kiếm cùng địa chỉ {record.url!r}")
             twins[path] = record
-            owner[path] = groups.get(record.url.split("#", 1)[0], OTHER_BUNDLE)
+            owner[path] = _twin_bundle(record, groups)
         self.twins, self.owner = twins, owner
 
         common = hashlib.sha256()
@@ -486,7 +501,7 @@ class IndexRun:
         for name in names[:PARALLEL_RUNS]:
             pages: dict[str, str] = {}
             for rel, digest in page_digests.items():
-                if not rel.endswith(".html") or groups.get(page_url(rel)) != name:
+                if not rel.endswith(".html") or _page_bundle(rel, groups) != name:
                     continue
                 marked = marks.get(digest)
                 if marked is None:
@@ -494,13 +509,13 @@ class IndexRun:
                         data = (self.site / rel).read_bytes()
                     except OSError:
                         continue  # not in the site: the walk decides
-                    marked = BODY_MARK in data or BODY_MARK in data.lower()
+                    marked = _has_body_mark(data)
                 if marked:
                     pages[rel] = digest
             twins = [
                 (twin_path(record), record)
                 for record in self.records
-                if groups.get(record.url.split("#", 1)[0]) == name
+                if _twin_bundle(record, groups) == name
             ]
             self.early[name] = (pages, {path for path, _ in twins})
             self.running.append((name, self._start(name, sorted(pages), twins)))

@@ -415,6 +415,6 @@ def test_the_manifest_is_prepared_before_the_swap_and_put_in_place_after(tmp_pat
     pending = manifest.prepare(str(tmp_path), manifest.build(docs), manifest.load(str(tmp_path)))
     assert pending is not None and not left.exists()
     assert path.read_text(encoding="utf-8") == published  # until the site is published
-    manifest.commit(pending)
+    manifest.commit(str(tmp_path), pending)
     assert manifest.load(str(tmp_path)) == manifest.build(docs)
     assert sorted(p.name for p in tmp_path.iterdir()) == [manifest.MANIFEST_NAME]

@@ -325,15 +325,22 @@ def test_a_post_moved_to_another_year_reindexes_both_years(tmp_path):
     assert page_count(site / "pagefind/2021") == 6 and page_count(site / "pagefind/2023") == 10
 
 
+def _linked_copy(output: Path, into: Path) -> Path:
+    """The live bundles hard-linked elsewhere, as a patch build's seed brings them."""
+    linked = into / "pagefind"
+    for rel in bundle_bytes(output / "pagefind"):
+        (linked / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(output / "pagefind" / rel, linked / rel)
+    return linked
+
+
 def test_staged_bundle_linked_from_the_live_site_is_replaced_not_written_through(tmp_path):
     """A staging folder prepared with hard links to the last output (incremental builds)."""
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
     live = bundle_bytes(output / "pagefind")
     site, records = make_site(tmp_path / "b2", words={0: "Bài mới hoàn toàn"})
-    for rel in live:
-        (site / "pagefind" / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.link(output / "pagefind" / rel, site / "pagefind" / rel)
+    _linked_copy(output, site)
     assert index(site, records, cache_dir=cache, previous_output=output).indexed == ("2021",)
     assert bundle_bytes(output / "pagefind") == live
 
@@ -423,15 +430,6 @@ def test_lazy_twins_are_made_only_for_the_bundles_indexed(tmp_path):
     fresh, fresh_records = make_site(tmp_path / "b3", words={4: "Cầu Bến Mới thông xe"})
     index(fresh, fresh_records)
     assert bundle_bytes(site / "pagefind") == bundle_bytes(fresh / "pagefind")
-
-
-def _linked_copy(output: Path, into: Path) -> Path:
-    """The live bundles hard-linked elsewhere, as a patch build's seed brings them."""
-    linked = into / "pagefind"
-    for rel in bundle_bytes(output / "pagefind"):
-        (linked / rel).parent.mkdir(parents=True, exist_ok=True)
-        os.link(output / "pagefind" / rel, linked / rel)
-    return linked
 
 
 def test_unchanged_bundles_linked_between_builds_are_moved_in_not_linked_again(tmp_path):
