@@ -270,6 +270,10 @@ class Incremental(Plugin):
 
     def get_writer(self, pelican):
         self.session = Session(pelican.settings, pelican.output_path, self.store)
+        # the last build's model saved before this one publishes (it lists the live files)
+        site_model.wait_saved(
+            site_model.model_file(cache_dir(pelican.settings), self.session.final_output)
+        )
         IncrementalWriter.session = self.session
         return IncrementalWriter
 
@@ -321,7 +325,8 @@ class Incremental(Plugin):
         pages.clear()
 
     def _save_model(self, session: Session, output_path: str) -> None:
-        """The recipes of every page, for the next build that only patches post bodies."""
+        """The recipes of every page, for the next build that only patches post bodies:
+        saved by a detached process once the site is published (``model.save_detached``)."""
         path = site_model.model_file(cache_dir(session.settings), Path(output_path))
         if session.settings.get("PORTAL_LIVE_PREVIEW"):
             # the live preview never patches (its first renders change live pages between
@@ -334,40 +339,46 @@ class Incremental(Plugin):
         if store is None or early is None or set(recorder.recipes) != set(session.new.pages):
             site_model.forget(path)  # pages written outside the writer: no recipe for them
             return
-        source_keys = {}
-        for source, post in session.declarations.posts.items():
-            known = store.key_of(post)
-            if known is not None:
-                source_keys[source] = known[0]
-        contexts = Counter(id(r.context) for r in recorder.recipes.values())
-        most_used = contexts.most_common(1)[0][0] if contexts else None
-        shared = next(
-            (r.context for r in recorder.recipes.values() if id(r.context) == most_used), {}
-        )
-        early_tops = sorted({name.split("/", 1)[0] for name in early})
-        late_files = sorted(build_guard.files_in(output_path) - early)
-        saved = site_model.save(
-            path,
-            session.settings,
-            recorder.recipes,
-            {
-                "global_key": session.global_key,
-                "other_inputs": self.other_inputs,
-                "files": dict(self.file_digests),
-                "source_keys": source_keys,
-                "context": shared,
-                # what before_publish's receivers wrote: a patch build has them write it again
-                "late_files": late_files,
-                "early_tops": early_tops,
-            },
-            version_of=lambda post: hashlib.blake2b(
-                session.global_key.encode() + session.declarations.full(post), digest_size=16
-            ).digest(),
-            posts_of_build=store.known_posts(),
-            reuse_rows=store.trusted,  # not by --full
-        )
-        if saved:  # the next build may patch: its staging folder made now, in the background
-            seed.start(output_path, early_tops, seed.late_folders(late_files, early_tops))
+        other_inputs, file_digests = self.other_inputs, dict(self.file_digests)
+
+        def save() -> None:
+            source_keys = {}
+            for source, post in session.declarations.posts.items():
+                known = store.key_of(post)
+                if known is not None:
+                    source_keys[source] = known[0]
+            contexts = Counter(id(r.context) for r in recorder.recipes.values())
+            most_used = contexts.most_common(1)[0][0] if contexts else None
+            shared = next(
+                (r.context for r in recorder.recipes.values() if id(r.context) == most_used), {}
+            )
+            early_tops = sorted({name.split("/", 1)[0] for name in early})
+            late_files = sorted(build_guard.files_in(output_path) - early)
+            saved = site_model.save(
+                path,
+                session.settings,
+                recorder.recipes,
+                {
+                    "global_key": session.global_key,
+                    "other_inputs": other_inputs,
+                    "files": file_digests,
+                    "source_keys": source_keys,
+                    "context": shared,
+                    # what before_publish's receivers wrote: a patch build has them write it
+                    "late_files": late_files,
+                    "early_tops": early_tops,
+                },
+                version_of=lambda post: hashlib.blake2b(
+                    session.global_key.encode() + session.declarations.full(post),
+                    digest_size=16,
+                ).digest(),
+                posts_of_build=store.known_posts(),
+                reuse_rows=store.trusted,  # not by --full
+            )
+            if saved:  # the next build may patch: its staging folder, made in the background
+                seed.start(output_path, early_tops, seed.late_folders(late_files, early_tops))
+
+        site_model.save_detached(path, save)
 
     def finalized(self, pelican) -> None:
         """Pages queued for rendering on every core, and unchanged pages linked; before

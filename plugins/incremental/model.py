@@ -19,12 +19,20 @@ post's class whose fields are read from the file the first time one is used, whe
 shell becomes the real class. A build that patches one post's body touches only the
 posts the pages it renders show.
 
+The model is saved after the site is published, by a detached process
+(``save_detached``): the build's own process leaves at once. It holds the model's lock
+(``model-….lock``, ``flock``) until the model is in place; a build that reads the
+model, or writes or forgets one, takes the lock first (``locked``), so it never reads
+a model older than the live output or writes one in the wrong order.
+
 What a patch build changed is kept beside the model (``Patch``: the body of each post as
 last read, and its file's digest) until the next full pass records a new model.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import logging
 import os
@@ -32,6 +40,7 @@ import pickle
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +50,7 @@ from pelican.contents import Content
 from pelican.urlwrappers import URLWrapper
 
 from plugins.portal_core import files
+from plugins.portal_core.forkpool import detached
 
 from .declared import NOT_SHOWN_KWARGS, PageInputs
 
@@ -85,6 +95,46 @@ def model_file(cache_dir: Path, output: Path) -> Path:
 
 def patches_file(cache_dir: Path, output: Path) -> Path:
     return model_file(cache_dir, output).with_suffix(".patches")
+
+
+@contextlib.contextmanager
+def locked(path: Path, exclusive: bool = True, wait: float | None = None):
+    """The model's lock, held for the block: exclusive to save or forget the model,
+    shared to read it. Yields False when ``wait`` seconds passed without it (a reader
+    then does without the model: the full pass); ``None`` waits as long as it takes
+    (a save in progress always ends, and the lock goes with its process)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path.with_suffix(".lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+        deadline = None if wait is None else time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.02)
+        yield fd
+    finally:
+        os.close(fd)
+
+
+def save_detached(path: Path, save: Callable[[], None]) -> None:
+    """``save`` (which writes the model at ``path``) in a detached process that holds the
+    model's lock until it is done; here when this system cannot fork."""
+    with locked(path) as fd:  # the lock is the file's: the process inherits it
+        if not detached(save, keep=[fd]):
+            save()
+        del fd  # closed here; the detached process keeps its copy until it ends
+
+
+def wait_saved(path: Path) -> None:
+    """Until the model the last build is saving is in place."""
+    with locked(path, exclusive=False):
+        pass
 
 
 # -- saving ---------------------------------------------------------------------------------
@@ -418,9 +468,14 @@ class LazyModel:
 _NO_INPUTS = PageInputs(frozenset(), False)
 
 
-def load(path: Path, settings: dict) -> LazyModel | None:
+def load(path: Path, settings: dict, wait: float = 300.0) -> LazyModel | None:
+    """The model at ``path``, once no build is saving it (None after ``wait`` seconds)."""
     try:
-        return LazyModel(path, settings)
+        with locked(path, exclusive=False, wait=wait) as held:
+            if held is False:
+                logger.debug("incremental: the site model is still being saved")
+                return None
+            return LazyModel(path, settings) if path.is_file() else None
     except Exception as exc:
         logger.debug("incremental: the site model could not be read (%s)", exc)
         return None
@@ -435,5 +490,6 @@ def save_patches(path: Path, patches: dict[str, Patch]) -> None:
 
 
 def forget(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    path.with_suffix(".patches").unlink(missing_ok=True)
+    with locked(path):  # after a save in progress, never before it
+        path.unlink(missing_ok=True)
+        path.with_suffix(".patches").unlink(missing_ok=True)

@@ -95,11 +95,9 @@ class PatchBuild:
         if set(foreign) - BODY_INDEPENDENT_PLUGINS:
             return "plugins the patch build does not know: " + ", ".join(foreign)
         model_path = site_model.model_file(self.cache, self.output)
-        if not model_path.is_file():
-            return "no site model"
         model = self.model = site_model.load(model_path, self.settings)
         if model is None:
-            return "site model unreadable"
+            return "no site model, or one that cannot be read"
         if (
             model.global_key != self.last.global_key
             or model.other_inputs != self.build.other_inputs

@@ -6,13 +6,19 @@ that data without copying it; each computes every ``size``-th index of its list 
 sends back ``{index: result}`` through a pipe, pickled. A child that fails sends
 nothing for its share: the caller computes whatever is missing itself, so the result
 never depends on the pool.
+
+``detached`` runs work that may end after the build's own process (saving what the
+next build reads).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import logging
 import os
 import pickle
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -63,3 +69,41 @@ class ForkPool:
             else:
                 failures.append(str(payload))
         return done, failures
+
+
+def detached(work: Callable[[], None], keep: Sequence[int] = ()) -> bool:
+    """Run ``work`` in a process that outlives this one (a build that has published
+    leaves at once; what it writes for the next build goes on). The process is detached:
+    its own session, standard streams on /dev/null and every other inherited file
+    descriptor closed but ``keep`` (a caller reading this process's output is not held
+    until it ends); it leaves without running exit handlers. False where this system
+    cannot fork: the caller then does the work itself."""
+    if not hasattr(os, "fork"):
+        return False
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    pid = os.fork()
+    if pid:
+        os.waitpid(pid, 0)  # the first child leaves at once: no zombie is left behind
+        return True
+    status = 1
+    try:
+        os.setsid()
+        if os.fork():  # the second child is adopted by init
+            status = 0
+        else:
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            low = 3
+            for fd in sorted({fd for fd in keep if fd >= low}):
+                os.closerange(low, fd)
+                low = fd + 1
+            os.closerange(low, os.sysconf("SC_OPEN_MAX"))
+            logging.getLogger().handlers.clear()  # a handler's lock may be held elsewhere
+            gc.freeze()
+            work()
+            status = 0
+    finally:
+        os._exit(status)

@@ -1,4 +1,4 @@
-"""Unchanged pages linked into the staging folder on a thread of its own."""
+"""Unchanged pages linked into the staging folder by a process of its own."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ def _live(tmp_path, names):
 
 
 def test_pages_are_linked_in_their_folders_once_waited_for(tmp_path):
-    names = [f"{year}/{n:03d}/index.html" for year in (2024, 2025) for n in range(150)]
+    # enough pairs (~200 KB) that the worker reads them in several pieces, some cut mid-pair
+    names = [f"{year}/{n:04d}/index.html" for year in (2024, 2025) for n in range(1000)]
     live = _live(tmp_path, names)
     staging = tmp_path / "staging"
     linker = Linker()
@@ -28,12 +29,12 @@ def test_pages_are_linked_in_their_folders_once_waited_for(tmp_path):
     linker.wait()
     for name in names:
         assert os.path.samefile(live / name, staging / name)  # a link, not a copy
-    # a second batch after wait() starts the thread again
+    # a second batch after wait() starts the worker again
     assert linker.add(str(live / names[0]), str(staging / "again" / "index.html"))
     linker.wait()
     assert (staging / "again" / "index.html").read_text(
         encoding="utf-8"
-    ) == "<p>2024/000/index.html</p>"
+    ) == "<p>2024/0000/index.html</p>"
 
 
 def test_a_first_link_that_fails_means_render_instead(tmp_path):

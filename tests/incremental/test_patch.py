@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from plugins.incremental import model as site_model
 from tests.conftest import TinySite
 from tests.incremental.test_incremental_build import tree
 
@@ -133,7 +134,9 @@ def test_a_title_or_a_photo_goes_the_full_way(site: TinySite):
 
 
 def test_a_fault_in_the_patch_build_falls_back_to_the_full_pass(site: TinySite, tmp_path: Path):
-    (model,) = (site.base / "cache/build").glob("model-*.sqlite3")
+    (lock,) = (site.base / "cache/build").glob("model-*.lock")
+    model = lock.with_suffix(".sqlite3")
+    site_model.wait_saved(model)  # saved by a process of its own once the build published
     with sqlite3.connect(model) as db:  # the post's saved fields, damaged
         db.execute("UPDATE posts SET state = x'00' WHERE path LIKE '%bai-07.md'")
     write_post(site, 7, "Nội dung bài 7: đường tránh thành phố thông xe.")
