@@ -150,6 +150,11 @@ class Incremental(Plugin):
         INCREMENTAL_RENDER_WORKERS=number(
             0, "processes that render pages; 0 = one per core, 1 = in the build's own process"
         ),
+        INCREMENTAL_PARALLEL_READ_FROM=number(
+            400,
+            "posts to read (not in the post store) from which a second process reads half "
+            "of them, on a machine with two cores or more; 0 = never",
+        ),
     )
 
     def __init__(self) -> None:
@@ -291,6 +296,7 @@ class Incremental(Plugin):
                 dict(self.file_digests),
                 trusted=settings["INCREMENTAL_BUILD"],
             )
+            self.store.prefetch_from = settings["INCREMENTAL_PARALLEL_READ_FROM"]
         self.store.install(generator)
 
     def page_generator_finalized(self, generator) -> None:

@@ -34,9 +34,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import io
+import json
 import logging
 import os
 import pickle
+import resource
 import shutil
 import sqlite3
 import tempfile
@@ -124,11 +126,32 @@ def locked(path: Path, exclusive: bool = True, wait: float | None = None):
 
 def save_detached(path: Path, save: Callable[[], None]) -> None:
     """``save`` (which writes the model at ``path``) in a detached process that holds the
-    model's lock until it is done; here when this system cannot fork."""
+    model's lock until it is done; here when this system cannot fork. The lock file then
+    says how long it took and the process's peak memory (``save_report``)."""
     with locked(path) as fd:  # the lock is the file's: the process inherits it
-        if not detached(save, keep=[fd]):
+        started = time.monotonic()
+
+        def work() -> None:
             save()
-        del fd  # closed here; the detached process keeps its copy until it ends
+            report = {
+                "seconds": round(time.monotonic() - started, 2),
+                "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            }
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(report).encode(), 0)
+
+        if not detached(work, keep=[fd]):
+            work()
+
+
+def save_report(path: Path) -> dict:
+    """What the last save of the model at ``path`` took (once it is done): ``seconds``
+    after the build published, ``peak_rss_kib``; empty if unknown."""
+    with locked(path, exclusive=False):
+        try:
+            return json.loads(path.with_suffix(".lock").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
 
 
 def wait_saved(path: Path) -> None:

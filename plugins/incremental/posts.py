@@ -23,10 +23,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+from pelican import signals
+from pelican.contents import Article
+from pelican.generators import ArticlesGenerator
 from pelican.urlwrappers import URLWrapper
 
 from plugins.portal_core import problems
 from plugins.portal_core.diskmemo import DiskMemo
+from plugins.portal_core.forkpool import ForkPool, processes
 
 from .signature import digest_bytes
 
@@ -67,6 +71,11 @@ class PostStore:
         self.hits = 0
         self.reads = 0
         self.eager = True  # load every stored post at once (a build asks for them all)
+        self.prefetch_from = 400  # INCREMENTAL_PARALLEL_READ_FROM
+        # posts read by the second process (``_read_beside``): relative path -> (key, stored
+        # form), or None; the process until its results are taken
+        self._beside: dict[str, tuple[str, bytes] | None] = {}
+        self._pool: tuple[ForkPool, list[str]] | None = None
 
     # -- Pelican's generator cache ---------------------------------------------------------
 
@@ -116,8 +125,12 @@ class PostStore:
         if key is None:
             return default
         memo = self._open(generator.context, generator.path)
+        if self.trusted and self.eager and isinstance(generator, ArticlesGenerator):
+            self._read_beside(generator, memo)
         if self.trusted:
-            stored = memo.get(key)
+            beside = self._taken(relative, memo)
+            read_beside = beside is not None and beside[0] == key
+            stored = memo.decode(beside[1]) if read_beside else memo.get(key)
             if stored is not None:
                 post, found, lines = stored
                 log = problems.current()
@@ -126,13 +139,94 @@ class PostStore:
                 for name, level, text in lines:
                     logging.getLogger(name).log(level, "%s", text)
                 self._remember(post, key)
-                self.hits += 1
+                if read_beside:  # read in this build: kept, as a post read here is
+                    memo.put_encoded(key, beside[1])
+                    self.reads += 1
+                else:
+                    self.hits += 1
                 return post
         self.reads += 1
         capture = LogCapture()
         logging.getLogger().addHandler(capture)
         self._reading = (key, len(problems.current().problems), capture)
         return default
+
+    # -- the first reading of many posts, on two cores ---------------------------------------
+
+    def _read_beside(self, generator, memo: DiskMemo) -> None:
+        """Once per generator: when many of its posts are not stored (a first build, a
+        change of code or settings), a forked process reads the last half of them (the
+        half this process comes to last) while this one reads the first. Its posts are
+        taken as if they came from the store (``_taken``): the same objects, problems and
+        log lines a reading here gives; any it could not read is read here."""
+        if getattr(generator, "_portal_read_beside", False):
+            return
+        generator._portal_read_beside = True
+        if processes(None) < 2:
+            return
+        files = list(
+            generator.get_files(
+                generator.settings["ARTICLE_PATHS"],
+                exclude=generator.settings["ARTICLE_EXCLUDES"],
+            )
+        )
+        keys = {relative: self.source_key(generator, relative) for relative in files}
+        stored = memo.stored([key for key in keys.values() if key])
+        missing = [name for name in files if keys[name] and keys[name] not in stored]
+        if not self.prefetch_from or len(missing) < self.prefetch_from:
+            return
+        share = missing[len(missing) // 2 :]
+
+        def read(index: int) -> tuple[str, bytes] | None:
+            return self._read_here(generator, memo, share[index], keys[share[index]])
+
+        self._pool = (ForkPool(read, range(len(share)), 1), share)
+        self._beside = dict.fromkeys(share)
+
+    def _read_here(self, generator, memo: DiskMemo, relative: str, key: str):
+        """In the forked process: one post read as the generator reads it, in its stored
+        form; None when reading reports an error (read again in the build, which says so)."""
+        root = logging.getLogger()
+        if not getattr(root, "_portal_child", False):
+            for handler in list(root.handlers):  # the build logs what it replays, once
+                root.removeHandler(handler)
+            root._portal_child = True
+        capture = LogCapture()
+        root.addHandler(capture)
+        seen = len(problems.current().problems)
+        try:
+            post = generator.readers.read_file(
+                base_path=generator.path,
+                path=relative,
+                content_class=Article,
+                context=generator.context,
+                preread_signal=signals.article_generator_preread,
+                preread_sender=generator,
+                context_signal=signals.article_generator_context,
+                context_sender=generator,
+            )
+        except Exception:
+            return None
+        finally:
+            root.removeHandler(capture)
+        if not isinstance(post, Article) or not post.is_valid():
+            return None
+        if any(level >= logging.ERROR for _name, level, _text in capture.lines):
+            return None
+        found = problems.current().problems[seen:]
+        _name_slugs(post)
+        return key, memo.encode((post, found, capture.lines))
+
+    def _taken(self, relative: str, memo: DiskMemo) -> tuple[str, bytes] | None:
+        """The post the forked process read for ``relative`` (waited for, the first time
+        one is asked for), or None."""
+        if relative not in self._beside:
+            return None
+        if self._pool is not None:
+            (pool, share), self._pool = self._pool, None
+            done, _failures = pool.results()  # a share that failed is read here
+            self._beside = {relative: done.get(index) for index, relative in enumerate(share)}
+        return self._beside.pop(relative, None)
 
     def put(self, generator, relative: str, post) -> None:
         reading = self._end_reading()

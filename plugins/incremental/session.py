@@ -37,6 +37,7 @@ VOLATILE_SETTINGS = {
     "DEBUG",
     "INCREMENTAL_BUILD",
     "INCREMENTAL_RENDER_WORKERS",
+    "INCREMENTAL_PARALLEL_READ_FROM",
 }
 #: code and files whose change means every page must be rendered again
 CODE_FOLDERS = ("plugins", "counter")

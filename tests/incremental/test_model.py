@@ -30,6 +30,8 @@ def test_a_model_saved_in_the_background_is_waited_for(tmp_path):
     go.touch()
     site_model.wait_saved(path)
     assert path.read_bytes() == b"the new model"
+    report = site_model.save_report(path)  # what the save took, for operators and bench/
+    assert report["seconds"] > 0 and report["peak_rss_kib"] > 1000, report
 
 
 def test_forgetting_a_model_waits_for_its_save(tmp_path):
