@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pelican import signals
 from pelican.contents import Article
 from pelican.generators import ArticlesGenerator
 from pelican.log import LimitFilter
@@ -48,7 +47,7 @@ from plugins.portal_core.signals import posts_patched
 from . import model as site_model
 from . import seed
 from . import state as build_state
-from .posts import LogCapture, PostStore
+from .posts import LogCapture, PostStore, read_post
 from .session import make_signer
 from .writer import _Job, local_context, render_jobs
 
@@ -215,16 +214,7 @@ class PatchBuild:
         raised = set(LimitFilter._raised_messages)
         counts = dict(LimitFilter._group_count)
         try:
-            post = generator.readers.read_file(
-                base_path=generator.path,
-                path=relative,
-                content_class=Article,
-                context=generator.context,
-                preread_signal=signals.article_generator_preread,
-                preread_sender=generator,
-                context_signal=signals.article_generator_context,
-                context_sender=generator,
-            )
+            post = read_post(generator, relative)
         except Exception as exc:
             return f"{relative}: {exc}"
         finally:

@@ -195,16 +195,7 @@ class PostStore:
         root.addHandler(capture)
         seen = len(problems.current().problems)
         try:
-            post = generator.readers.read_file(
-                base_path=generator.path,
-                path=relative,
-                content_class=Article,
-                context=generator.context,
-                preread_signal=signals.article_generator_preread,
-                preread_sender=generator,
-                context_signal=signals.article_generator_context,
-                context_sender=generator,
-            )
+            post = read_post(generator, relative)
         except Exception:
             return None
         finally:
@@ -274,6 +265,21 @@ class PostStore:
 
     def summary(self) -> str:
         return f"{self.hits} bài lấy từ mô hình, {self.reads} bài đọc mới"
+
+
+def read_post(generator, relative: str):
+    """A post read from its file, as Pelican's ``ArticlesGenerator.generate_context``
+    reads it (the same signals, the same context)."""
+    return generator.readers.read_file(
+        base_path=generator.path,
+        path=relative,
+        content_class=Article,
+        context=generator.context,
+        preread_signal=signals.article_generator_preread,
+        preread_sender=generator,
+        context_signal=signals.article_generator_context,
+        context_sender=generator,
+    )
 
 
 def _name_slugs(post) -> None:
