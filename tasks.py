@@ -553,6 +553,10 @@ def clean(c):
     # and what builds leave beside the output: the next quick build's copy of it, folders
     # of builds that were killed (build_guard, plugins/incremental/seed.py)
     beside = [p for p in OUTPUT.parent.glob(f".{OUTPUT.name}.*") if p.is_dir() or p.is_file()]
+    from plugins.incremental import model as site_model
+
+    for lock in (ROOT / "cache" / "build").glob("model-*.lock"):
+        site_model.wait_saved(lock.with_suffix(".sqlite3"))  # a save in progress, then gone
     for path in (OUTPUT, ROOT / "cache", ROOT / ".pytest_cache", *beside):
         if path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
