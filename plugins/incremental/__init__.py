@@ -29,7 +29,7 @@ from pathlib import Path
 from pelican import signals
 
 from plugins import build_guard
-from plugins.portal_core import files, pages, registry
+from plugins.portal_core import files, memory, pages, registry
 from plugins.portal_core.failure import fail
 from plugins.portal_core.settings import Plugin, Settings, flag, folder, number
 from plugins.portal_core.signals import unchanged
@@ -392,6 +392,10 @@ class Incremental(Plugin):
         writers, IncrementalWriter.instances = IncrementalWriter.instances, []
         for writer in writers:
             writer.flush()
+        del writers
+        # what rendering freed (every page's context) back to the system before the
+        # checks, the search index and the model save grow the process again
+        memory.release_freed()
         if self.session is not None:
             try:
                 self.session.linker.wait()  # the staging folder complete before it is read
