@@ -128,7 +128,7 @@ class PostStore:
         if self.trusted and self.eager and isinstance(generator, ArticlesGenerator):
             self._read_beside(generator, memo)
         if self.trusted:
-            beside = self._taken(relative, memo)
+            beside = self._taken(relative)
             read_beside = beside is not None and beside[0] == key
             stored = memo.decode(beside[1]) if read_beside else memo.get(key)
             if stored is not None:
@@ -208,7 +208,7 @@ class PostStore:
         _name_slugs(post)
         return key, memo.encode((post, found, capture.lines))
 
-    def _taken(self, relative: str, memo: DiskMemo) -> tuple[str, bytes] | None:
+    def _taken(self, relative: str) -> tuple[str, bytes] | None:
         """The post the forked process read for ``relative`` (waited for, the first time
         one is asked for), or None."""
         if relative not in self._beside:
@@ -259,6 +259,10 @@ class PostStore:
     def close(self) -> None:
         """Keep what this build read (entries unused for 30 days are dropped)."""
         self._end_reading()
+        if self._pool is not None:  # a reading cut short: the second process ended, not left
+            self._pool, (pool, _share) = None, self._pool
+            pool.results()
+        self._beside = {}
         if self.memo is not None:
             self.memo.close()
             self.memo = None
