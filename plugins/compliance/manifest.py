@@ -79,14 +79,3 @@ def prepare(
 def commit(folder: str, pending: str) -> None:
     """Put a manifest :func:`prepare` wrote in its place in ``folder`` (atomic)."""
     os.replace(pending, os.path.join(folder, MANIFEST_NAME))
-
-
-def save(
-    folder: str,
-    manifest: dict[str, dict[str, str]],
-    previous: dict[str, dict[str, str]] | None = None,
-) -> None:
-    """Write the manifest now, unless it equals ``previous``."""
-    pending = prepare(folder, manifest, previous)
-    if pending is not None:
-        commit(folder, pending)

@@ -296,7 +296,6 @@ class Incremental(Plugin):
                 dict(self.file_digests),
                 trusted=settings["INCREMENTAL_BUILD"],
             )
-            self.store.prefetch_from = settings["INCREMENTAL_PARALLEL_READ_FROM"]
         self.store.install(generator)
 
     def page_generator_finalized(self, generator) -> None:

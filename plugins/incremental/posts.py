@@ -71,7 +71,6 @@ class PostStore:
         self.hits = 0
         self.reads = 0
         self.eager = True  # load every stored post at once (a build asks for them all)
-        self.prefetch_from = 400  # INCREMENTAL_PARALLEL_READ_FROM
         # posts read by the second process (``_read_beside``): relative path -> (key, stored
         # form), or None; the process until its results are taken
         self._beside: dict[str, tuple[str, bytes] | None] = {}
@@ -173,7 +172,8 @@ class PostStore:
         keys = {relative: self.source_key(generator, relative) for relative in files}
         stored = memo.stored([key for key in keys.values() if key])
         missing = [name for name in files if keys[name] and keys[name] not in stored]
-        if not self.prefetch_from or len(missing) < self.prefetch_from:
+        threshold = self.settings["INCREMENTAL_PARALLEL_READ_FROM"]
+        if not threshold or len(missing) < threshold:
             return
         share = missing[len(missing) // 2 :]
 

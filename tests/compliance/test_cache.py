@@ -377,6 +377,13 @@ def test_jsontext_fails_where_json_fails():
         jsontext.dumps({"b": 1, 2: 1}, indent=0, sort_keys=True)
 
 
+def _save_manifest(folder: str, current: dict, previous: dict | None = None) -> None:
+    """As a build does it, at once: prepared, then put in place."""
+    pending = manifest.prepare(folder, current, previous)
+    if pending is not None:
+        manifest.commit(folder, pending)
+
+
 def test_the_report_and_the_manifest_are_the_text_json_dump_wrote(tmp_path):
     docs = [*_posts(), *good_pages()]
     the_site = site(docs)
@@ -388,17 +395,17 @@ def test_the_report_and_the_manifest_are_the_text_json_dump_wrote(tmp_path):
     assert len(data["findings"]) > 10
 
     current = manifest.build(docs)
-    manifest.save(str(tmp_path), current)
+    _save_manifest(str(tmp_path), current)
     path = tmp_path / manifest.MANIFEST_NAME
     expected = json.dumps(current, ensure_ascii=False, indent=0, sort_keys=True)
     assert path.read_text(encoding="utf-8") == expected
     # unchanged: not written again; changed: written
     os.utime(path, (1, 1))
-    manifest.save(str(tmp_path), manifest.build(docs), manifest.load(str(tmp_path)))
+    _save_manifest(str(tmp_path), manifest.build(docs), manifest.load(str(tmp_path)))
     assert path.stat().st_mtime == 1
     docs[0].content += "<p>Thêm.</p>"
     docs[0].__dict__.pop("_content_digest", None)
-    manifest.save(str(tmp_path), manifest.build(docs), manifest.load(str(tmp_path)))
+    _save_manifest(str(tmp_path), manifest.build(docs), manifest.load(str(tmp_path)))
     assert path.stat().st_mtime != 1
     assert manifest.load(str(tmp_path)) == manifest.build(docs)
 
@@ -406,7 +413,7 @@ def test_the_report_and_the_manifest_are_the_text_json_dump_wrote(tmp_path):
 def test_the_manifest_is_prepared_before_the_swap_and_put_in_place_after(tmp_path):
     docs = [*_posts(), *good_pages()]
     path = tmp_path / manifest.MANIFEST_NAME
-    manifest.save(str(tmp_path), manifest.build(docs))
+    _save_manifest(str(tmp_path), manifest.build(docs))
     published = path.read_text(encoding="utf-8")
     left = tmp_path / f"{manifest.MANIFEST_NAME}.99999.pending"  # a stopped build's
     left.write_text("{}", encoding="utf-8")
