@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from plugins.portal_core import failure, problems
+from plugins.portal_core import failure, pages, problems
 from plugins.portal_core.failure import fail
 from plugins.portal_core.files import relative_files
 from plugins.portal_core.settings import Plugin
@@ -59,7 +59,6 @@ class BuildGuard(Plugin):
         self.final_output: str | None = None
         self.staging_path = None
         self.started = time.monotonic()
-        self.early_files: frozenset[str] | None = frozenset()  # see files_before_publish
         self.started_work: list = []  # what ``pages_ready`` receivers started
         failure.on_stop(self.discard_staging)
         atexit.register(self.discard_staging)
@@ -88,6 +87,7 @@ class BuildGuard(Plugin):
 
     def get_generators(self, pelican) -> None:
         problems.reset()
+        pages.publish_files(None)
         self.counter.errors.clear()
         self.counter.warnings = 0
         self.started = time.monotonic()
@@ -141,15 +141,17 @@ class BuildGuard(Plugin):
             details,
         )
 
-    def finish_build(self, pelican, record_early_files: bool = True) -> None:
+    def finish_build(self, pelican, staged: frozenset[str] | None = None) -> None:
         """Check, send ``pages_ready`` and ``before_publish``, finish what ``pages_ready``
         started, swap the staging folder in, send ``published``.
 
-        ``record_early_files``: list the staging folder first, for
-        ``files_before_publish`` (a patch build, which saves no site model, skips the
-        walk over every file of the site)."""
+        The staging folder's files are listed first (``portal_core.pages.staged_files``,
+        read by search, the checks and the site model), unless the caller knows them
+        (``staged``: a patch build, whose files are the last full pass's)."""
         self.stop_on_errors("khi ghi trang")
-        self.early_files = frozenset(files_in(self.staging_path)) if record_early_files else None
+        if staged is None:
+            staged = frozenset(files_in(self.staging_path))
+        pages.publish_files(staged)
         where = {"output_path": str(self.staging_path), "settings": pelican.settings}
         self.started_work = [work for _, work in pages_ready.send(pelican, **where) if work]
         before_publish.send(pelican, **where)
@@ -183,12 +185,12 @@ def files_before_publish() -> frozenset[str] | None:
     """The files the staging folder held when ``before_publish`` was sent: the others
     were written by its receivers (the search index, the counter's files, /admin/…);
     None when the build did not list them."""
-    return _guard.early_files
+    return pages.staged_files()
 
 
-def finish_build(pelican, record_early_files: bool = True) -> None:
+def finish_build(pelican, staged: frozenset[str] | None = None) -> None:
     """The end of a build (plugins/incremental's patch build ends the same way)."""
-    _guard.finish_build(pelican, record_early_files)
+    _guard.finish_build(pelican, staged)
 
 
 register = BuildGuard.register

@@ -245,7 +245,8 @@ class Compliance(Plugin):
             )
             records = pages.current()  # the build engine's digests: pages need not be read
             digests = records.digests if records is not None else None
-            result = engine.run(site, output, cache, workers, memo, digests)
+            files = pages.staged_files()  # the build guard's list: no walk
+            result = engine.run(site, output, cache, workers, memo, digests, files)
             self.pending_content = (cache_folder, site, self.patched)  # kept once published
             cache.save()
             if memo is not None:

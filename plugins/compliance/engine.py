@@ -166,6 +166,7 @@ def run(
     workers: int | None = None,
     memo: PostMemo | None = None,
     digests: Mapping[str, str] | None = None,
+    files: Iterable[str] | None = None,
 ) -> Result:
     """Every rule of the configured pack and level over the site and its output.
 
@@ -177,6 +178,8 @@ def run(
     entry: only pages without an entry, or not in ``digests``, are read. ``workers``
     (None: one per core) processes share the article and listing pages left to check
     when there are at least ``POOL_MIN_PAGES`` of them; the result is the same with one.
+    ``files`` are the output's files when the build knows them (``portal_core.pages.
+    staged_files``): the output is then not walked.
     """
     started = time.monotonic()
     cfg = site.config
@@ -205,7 +208,7 @@ def run(
         count = processes(workers)
         # the metadata checks run here while the pool's processes check the pages
         findings += _scan_output(
-            site, output_path, plan, out, result, cache, count, metadata, digests or {}, keys
+            site, output_path, plan, out, result, cache, count, metadata, digests or {}, keys, files
         )
         for rule, fn in plan.get("output", []):
             findings += fn(out, site, rule)
@@ -343,9 +346,11 @@ def _scan_output(
     meanwhile: Any = None,
     digests: Mapping[str, str] | None = None,
     keys: dict[int, str] | None = None,
+    files: Iterable[str] | None = None,
 ) -> list[Finding]:
     """Findings of every output file, in path order; ``meanwhile()`` is called once the
-    pool (if any) has started, before this process's own pages.
+    pool (if any) has started, before this process's own pages. ``files``: the output's
+    files, if known (else walked).
 
     A page whose digest is in ``digests`` and whose key has a cache entry is not read."""
     cfg = site.config
@@ -357,7 +362,8 @@ def _scan_output(
     asset_checks = plan.get("asset", [])
     memos: dict = {}  # template regions repeat: their checks run once per distinct region
     # the home page first, so the site-wide notes are complete whatever the walk order
-    paths = sorted(_walk(root), key=lambda rel: rel != "index.html")
+    listed = _walk(root) if files is None else sorted(files, key=_walk_order)
+    paths = sorted(listed, key=lambda rel: rel != "index.html")
     pages: list[_Page] = []  # HTML pages, in path order
     checked: list[_Checked | None] = []
     shared: list[int] = []  # those left for a pool: articles and listings
@@ -484,6 +490,12 @@ def _walk(root: str) -> Iterable[str]:
             yield prefix + name
         folders.sort(reverse=True)  # popped in order
         stack.extend((f"{prefix}{name}/", os.path.join(folder, name)) for name in folders)
+
+
+def _walk_order(rel: str) -> tuple[tuple[int, str], ...]:
+    """Where ``_walk`` lists ``rel``: by folder, a folder's files before its sub-folders."""
+    parts = rel.split("/")
+    return (*((1, part) for part in parts[:-1]), (0, parts[-1]))
 
 
 def _apply_waivers(findings: list[Finding], site: Site) -> list[Finding]:

@@ -372,6 +372,8 @@ class Incremental(Plugin):
                     # what before_publish's receivers wrote: a patch build has them write it
                     "late_files": late_files,
                     "early_tops": early_tops,
+                    # the other files a patch build's staging folder holds (statics…)
+                    "other_early_files": sorted(early - set(recorder.recipes)),
                 },
                 version_of=lambda post: hashlib.blake2b(
                     session.global_key.encode() + session.declarations.full(post),

@@ -408,6 +408,9 @@ class LazyModel:
         self.site_wide: list[str] = meta["site_wide"]
         self.late_files: list[str] = meta["late_files"]
         self.early_tops: list[str] = meta["early_tops"]
+        #: the files besides the pages the staging folder held at ``pages_ready`` (None:
+        #: a model saved before they were recorded)
+        self.other_early_files: list[str] | None = meta.get("other_early_files")
 
     def _read_recipes(self) -> tuple[list[dict], dict[str, tuple]]:
         if self._recipes is None:

@@ -6,6 +6,10 @@ the staging folder (search, compliance) ask here first: a page whose digest is k
 need not be read to learn whether it changed, and a page whose digest equals the one it
 had in the last build needs no new work at all. Pages not listed (written by other
 plugins, or a build without the engine) are read as before.
+
+The build guard also says which files the staging folder holds when the pages are ready
+(``staged_files``): what search and the checks would otherwise each find by walking
+17,000 folders at 10,000 posts.
 """
 
 from __future__ import annotations
@@ -58,3 +62,18 @@ def current() -> PageRecords | None:
 
 def clear() -> None:
     _current.clear()
+
+
+_staged: list[frozenset[str]] = []
+
+
+def publish_files(names: frozenset[str] | None) -> None:
+    """Set by the build guard when ``pages_ready`` is sent: every file of the staging
+    folder then (relative, ``/``-separated), or None when it did not list them."""
+    _staged[:] = [] if names is None else [names]
+
+
+def staged_files() -> frozenset[str] | None:
+    """The files of the staging folder when ``pages_ready`` was sent (its receivers and
+    ``before_publish``'s write theirs later), or None: walk the folder."""
+    return _staged[0] if _staged else None

@@ -522,6 +522,7 @@ class Search(Plugin):
                 linked_previous=_linked_bundles(written, settings["SEARCH_BUNDLE_DIR"]),
                 # their bundles first, before every other page is looked at
                 changed_pages=_changed_pages(written),
+                files=engine_pages.staged_files(),  # (the build guard's list: no walk)
             )
         except BaseException as exc:
             if memo is not None:

@@ -36,7 +36,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -133,21 +133,54 @@ def indexed_pages(
     digests: Mapping[str, str] | None = None,
     marks: Mapping[str, bool] | None = None,
     seen: dict[str, bool] | None = None,
+    names: Iterable[str] | None = None,
 ) -> dict[str, str]:
     """Relative path → digest (``portal_core.pages.digest_bytes``) of every HTML page of
     ``site`` that marks its body.
 
     The theme writes ``data-pagefind-body`` in lower case; a page that writes it in
     another case is found too (lower-casing costs only for pages without the mark).
-    Folders named in ``skip`` (the bundle) are not walked. ``digests`` are the build
-    engine's digests of the pages it wrote, ``marks`` the last build's ``seen`` (digest →
-    whether those bytes have the mark): a page with a digest in both is not read. Every
-    other page is read, and ``seen`` gets the mark of every page's digest.
+    Folders named in ``skip`` (the bundle) are left out. ``names`` are the site's files
+    when the build knows them (``portal_core.pages.staged_files``); else the site is
+    walked. ``digests`` are the build engine's digests of the pages it wrote, ``marks``
+    the last build's ``seen`` (digest → whether those bytes have the mark): a page with
+    a digest in both is not read. Every other page is read, and ``seen`` gets the mark
+    of every page's digest.
     """
     digests = digests or {}
     marks = marks or {}
     found: dict[str, str] = {}
     root = str(site)
+    for rel, path in _html_files(root, skip, names):
+        digest = digests.get(rel)
+        marked = marks.get(digest) if digest is not None else None
+        if marked is None:
+            try:
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:  # a listed name that is not a readable file: as if not there
+                if names is None:
+                    raise
+                continue
+            digest = digest or digest_bytes(data)
+            marked = _has_body_mark(data)
+        if seen is not None:
+            seen[digest] = marked
+        if marked:
+            found[rel] = digest
+    return dict(sorted(found.items()))
+
+
+def _html_files(
+    root: str, skip: Sequence[str], names: Iterable[str] | None
+) -> Iterator[tuple[str, str]]:
+    """(relative name, path) of every ``.html`` file under ``root`` outside ``skip``."""
+    if names is not None:
+        prefixes = tuple(f"{s.strip('/')}/" for s in skip)
+        for rel in names:
+            if rel.endswith(".html") and not rel.startswith(prefixes):
+                yield rel, f"{root}/{rel}"
+        return
     skip_paths = {os.path.join(root, s) for s in skip}
     stack = [root]
     while stack:
@@ -158,19 +191,7 @@ def indexed_pages(
                     if entry.path not in skip_paths:
                         stack.append(entry.path)
                 elif entry.name.endswith(".html") and entry.is_file():
-                    rel = entry.path[len(root) + 1 :].replace(os.sep, "/")
-                    digest = digests.get(rel)
-                    marked = marks.get(digest) if digest is not None else None
-                    if marked is None:
-                        with open(entry.path, "rb") as handle:
-                            data = handle.read()
-                        digest = digest or digest_bytes(data)
-                        marked = _has_body_mark(data)
-                    if seen is not None:
-                        seen[digest] = marked
-                    if marked:
-                        found[rel] = digest
-    return dict(sorted(found.items()))
+                    yield entry.path[len(root) + 1 :].replace(os.sep, "/"), entry.path
 
 
 def _has_body_mark(data: bytes) -> bool:
@@ -365,7 +386,8 @@ class IndexRun:
     digests are kept there, and a bundle whose inputs are the same as in the last
     build reuses ``previous_output/bundle_dir/<name>`` (the live site, before the
     swap) instead of running Pagefind. ``page_digests`` (relative path → digest) are the
-    build engine's (``portal_core.pages``): those pages are not read to be fingerprinted.
+    build engine's (``portal_core.pages``): those pages are not read to be fingerprinted;
+    ``files`` are the site's files when the build knows them (else it is walked).
     Raises SearchIndexError with Pagefind's own message when it fails.
 
     Everything that reads the site (its pages, their digests, the previous bundles) is
@@ -388,6 +410,7 @@ class IndexRun:
         page_digests: Mapping[str, str] | None = None,
         linked_previous: str | Path | None = None,
         changed_pages: Iterable[str] = (),
+        files: Iterable[str] | None = None,
     ) -> None:
         site = Path(site).resolve()
         self.site = site
@@ -413,6 +436,7 @@ class IndexRun:
         marks = old.get("marks") if old and isinstance(old.get("marks"), dict) else None
         self.seen: dict[str, bool] = {}
         self.records = records
+        self.files = files
 
         # Beside the site, named so that build_guard removes it if the build is killed
         # (``.<output>.building-<pid>-search-<pid>``); the site's own bundle folder (a
@@ -443,7 +467,12 @@ class IndexRun:
         """Every bundle's pages, twins and fingerprint; then each bundle reused or indexed."""
         bundle_dir, language = self.bundle_dir, self.language
         pages = indexed_pages(
-            self.site, skip=[bundle_dir], digests=page_digests, marks=marks, seen=self.seen
+            self.site,
+            skip=[bundle_dir],
+            digests=page_digests,
+            marks=marks,
+            seen=self.seen,
+            names=self.files,
         )
         self.pages = pages
         twins: dict[str, FoldedRecord | LazyRecord] = {}

@@ -353,6 +353,25 @@ def test_every_output_file_is_checked_once_and_links_to_folders_are_not_followed
     assert (missing.pages, missing.files) == (0, 0)
 
 
+def test_the_build_guards_list_of_files_gives_the_walks_report(tmp_path):
+    """A build passes the files it knows the output holds (``portal_core.pages.
+    staged_files``) instead of a walk: the same files, checked and reported in the same
+    order."""
+    from plugins.build_guard import files_in
+
+    the_site, out = _varied_site(tmp_path, 40)
+    for rel in ("a/z.css", "a/b/c.html", "a-b/x.xml", "A/y.html", "ä/ü.html", "z.html"):
+        _write(out, rel, html('<img src="/c.jpg">') if rel.endswith(".html") else "x")
+    listed = files_in(out)
+    assert sorted(listed, key=engine._walk_order) == list(engine._walk(str(out)))
+    walked = engine.run(the_site, str(out), workers=1)
+    given = engine.run(the_site, str(out), workers=1, files=listed)
+    assert (given.pages, given.files) == (walked.pages, walked.files) == (55, 4)
+    assert json.dumps(_report_json(given, the_site)) == json.dumps(
+        _report_json(walked, the_site)
+    )
+
+
 def test_the_heap_is_frozen_only_while_the_checks_run():
     import gc
 

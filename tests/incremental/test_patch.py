@@ -199,3 +199,20 @@ def test_after_full_passes_that_keep_unchanged_posts_a_patch_equals_a_full_build
     theirs, _ = full_build_of(site, tmp_path, before)
     assert sorted(ours) == sorted(theirs)
     assert [name for name in ours if ours[name] != theirs[name]] == []
+
+
+def test_a_file_deleted_by_hand_from_the_output_is_made_again(site: TinySite, tmp_path: Path):
+    """A file of the live output that is not a page (a stylesheet, a photo), deleted by
+    hand: the patch build starts from the live output, so the full pass makes it again."""
+    (lock,) = (site.base / "cache/build").glob("model-*.lock")
+    site_model.wait_saved(lock.with_suffix(".sqlite3"))
+    stylesheet = site.output / "theme/css/portal.css"  # Pelican's copy of the theme's file
+    kept = stylesheet.read_bytes()
+    stylesheet.unlink()
+    write_post(site, 5, "Nội dung mới: trạm đăng kiểm làm việc cả ngày chủ nhật.")
+    result = site.build()
+    assert result.returncode == 0, result.log
+    assert "Dựng nhanh" not in result.log, result.log
+    assert stylesheet.read_bytes() == kept
+    page = (site.output / "2024/03/bai-so-5-ve-dang-kiem-xe/index.html").read_text("utf-8")
+    assert "cả ngày chủ nhật" in page

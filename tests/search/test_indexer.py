@@ -363,6 +363,25 @@ def test_pages_are_found_by_their_body_mark_in_any_case(tmp_path):
     assert list(indexed_pages(tmp_path, skip=["pagefind"])) == ["a/index.html", "b.html"]
 
 
+def test_pages_listed_by_the_build_are_those_the_walk_finds(tmp_path):
+    """The build guard's list of the folder's files stands for the walk: the same pages;
+    a listed name that is no file (gone since, or a folder) is not a page."""
+    for rel, text in {
+        "a/index.html": "<main data-pagefind-body>x</main>",
+        "b.html": "<main DATA-PAGEFIND-BODY>y</main>",
+        "c.html": "<main>z</main>",
+        "pagefind/old.html": "<main data-pagefind-body>old</main>",
+        "theme/site.css": "main {}",
+    }.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text)
+    (tmp_path / "folder.html").mkdir()
+    walked = indexed_pages(tmp_path, skip=["pagefind"])
+    names = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()]
+    listed = indexed_pages(tmp_path, skip=["pagefind"], names=[*names, "gone.html", "folder.html"])
+    assert listed == walked and list(listed) == ["a/index.html", "b.html"]
+
+
 def test_pages_the_engine_wrote_are_read_only_when_their_bytes_are_new(tmp_path):
     pages = {"a/index.html": "<main data-pagefind-body>a</main>", "b.html": "<main>b</main>"}
     for rel, text in pages.items():
