@@ -28,6 +28,7 @@ the whole site. The steps:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -270,6 +271,13 @@ def _cache_file(cache_dir: Path, previous_output: Path) -> Path:
     return cache_dir / f"index-{output_tag(previous_output)}.json"
 
 
+def _inputs_dir(cache_file: Path) -> Path:
+    """Beside an output folder's record: each bundle's input as Pagefind last read it
+    (``<bundle>/``: pages as hard links, twins as files; ``<bundle>.json``: what each
+    file stands for), so the next run of that bundle changes only what changed."""
+    return cache_file.with_name(cache_file.name.replace("index-", "inputs-", 1)).with_suffix("")
+
+
 def _read_record(path: Path) -> dict | None:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
@@ -287,6 +295,7 @@ def _prune(cache_dir: Path, keep: Path) -> None:
         output = record.get("output") if record else None
         if not isinstance(output, str) or not os.path.isdir(output):
             path.unlink(missing_ok=True)
+            shutil.rmtree(_inputs_dir(path), ignore_errors=True)
 
 
 def _reuse(record: dict, previous: Path, target: Path) -> bool:
@@ -325,6 +334,13 @@ def _reuse(record: dict, previous: Path, target: Path) -> bool:
             return False
         record["stats"] = current
     return True
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
 
 
 def page_url(rel: str) -> str:
@@ -424,9 +440,13 @@ class IndexRun:
         self.language = language
         self.options = ["--force-language", language]
         self.cache_file = None
+        self.inputs: Path | None = None  # see ``_inputs_dir``
+        #: bundle → what each file of its input folder stands for (``_start``)
+        self.input_stamps: dict[str, dict[str, str]] = {}
         old: dict | None = None
         if cache_dir is not None and previous_output is not None:
             self.cache_file = _cache_file(Path(cache_dir), Path(previous_output))
+            self.inputs = _inputs_dir(self.cache_file)
             old = _read_record(self.cache_file)
             if not old or old.get("format") != FORMAT:
                 old = None
@@ -567,6 +587,7 @@ class IndexRun:
         for run in [run for started, run in self.running if started == name]:
             run.kill()
         self.running = [(started, run) for started, run in self.running if started != name]
+        self.input_stamps.pop(name, None)
         shutil.rmtree(self.work / f"site-{name}", ignore_errors=True)
         shutil.rmtree(self.bundles / name, ignore_errors=True)
 
@@ -638,31 +659,100 @@ class IndexRun:
         pages: Iterable[str],
         twins: Iterable[tuple[str, FoldedRecord | LazyRecord]],
     ) -> _Pagefind:
-        """Pagefind started on bundle ``name``'s pages and twins (linked and written into
-        a folder of their own, removed when it is done)."""
-        root = str(self.work / f"site-{name}")
-        site = str(self.site)
+        """Pagefind started on bundle ``name``'s pages and twins, in a folder of their own:
+        the bundle's input as the last run left it (``_inputs_dir``), with the pages that
+        are other files now linked again and the twins that changed written again; a
+        first run links and writes them all."""
+        root = self.work / f"site-{name}"
+        kept = self._take_input(name, root)
+        base, site, language = str(root), str(self.site), self.language
         folders: set[str] = set()
+        stamps: dict[str, str] = {}
 
-        def folder_of(rel: str) -> None:
-            folder = os.path.dirname(f"{root}/{rel}")
+        def replace(rel: str) -> str:
+            """The path of ``rel`` in the folder, free to be written."""
+            path = f"{base}/{rel}"
+            if rel in kept:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(path)
+            folder = os.path.dirname(path)
             if folder not in folders:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
+            return path
 
         for rel in pages:
-            folder_of(rel)
+            source = f"{site}/{rel}"
+            inode = os.stat(source).st_ino
+            if rel in kept and _inode(f"{base}/{rel}") == inode:
+                stamps[rel] = kept[rel]  # the same file: a link to it already
+                continue
+            path = replace(rel)
             try:
-                os.link(f"{site}/{rel}", f"{root}/{rel}")
+                os.link(source, path)
+                stamps[rel] = "page"
             except OSError:
-                shutil.copy2(f"{site}/{rel}", f"{root}/{rel}")
+                shutil.copy2(source, path)
+                stamps[rel] = "copy"
         for rel, twin in twins:
-            record = twin if isinstance(twin, FoldedRecord) else twin.record()
-            folder_of(rel)
-            with open(f"{root}/{rel}", "w", encoding="utf-8") as handle:
-                handle.write(twin_html(record, self.language))
-        os.makedirs(root, exist_ok=True)
-        return _Pagefind(self.binary, Path(root), self.bundles / name, self.options)
+            if isinstance(twin, FoldedRecord):
+                text = twin_html(twin, language)
+                stamp = "twin " + hashlib.sha256(text.encode("utf-8")).hexdigest()
+            else:
+                text, stamp = None, "lazy " + twin.key
+            if kept.get(rel) == stamp and os.path.isfile(f"{base}/{rel}"):
+                stamps[rel] = stamp
+                continue
+            if text is None:
+                text = twin_html(twin.record(), language)  # type: ignore[union-attr]
+            with open(replace(rel), "w", encoding="utf-8") as handle:
+                handle.write(text)
+            stamps[rel] = stamp
+        for rel in kept.keys() - stamps.keys():  # gone from the bundle
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{base}/{rel}")
+        root.mkdir(parents=True, exist_ok=True)
+        self.input_stamps[name] = stamps
+        return _Pagefind(self.binary, root, self.bundles / name, self.options)
+
+    def _take_input(self, name: str, root: Path) -> dict[str, str]:
+        """Move bundle ``name``'s kept input to ``root``: what each file stands for (empty
+        when nothing usable is kept). Its record is removed first: a build stopped from
+        here on leaves no record of a folder it took."""
+        if self.inputs is None:
+            return {}
+        folder, record = self.inputs / name, self.inputs / f"{name}.json"
+        kept = _read_record(record)
+        record.unlink(missing_ok=True)
+        stamps = kept.get("files") if kept else None
+        if (
+            not isinstance(stamps, dict)
+            or kept.get("format") != FORMAT
+            or kept.get("language") != self.language
+        ):
+            shutil.rmtree(folder, ignore_errors=True)
+            return {}
+        try:
+            os.rename(folder, root)
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+            return {}
+        return stamps
+
+    def _keep_input(self, name: str) -> None:
+        """Bundle ``name``'s input, which Pagefind has read, kept for its next run."""
+        stamps = self.input_stamps.pop(name, None)
+        if self.inputs is None or stamps is None:
+            return
+        folder = self.inputs / name
+        try:
+            shutil.rmtree(folder, ignore_errors=True)
+            self.inputs.mkdir(parents=True, exist_ok=True)
+            os.rename(self.work / f"site-{name}", folder)
+        except OSError:  # (another file system): made afresh next time
+            return
+        record = {"format": FORMAT, "language": self.language, "files": stamps}
+        write_atomic(self.inputs / f"{name}.json", json.dumps(record, separators=(",", ":")))
 
     def finish(self) -> IndexReport:
         """Wait for Pagefind (two runs at a time at most: each holds its bundle in
@@ -672,6 +762,7 @@ class IndexRun:
                 name, run = self.running[0]
                 run.wait()
                 self.running.pop(0)
+                self._keep_input(name)
                 self.indexed.append(name)
                 self._top_up()  # the next one runs while this one is read
                 self._record(name, self.to_index[name])
