@@ -367,9 +367,7 @@ def test_the_build_guards_list_of_files_gives_the_walks_report(tmp_path):
     walked = engine.run(the_site, str(out), workers=1)
     given = engine.run(the_site, str(out), workers=1, files=listed)
     assert (given.pages, given.files) == (walked.pages, walked.files) == (55, 4)
-    assert json.dumps(_report_json(given, the_site)) == json.dumps(
-        _report_json(walked, the_site)
-    )
+    assert json.dumps(_report_json(given, the_site)) == json.dumps(_report_json(walked, the_site))
 
 
 def test_the_heap_is_frozen_only_while_the_checks_run():
