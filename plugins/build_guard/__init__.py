@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pelican import signals
 
-from plugins.portal_core import failure, pages, problems
+from plugins.portal_core import failure, memory, pages, problems
 from plugins.portal_core.failure import fail
 from plugins.portal_core.files import relative_files
 from plugins.portal_core.settings import Plugin
@@ -79,6 +79,7 @@ class BuildGuard(Plugin):
         main = getattr(sys.modules.get("__main__"), "__spec__", None)
         if quick_exit.one_shot_command_line(sys.argv, getattr(main, "name", None)):
             pelican.run = quick_exit.exiting_when_done(pelican.run)
+            memory.freeze_survivors()  # its data lives until it ends (portal_core.memory)
         if self.counter.errors:
             fail(
                 "Bản dựng dừng lại: có plugin không tải được (xem lỗi ở trên). "
