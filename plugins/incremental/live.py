@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from itertools import chain
 from pathlib import Path
+from typing import Any
 
 from plugins.portal_core.files import write_atomic
 
@@ -237,6 +238,23 @@ class ResidentSite:
 _PELICAN_LINKS = frozenset({"filename", "static", "attach", "category", "tag", "index", "author"})
 
 
+def saved_posts(changes: Iterable[tuple[Any, str]], content: Path) -> list[Path]:
+    """The Markdown files under ``content`` that ``changes`` (``watchfiles``' (change,
+    path) pairs) saved, in order. A folder added (the first post of a new year) is
+    reported alone, not the files written into it at once: those are taken from it."""
+    import watchfiles
+
+    root = Path(content).resolve()
+    found: set[Path] = set()
+    for change, name in changes:
+        path = Path(name).resolve()
+        if change == watchfiles.Change.added and path.is_dir() and root in path.parents:
+            found.update(p.resolve() for p in path.rglob("*.md"))
+        else:
+            found.add(path)
+    return [p for p in sorted(found) if p.suffix == ".md" and p.is_file() and root in p.parents]
+
+
 def _plugin_links(post) -> bool:
     """Whether the post has links a plugin makes real during the build (the documents
     plugin turns ``{van-ban}NUMBER`` into a document's address): rendered alone they
@@ -281,12 +299,7 @@ def watch(
         if any(p == r or r in p.parents for p in paths for r in restart_on):
             raise Restart
         started = time.monotonic()
-        first = [
-            p
-            for p in sorted(paths)
-            if p.suffix == ".md" and p.is_file() and Path(content).resolve() in p.parents
-        ]
-        if any([site.render_first(p) for p in first]):
+        if any([site.render_first(p) for p in saved_posts(changes, content)]):
             hub.notify()
             print(
                 f"Đã hiển thị bài vừa lưu ({time.monotonic() - started:.2f} giây); "

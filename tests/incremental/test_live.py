@@ -124,3 +124,41 @@ def test_a_new_post_is_shown_first_unless_its_address_is_taken(tmp_path: Path):
     assert "Nội dung bài mới." in steps["its page before the build"]
     assert not steps["taken address shown first"] and steps["old page kept"]
     assert not steps["fixed page shown first"]
+
+
+def test_a_post_saved_into_a_new_folder_is_shown_first(tmp_path: Path):
+    """The first post of a new year: ``watchfiles`` reports its folder, not the file
+    written into it at once; the preview takes the file from the folder (real events)."""
+    import threading
+
+    import watchfiles
+
+    from plugins.incremental.live import saved_posts
+
+    content = tmp_path / "content"
+    (content / "posts/2025").mkdir(parents=True)
+    old = content / "posts/2025/bai-cu.md"
+    old.write_text("Title: Bài cũ\n", encoding="utf-8")
+    stop, seen = threading.Event(), []
+
+    def save() -> None:
+        stop.wait(1.0)  # the watcher is running
+        (content / "posts/2026").mkdir()
+        (content / "posts/2026/bai-moi.md").write_text("Title: Bài mới\n", encoding="utf-8")
+        (content / "posts/2026/anh.jpg").write_bytes(b"x")
+        old.write_text("Title: Bài cũ, sửa\n", encoding="utf-8")
+        stop.wait(1.5)  # its events reported
+        stop.set()
+
+    writer = threading.Thread(target=save)
+    writer.start()
+    for changes in watchfiles.watch(content, debounce=100, step=20, stop_event=stop):
+        seen.extend(changes)
+    writer.join()
+    assert (watchfiles.Change.added, str(content / "posts/2026")) in seen
+    assert saved_posts(seen, content) == [
+        old.resolve(),
+        (content / "posts/2026/bai-moi.md").resolve(),
+    ]
+    # the content folder itself reported as modified is not every post saved
+    assert saved_posts([(watchfiles.Change.modified, str(content))], content) == []
