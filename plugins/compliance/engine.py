@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from plugins.portal_core.forkpool import ForkPool, processes
+from plugins.portal_core.memory import survivors_frozen
 from plugins.portal_core.pages import digest_bytes
 
 from . import checks_html, checks_meta  # noqa: F401  (register the checks)
@@ -130,7 +131,7 @@ def old_objects_frozen() -> Iterator[None]:
     everything allocated meanwhile is collected as usual, and they are unfrozen after.
     Left alone if something else froze the heap already.
     """
-    if gc.get_freeze_count():
+    if survivors_frozen() or gc.get_freeze_count():
         yield
         return
     gc.freeze()

@@ -49,6 +49,12 @@ def _freeze_after_full_collection(phase: str, info: dict) -> None:
         gc.freeze()
 
 
+def survivors_frozen() -> bool:
+    """Whether ``freeze_survivors`` is in force (``gc.get_freeze_count`` walks every frozen
+    object: 75 ms at 10,000 posts)."""
+    return _freeze_after_full_collection in gc.callbacks
+
+
 def freeze_survivors() -> None:
     """From now on, what survives a full collection is frozen; what exists now, too."""
     gc.freeze()

@@ -21,6 +21,7 @@ import shutil
 from pathlib import Path
 
 from counter.snapshot import SnapshotError, read_snapshot, write_manifest
+from plugins.portal_core import pages
 from plugins.portal_core.files import link_or_copy
 from plugins.portal_core.settings import Option, Plugin, Settings, text
 from plugins.theme_assets.core import hashed_name
@@ -99,7 +100,10 @@ class VisitorCounter(Plugin):
             manifest.unlink(missing_ok=True)
             link_or_copy(live_manifest, manifest)
         else:
-            write_manifest(page_paths(output_path, html_files(output_path)), manifest)
+            # the staging folder's files as the build guard listed them (this receiver
+            # runs before any that writes pages: redirects come later)
+            listed = pages.staged_files()
+            write_manifest(page_paths(output_path, html_files(output_path, listed)), manifest)
         self.pages_as_live = False
         if settings["COUNTER_ENDPOINT"]:
             for name in ("COUNTER_WIDGET_SAVE_AS", "COUNTER_WIDGET_HASHED_AS"):

@@ -67,6 +67,8 @@ def page_paths(output: str, html_files: Iterable[str]) -> list[str]:
     return sorted(set(paths))
 
 
-def html_files(output: str) -> list[str]:
-    """Every ``.html`` file under ``output``, relative, with ``/``."""
-    return [name for name in relative_files(output) if name.endswith(".html")]
+def html_files(output: str, listed: Iterable[str] | None = None) -> list[str]:
+    """Every ``.html`` file under ``output``, relative, with ``/``: of ``listed`` (the
+    folder's files, when the build knows them) or found by walking it."""
+    names = relative_files(output) if listed is None else listed
+    return [name for name in names if name.endswith(".html")]

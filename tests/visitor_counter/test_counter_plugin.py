@@ -34,6 +34,10 @@ def test_html_files_of_an_output_folder(tmp_path):
     found = html_files(str(tmp_path))
     assert sorted(found) == ["a/b/index.html", "a/xindex.html", "c/d.html", "index.html"]
     assert page_paths(str(tmp_path), found) == ["/", "/a/b/", "/a/xindex.html", "/c/d.html"]
+    # the build guard's list of the folder stands for the walk
+    from plugins.build_guard import files_in
+
+    assert sorted(html_files(str(tmp_path), files_in(tmp_path))) == sorted(found)
 
 
 def _snapshot_file(tmp_path, total=278872, views=None):
