@@ -745,14 +745,26 @@ class IndexRun:
         if self.inputs is None or stamps is None:
             return
         folder = self.inputs / name
+        record = {"format": FORMAT, "language": self.language, "files": stamps}
         try:
             shutil.rmtree(folder, ignore_errors=True)
             self.inputs.mkdir(parents=True, exist_ok=True)
             os.rename(self.work / f"site-{name}", folder)
-        except OSError:  # (another file system): made afresh next time
+            write_atomic(self.inputs / f"{name}.json", json.dumps(record, separators=(",", ":")))
+        except OSError:  # (another file system, a full disk): made afresh next time
             return
-        record = {"format": FORMAT, "language": self.language, "files": stamps}
-        write_atomic(self.inputs / f"{name}.json", json.dumps(record, separators=(",", ":")))
+
+    def _drop_other_inputs(self) -> None:
+        """The kept inputs of bundles this build does not have (a year with no post left)."""
+        if self.inputs is None or not self.inputs.is_dir():
+            return
+        for path in self.inputs.iterdir():
+            if path.name.removesuffix(".json") in self.written:
+                continue
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
     def finish(self) -> IndexReport:
         """Wait for Pagefind (two runs at a time at most: each holds its bundle in
@@ -778,6 +790,7 @@ class IndexRun:
             os.rename(self.bundles, self.target)
             if self.previous_output is not None:  # the pages and twins Pagefind read
                 remove_in_background(self.work, Path(self.previous_output))
+            self._drop_other_inputs()
         finally:
             self.abandon()
         if self.cache_file is not None:

@@ -26,18 +26,23 @@ print(release_freed(), before, resident_kib())
 """
 
 
-def test_memory_freed_by_the_build_leaves_the_process():
+def _run(program: str) -> list[str]:
+    """What ``program`` (given the repository's root) printed, run in a fresh process."""
     run = subprocess.run(
-        [sys.executable, "-c", _PROGRAM.format(root=str(ROOT))],
+        [sys.executable, "-c", program.format(root=str(ROOT))],
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert run.returncode == 0, run.stderr
-    released, before, after = run.stdout.split()
+    return run.stdout.split()
+
+
+def test_memory_freed_by_the_build_leaves_the_process():
+    released, before, after = _run(_PROGRAM)
     if released == "False":  # not glibc: nothing to give back, nothing to test
         return
-    assert int(before) - int(after) > 100_000, run.stdout  # most of the 200 MB freed
+    assert int(before) - int(after) > 100_000, (before, after)  # most of the 200 MB freed
 
 
 _FREEZING = """
@@ -58,14 +63,7 @@ print(at_start, after_full, gc.collect())
 
 
 def test_what_survives_a_full_collection_is_not_examined_again():
-    run = subprocess.run(
-        [sys.executable, "-c", _FREEZING.format(root=str(ROOT))],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert run.returncode == 0, run.stderr
-    at_start, after_full, collected = map(int, run.stdout.split())
+    at_start, after_full, collected = map(int, _run(_FREEZING))
     assert at_start > 0  # what existed already (modules, the imports)
     assert after_full - at_start >= 50_000
     assert collected >= 1

@@ -308,6 +308,21 @@ def test_a_bundles_kept_input_gives_the_bytes_of_a_run_from_nothing(tmp_path):
     assert bundle_bytes(site / "pagefind") == bundle_bytes(fresh / "pagefind")
 
 
+def test_the_kept_input_of_a_bundle_gone_is_removed(tmp_path):
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    build_and_publish(tmp_path / "b1", output, cache)
+    (inputs,) = cache.glob("inputs-*")
+    assert sorted(p.name for p in inputs.iterdir()) == sorted(
+        [*BUNDLES, *(f"{name}.json" for name in BUNDLES)]
+    )
+    site, records = make_site(tmp_path / "b2")  # every post of 2023 deleted
+    for i in range(2, len(UNITS), 3):
+        shutil.rmtree(site / post_url(i).strip("/"))
+    records = [r for r in records if not r.url.startswith("/2023/")]
+    assert "2023" not in index(site, records, cache_dir=cache, previous_output=output).bundles
+    assert not any(p.name.startswith("2023") for p in inputs.iterdir())
+
+
 def test_a_live_bundle_that_changed_since_is_not_reused(tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
