@@ -5,7 +5,8 @@ the last build's site (its neighbours, related posts, menus), written into the l
 folder and the browser told to reload: a fraction of a second, whatever the site's size.
 Then the incremental build renders everything else the change affects and publishes it
 atomically, and the browser reloads again. A new post is shown first too, without its
-previous, next and related posts (the build adds them), unless its address is taken. A
+previous, next and related posts (the build adds them), unless its address is taken (the
+first post of a new year as well: the watcher reports its new folder, ``saved_posts``). A
 post that moved, a post with photos, one with a link only a plugin resolves
 (``{van-ban}…``) or one with an error waits for that build; a build that fails leaves the
 last good site up. A change to the settings or the plugins' code restarts the process (the
