@@ -182,13 +182,6 @@ def files_in(folder: str | Path) -> set[str]:
     return set(relative_files(folder))
 
 
-def files_before_publish() -> frozenset[str] | None:
-    """The files the staging folder held when ``before_publish`` was sent: the others
-    were written by its receivers (the search index, the counter's files, /admin/…);
-    None when the build did not list them."""
-    return pages.staged_files()
-
-
 def finish_build(pelican, staged: frozenset[str] | None = None) -> None:
     """The end of a build (plugins/incremental's patch build ends the same way)."""
     _guard.finish_build(pelican, staged)

@@ -340,7 +340,7 @@ class Incremental(Plugin):
             return
         recorder = session.recorder
         store = self.store
-        early = build_guard.files_before_publish()
+        early = pages.staged_files()  # what the staging folder held at pages_ready
         if store is None or early is None or set(recorder.recipes) != set(session.new.pages):
             site_model.forget(path)  # pages written outside the writer: no recipe for them
             return

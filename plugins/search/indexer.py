@@ -159,9 +159,7 @@ def indexed_pages(
             try:
                 with open(path, "rb") as handle:
                     data = handle.read()
-            except OSError:  # a listed name that is not a readable file: as if not there
-                if names is None:
-                    raise
+            except OSError:  # not a readable file (a link to nothing, gone): not a page
                 continue
             digest = digest or digest_bytes(data)
             marked = _has_body_mark(data)
@@ -175,24 +173,12 @@ def indexed_pages(
 def _html_files(
     root: str, skip: Sequence[str], names: Iterable[str] | None
 ) -> Iterator[tuple[str, str]]:
-    """(relative name, path) of every ``.html`` file under ``root`` outside ``skip``."""
-    if names is not None:
-        prefixes = tuple(f"{s.strip('/')}/" for s in skip)
-        for rel in names:
-            if rel.endswith(".html") and not rel.startswith(prefixes):
-                yield rel, f"{root}/{rel}"
-        return
-    skip_paths = {os.path.join(root, s) for s in skip}
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.path not in skip_paths:
-                        stack.append(entry.path)
-                elif entry.name.endswith(".html") and entry.is_file():
-                    yield entry.path[len(root) + 1 :].replace(os.sep, "/"), entry.path
+    """(relative name, path) of every ``.html`` file under ``root`` outside ``skip``: of
+    ``names`` when given, else of a walk (``portal_core.files.relative_files``)."""
+    prefixes = tuple(f"{s.strip('/')}/" for s in skip)
+    for rel in relative_files(root) if names is None else names:
+        if rel.endswith(".html") and not rel.startswith(prefixes):
+            yield rel, f"{root}/{rel}"
 
 
 def _has_body_mark(data: bytes) -> bool:
