@@ -765,11 +765,7 @@ PHASES: list[tuple[str, list[str]]] = [
     ("write: static files", ["pelican.generators:StaticGenerator.generate_output"]),
     ("write: units (plugin)", ["plugins.units:UnitsGenerator.generate_output"]),
     ("write: feeds (plugin)", ["plugins.feeds:FeedsGenerator.generate_output"]),
-    (
-        "write: search page, site map, 404 + folded records",
-        ["plugins.search:SearchGenerator.generate_output"],
-    ),
-    ("  twin sources for Pagefind", ["plugins.search:twin_sources"]),
+    ("write: search page, site map", ["plugins.search:SearchGenerator.generate_output"]),
     (
         "sitemap.xml (pelican-sitemap)",
         ["pelican.plugins.sitemap.sitemap:SitemapGenerator.finalize"],
@@ -778,8 +774,7 @@ PHASES: list[tuple[str, list[str]]] = [
         "finish: build_guard.finish_build (all below)",
         ["plugins.build_guard:BuildGuard.finish_build"],
     ),
-    ("  Pagefind index (search.index_site)", ["plugins.search:Search.before_publish"]),
-    ("    folded twins keyed (search.twins_for)", ["plugins.search:twins_for"]),
+    ("  Pagefind started (search.pages_ready)", ["plugins.search:Search.pages_ready"]),
     (
         "  visitor_counter manifest + widget",
         ["plugins.visitor_counter:VisitorCounter.before_publish"],

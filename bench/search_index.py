@@ -3,9 +3,10 @@
     python -m bench.search_index capture CORPUS SAVE   # build once, keep the input
     python -m bench.search_index run SAVE              # index it: cold, edit, reuse
     python -m bench.search_index run SAVE --old REV    # the same with the code at REV
+                                                       # (an indexer without folded twins)
 
 ``capture`` builds CORPUS (from ``python -m bench.corpus``) with pelicanconf.py and, at
-``before_publish``, keeps a hard-linked copy of the staging folder and the folded records
+``pages_ready``, keeps a hard-linked copy of the staging folder and each page's bundle
 instead of indexing. ``run`` indexes copies of it, each step in its own process: wall,
 CPU (user+sys of the process and its children) and peak (the largest process, i.e.
 Pagefind's binary). Steps: ``cold`` (no cache), then, after publishing it, ``edit`` (one
@@ -32,17 +33,23 @@ ROOT = Path(__file__).resolve().parents[1]
 def capture(corpus: Path, save: Path) -> None:
     sys.path.insert(0, str(ROOT))
     import plugins.search as search
-    from plugins.search.folding import FoldedRecord
     from plugins.search.indexer import IndexReport
 
-    def keep(site, records, bundle_dir="pagefind", language="vi", **kwargs):
-        subprocess.run(["cp", "-al", str(site), str(save / "site")], check=True)
-        records = [r if isinstance(r, FoldedRecord) else r.record() for r in records]
-        data = (records, kwargs.get("groups"), bundle_dir, language)
-        (save / "input.pickle").write_bytes(pickle.dumps(data))
-        return IndexReport(pages=0, records=len(records))
+    class Keep:
+        """In place of ``IndexRun``: the site and the bundles kept, nothing indexed."""
 
-    search.build_index = keep
+        def __init__(self, site, bundle_dir="pagefind", language="vi", **kwargs):
+            subprocess.run(["cp", "-al", str(site), str(save / "site")], check=True)
+            data = (kwargs.get("groups"), bundle_dir, language)
+            (save / "input.pickle").write_bytes(pickle.dumps(data))
+
+        def finish(self):
+            return IndexReport(pages=0)
+
+        def abandon(self):
+            pass
+
+    search.IndexRun = Keep
     save.mkdir(parents=True)
     settings = save / "settings.py"
     settings.write_text(
@@ -68,17 +75,15 @@ def capture(corpus: Path, save: Path) -> None:
 
 def _step(save: Path, site: Path, old: str | None, cache: Path | None, previous: Path | None):
     """One indexing in this process; prints its figures as JSON."""
-    records, groups, bundle_dir, language = pickle.loads((save / "input.pickle").read_bytes())
-    kwargs = {"cache_dir": cache, "previous_output": previous}
+    groups, bundle_dir, language = pickle.loads((save / "input.pickle").read_bytes())
+    kwargs = {"cache_dir": cache, "previous_output": previous, "groups": groups}
     if old:
         build_index = importlib.import_module(f"{old}.indexer").build_index
     else:
         sys.path.insert(0, str(ROOT))
         from plugins.search.indexer import build_index
-
-        kwargs["groups"] = groups
     started = time.monotonic()
-    report = build_index(site, records, bundle_dir, language, **kwargs)
+    report = build_index(site, bundle_dir, language, **kwargs)
     wall = time.monotonic() - started
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)

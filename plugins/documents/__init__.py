@@ -31,8 +31,6 @@ from plugins.feeds.build import Entry, Feed, render
 from plugins.html_sanitizer.sanitize import sanitize
 from plugins.portal_core import bodies, problems
 from plugins.portal_core.settings import Option, Plugin, Settings, text
-from plugins.search import FOLDED_SUFFIX
-from plugins.search.folding import FoldedRecord, folded_record
 
 from .core import (
     FACET_KINDS,
@@ -122,20 +120,6 @@ def _document_paths(folder: str, files_folder: str, content: str) -> list[str]:
                     os.path.relpath(os.path.abspath(files_folder), above),
                 )
     return found
-
-
-def folded_twin(doc) -> FoldedRecord:
-    """The document's diacritic-free record for the site search (plugins/search), so
-    "quyet dinh ben xe" finds it as a post's twin finds the post."""
-    heading = " ".join(p for p in (doc.type.name, doc.number, doc.title) if p)
-    return folded_record(
-        url="/" + doc.url + FOLDED_SUFFIX,
-        title=doc.title,
-        summary_html=html.escape(f"{heading} ({doc.issuer.name}, {doc.issued:%d/%m/%Y})"),
-        content_html=doc.body,
-        meta={"date": f"{doc.issued:%d/%m/%Y}"},
-        filters={"version": ["folded"]},
-    )
 
 
 def _same_file(source: str, previous: str, target: str) -> bool:
@@ -241,9 +225,6 @@ class DocumentsGenerator(Generator):
         # post does not make Pagefind index 5,000 unchanged documents again
         self.context.setdefault("search_bundle_groups", {}).update(
             {"/" + doc.url: "van-ban" for doc in register.documents}
-        )
-        self.context.setdefault("search_extra_records", []).extend(
-            folded_twin(doc) for doc in register.documents
         )
 
     def _link_news(self, register: Register) -> None:

@@ -1,21 +1,18 @@
-"""Diacritic-free copies of posts for the search index (pure code, no Pelican).
+"""Folding Vietnamese text for search (pure code, no Pelican).
 
-Pagefind matches words as written and does not fold "đ" to "d", so a visitor who
-types "duong" would not find "đường". Next to each real page the index gets a
-*folded record*: the same title and text lower-cased with every Vietnamese mark
-removed (đ → d). Real pages carry the
-filter ``version: exact`` and twins ``version: folded``: the search page asks for
-the query as typed among real pages, then for the folded query among twins, and
-lists exact matches first; see theme/static/js/search.js.
+Pagefind 1.5 folds marks itself: each word is indexed without its marks too, so "cau"
+finds "cầu" and the search page can still ask for the marks as typed (its
+``exactDiacritics`` option). It does not fold đ, a letter of its own: the pages list
+their words with đ, folded, in a metadata field (``folded_d_words``); see
+theme/static/js/search.js.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
-__all__ = ["FoldedRecord", "fold", "folded_record", "plain_text"]
+__all__ = ["fold", "folded_d_words"]
 
 
 class _FoldTable(dict):
@@ -53,73 +50,22 @@ def fold(text: str) -> str:
     return " ".join(text.translate(_FOLD).split())
 
 
-_BLOCK_TAGS = {
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td",
-    "th", "table", "blockquote", "figcaption", "figure", "section", "article", "pre",
-}  # fmt: skip
+#: a word with a đ or Đ: letters and digits (and the marks of text typed decomposed)
+_D_WORD = re.compile(r"[\w\u0300-\u036f]*[đĐ][\w\u0300-\u036f]*")
 
 
-class _Text(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
+def folded_d_words(*texts: str | None) -> str:
+    """The words of ``texts`` (plain text or HTML) that have a đ, folded (``fold``), each
+    once, in order of first sight: the page's ``folded-d`` search metadata.
 
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self.skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-        alt = dict(attrs).get("alt") if tag == "img" else None
-        if alt:
-            self.parts.append(f" {alt} ")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self.skip:
-            self.skip -= 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append(" ")
-
-    def handle_data(self, data):
-        if not self.skip:
-            self.parts.append(data)
-
-
-def plain_text(html: str) -> str:
-    """The words of an HTML fragment (image alt text included), spaces collapsed."""
-    parser = _Text()
-    parser.feed(html or "")
-    parser.close()
-    return " ".join("".join(parser.parts).split())
-
-
-@dataclass(frozen=True)
-class FoldedRecord:
-    """One custom Pagefind record: the folded words of a page, its real metadata."""
-
-    url: str
-    content: str
-    meta: dict[str, str]
-    filters: dict[str, list[str]] = field(default_factory=dict)
-
-
-def folded_record(
-    *,
-    url: str,
-    title: str,
-    summary_html: str = "",
-    content_html: str = "",
-    meta: dict[str, str] | None = None,
-    filters: dict[str, list[str]] | None = None,
-) -> FoldedRecord:
-    """The folded twin of a page; ``meta`` keeps the accented title for display.
-
-    ``meta["folded"] = "1"`` tells the search page that the excerpt Pagefind
-    builds from this record is unaccented, so it shows the summary instead.
+    Pagefind 1.5 indexes every word without its marks as well ("đường" under "đuong"), so
+    "cau" finds "cầu"; but đ is a letter of its own in Unicode, not d with a mark, so
+    "duong" would not find "đường". The page lists those words folded ("duong") in a
+    metadata field, which Pagefind indexes with the page's words.
     """
-    words = " ".join(
-        part for part in (title, plain_text(summary_html), plain_text(content_html)) if part
-    )
-    shown = {"title": title, "summary": plain_text(summary_html), "folded": "1"}
-    shown.update(meta or {})
-    return FoldedRecord(url=url, content=fold(words), meta=shown, filters=dict(filters or {}))
+    seen: dict[str, None] = {}
+    for text in texts:
+        if text:
+            for word in _D_WORD.findall(str(text)):
+                seen.setdefault(fold(word))
+    return " ".join(seen)

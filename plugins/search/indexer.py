@@ -10,27 +10,20 @@ the whole site. The steps:
    every page it wrote (``portal_core.pages``); whether a page with those bytes has the
    mark is recorded by digest, so only new bytes and pages the engine did not write are
    read;
-2. each folded twin (``folding.FoldedRecord``, or a :class:`LazyRecord` that makes it
-   only when its bundle is indexed) goes in its page's bundle as a small HTML page; its
-   path gives Pagefind the twin's URL: ``2023/09/slug/#khong-dau/index.html`` is indexed
-   as ``/2023/09/slug/#khong-dau/``, which the search page strips at ``#``;
-3. each bundle's fingerprint: its name, its pages' paths and digests, its twins' keys
-   (a lazy record's ``key``, a record's HTML), the Pagefind binary and version, the
-   options. If it equals the one recorded for the last build into the same output, and
-   that output's copy of the bundle still has the files recorded then, the bundle is
-   hard-linked (or copied) from there;
-4. otherwise hard-link the bundle's pages and twins into a temporary folder inside the
-   staging folder (nothing else: Pagefind reads only what it indexes, and the twins
-   never reach the published site), run Pagefind on it, make the bundle's file names
-   stable (``bundle.normalize``) and record its fingerprint and files;
-5. write ``bundles.json``, the sorted list of bundles that the search page loads.
+2. each bundle's fingerprint: its name, its pages' paths and digests, the Pagefind
+   binary and version, the options. If it equals the one recorded for the last build
+   into the same output, and that output's copy of the bundle still has the files
+   recorded then, the bundle is hard-linked (or copied) from there;
+3. otherwise hard-link the bundle's pages into a folder beside the staging folder
+   (nothing else: Pagefind reads only what it indexes), run Pagefind on it, make the
+   bundle's file names stable (``bundle.normalize``) and record its fingerprint and files;
+4. write ``bundles.json``, the sorted list of bundles that the search page loads.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import json
 import os
 import re
@@ -40,7 +33,6 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from plugins.build_guard.staging import remove_in_background
 from plugins.portal_core.files import (
@@ -52,13 +44,12 @@ from plugins.portal_core.files import (
 from plugins.portal_core.pages import digest_bytes
 
 from . import bundle as bundle_files
-from .folding import FoldedRecord
 
-#: Change when the twins' HTML, the fingerprint or the normalisation changes: the
-#: bundles recorded before are then never reused.
-FORMAT = "search-index-6"
+#: Change when the fingerprint or the normalisation changes: the bundles recorded before
+#: are then never reused.
+FORMAT = "search-index-7"
 BODY_MARK = b"data-pagefind-body"
-TWIN_PAGE = "index.html"
+INDEX_PAGE = "index.html"
 #: The bundle of pages that ``groups`` does not name (fixed pages, undated ones).
 OTHER_BUNDLE = "khac"
 #: What a bundle's folder may be called (a year, OTHER_BUNDLE).
@@ -74,21 +65,9 @@ class SearchIndexError(RuntimeError):
     """Pagefind could not index the site."""
 
 
-class LazyRecord(Protocol):
-    """A folded twin made only if its bundle is indexed (``plugins.search.Twin``)."""
-
-    url: str
-    #: a digest of everything the record is made of: the twin's part of its bundle's
-    #: fingerprint, in place of its HTML
-    key: str
-
-    def record(self) -> FoldedRecord: ...
-
-
 @dataclass(frozen=True)
 class IndexReport:
     pages: int  # HTML pages Pagefind indexed (those with data-pagefind-body)
-    records: int  # folded records added
     reused: bool = False  # every bundle of the previous build was reused: Pagefind did not run
     stable: bool = True  # the bundles' file names were made stable (bundle.normalize)
     bundles: tuple[str, ...] = ()  # the bundles written (folder names)
@@ -191,39 +170,6 @@ def _page_bundle(rel: str, groups: Mapping[str, str]) -> str:
     return groups.get(page_url(rel), OTHER_BUNDLE)
 
 
-def _twin_bundle(record: FoldedRecord | LazyRecord, groups: Mapping[str, str]) -> str:
-    """A twin goes with its page: its URL up to ``#``."""
-    return groups.get(record.url.split("#", 1)[0], OTHER_BUNDLE)
-
-
-def twin_path(record: FoldedRecord) -> str:
-    """Where a twin's page goes in the folder Pagefind indexes; gives its URL."""
-    rel = record.url.lstrip("/")
-    parts = rel.split("/")
-    if not rel or rel.startswith("/") or ".." in parts or "\\" in rel:
-        raise SearchIndexError(f"địa chỉ bản không dấu không hợp lệ: {record.url!r}")
-    return f"{rel.rstrip('/')}/{TWIN_PAGE}"
-
-
-def twin_html(record: FoldedRecord, language: str) -> str:
-    """A folded twin as a page: its words, and its metadata and filters as attributes."""
-    attr = html.escape
-    lines = [
-        "<!DOCTYPE html>",
-        f'<html lang="{attr(language)}"><head><meta charset="utf-8"><title></title></head>',
-        "<body><main data-pagefind-body>",
-    ]
-    for key, value in record.meta.items():
-        lines.append(f'<meta data-pagefind-meta="{attr(key)}[content]" content="{attr(value)}">')
-    for key, values in record.filters.items():
-        for value in values:
-            lines.append(
-                f'<meta data-pagefind-filter="{attr(key)}[content]" content="{attr(value)}">'
-            )
-    lines += [f"<p>{attr(record.content, quote=False)}</p>", "</main></body></html>", ""]
-    return "\n".join(lines)
-
-
 def _files(folder: Path) -> list[str]:
     """Every file under ``folder``, relative, in order (os.walk: a bundle has ~2,500)."""
     found = []
@@ -259,8 +205,8 @@ def _cache_file(cache_dir: Path, previous_output: Path) -> Path:
 
 def _inputs_dir(cache_file: Path) -> Path:
     """Beside an output folder's record: each bundle's input as Pagefind last read it
-    (``<bundle>/``: pages as hard links, twins as files; ``<bundle>.json``: what each
-    file stands for), so the next run of that bundle changes only what changed."""
+    (``<bundle>/``: its pages as hard links; ``<bundle>.json``: what each file stands
+    for), so the next run of that bundle changes only what changed."""
     return cache_file.with_name(cache_file.name.replace("index-", "inputs-", 1)).with_suffix("")
 
 
@@ -331,8 +277,8 @@ def _inode(path: str) -> int | None:
 
 def page_url(rel: str) -> str:
     """The URL Pagefind gives a page of the site: ``a/b/index.html`` → ``/a/b/``."""
-    if rel == TWIN_PAGE or rel.endswith("/" + TWIN_PAGE):
-        return "/" + rel[: -len(TWIN_PAGE)]
+    if rel == INDEX_PAGE or rel.endswith("/" + INDEX_PAGE):
+        return "/" + rel[: -len(INDEX_PAGE)]
     return "/" + rel
 
 
@@ -379,9 +325,8 @@ class _Pagefind:
 class IndexRun:
     """Indexing ``site``, started: :meth:`finish` completes it.
 
-    Indexes every page of ``site`` that has ``data-pagefind-body`` plus ``records``.
-    ``groups`` maps a page's URL (``/2023/09/slug/``) to the name of its bundle (the
-    post's year); a twin goes with its page (its URL up to ``#``), and a page or twin
+    Indexes every page of ``site`` that has ``data-pagefind-body``. ``groups`` maps a
+    page's URL (``/2023/09/slug/``) to the name of its bundle (the post's year); a page
     not in ``groups`` goes to :data:`OTHER_BUNDLE`. Each bundle is written by its own
     run of Pagefind to ``site/bundle_dir/<name>/``, and ``site/bundle_dir/bundles.json``
     lists them for the search page. With ``cache_dir``, each bundle's fingerprint and
@@ -402,7 +347,6 @@ class IndexRun:
     def __init__(
         self,
         site: str | Path,
-        records: Sequence[FoldedRecord | LazyRecord],
         bundle_dir: str = "pagefind",
         language: str = "vi",
         *,
@@ -441,7 +385,6 @@ class IndexRun:
         self.linked = Path(linked_previous) if linked_previous else None
         marks = old.get("marks") if old and isinstance(old.get("marks"), dict) else None
         self.seen: dict[str, bool] = {}
-        self.records = records
         self.files = files
 
         # Beside the site, named so that build_guard removes it if the build is killed
@@ -459,8 +402,8 @@ class IndexRun:
         self.stable = True
         #: Pagefind runs under way, oldest first: two at a time (each its own process)
         self.running: list[tuple[str, _Pagefind]] = []
-        #: bundles started before the site was walked: their pages and their twins' paths
-        self.early: dict[str, tuple[dict[str, str], set[str]]] = {}
+        #: bundles started before the site was walked: their pages
+        self.early: dict[str, dict[str, str]] = {}
         try:
             if marks is not None and page_digests:
                 self._start_early(changed_pages, page_digests, marks, groups)
@@ -470,8 +413,8 @@ class IndexRun:
             raise
 
     def _prepare(self, groups: Mapping[str, str], page_digests, marks, old) -> None:
-        """Every bundle's pages, twins and fingerprint; then each bundle reused or indexed."""
-        bundle_dir, language = self.bundle_dir, self.language
+        """Every bundle's pages and fingerprint; then each bundle reused or indexed."""
+        bundle_dir = self.bundle_dir
         pages = indexed_pages(
             self.site,
             skip=[bundle_dir],
@@ -481,17 +424,7 @@ class IndexRun:
             names=self.files,
         )
         self.pages = pages
-        twins: dict[str, FoldedRecord | LazyRecord] = {}
-        owner: dict[str, str] = {}  # page or twin path → bundle name
-        for rel in pages:
-            owner[rel] = _page_bundle(rel, groups)
-        for record in self.records:
-            path = twin_path(record)
-            if path in twins or path in pages:
-                raise SearchIndexError(f"hai bản ghi tìm kiếm cùng địa chỉ {record.url!r}")
-            twins[path] = record
-            owner[path] = _twin_bundle(record, groups)
-        self.twins, self.owner = twins, owner
+        self.owner = owner = {rel: _page_bundle(rel, groups) for rel in pages}
 
         common = hashlib.sha256()
         for part in (FORMAT, str(self.binary), pagefind_version(self.binary), bundle_dir):
@@ -504,13 +437,6 @@ class IndexRun:
             digests[name].update(f"bundle\0{name}\0".encode())
         for rel, sha in pages.items():
             digests[owner[rel]].update(f"page\0{rel}\0{sha}\0".encode())
-        for rel in sorted(twins):
-            twin = twins[rel]
-            if isinstance(twin, FoldedRecord):
-                key = hashlib.sha256(twin_html(twin, language).encode("utf-8")).hexdigest()
-            else:
-                key = "lazy:" + twin.key
-            digests[owner[rel]].update(f"twin\0{rel}\0{key}\0".encode())
         fingerprints = {name: digest.hexdigest() for name, digest in digests.items()}
 
         old_bundles: dict = {}
@@ -547,23 +473,17 @@ class IndexRun:
                     marked = _has_body_mark(data)
                 if marked:
                     pages[rel] = digest
-            twins = [
-                (twin_path(record), record)
-                for record in self.records
-                if _twin_bundle(record, groups) == name
-            ]
-            self.early[name] = (pages, {path for path, _ in twins})
-            self.running.append((name, self._start(name, sorted(pages), twins)))
+            self.early[name] = pages
+            self.running.append((name, self._start(name, sorted(pages))))
 
     def _early_run_holds(self, name: str) -> bool:
         """Whether the run started early on bundle ``name`` (if any) has exactly the
-        bundle's pages and twins; one that has not is stopped, to be started again."""
+        bundle's pages; one that has not is stopped, to be started again."""
         early = self.early.pop(name, None)
         if early is None:
             return False
         pages = {rel: sha for rel, sha in self.pages.items() if self.owner[rel] == name}
-        twins = {path for path in self.twins if self.owner[path] == name}
-        if early == (pages, twins):
+        if early == pages:
             return True
         self._stop(name)
         return False
@@ -636,22 +556,15 @@ class IndexRun:
         while self.waiting and len(self.running) < PARALLEL_RUNS:
             name = self.waiting.pop(0)
             pages = [rel for rel in self.pages if self.owner[rel] == name]
-            twins = [(rel, twin) for rel, twin in self.twins.items() if self.owner[rel] == name]
-            self.running.append((name, self._start(name, pages, twins)))
+            self.running.append((name, self._start(name, pages)))
 
-    def _start(
-        self,
-        name: str,
-        pages: Iterable[str],
-        twins: Iterable[tuple[str, FoldedRecord | LazyRecord]],
-    ) -> _Pagefind:
-        """Pagefind started on bundle ``name``'s pages and twins, in a folder of their own:
-        the bundle's input as the last run left it (``_inputs_dir``), with the pages that
-        are other files now linked again and the twins that changed written again; a
-        first run links and writes them all."""
+    def _start(self, name: str, pages: Iterable[str]) -> _Pagefind:
+        """Pagefind started on bundle ``name``'s pages, in a folder of their own: the
+        bundle's input as the last run left it (``_inputs_dir``), with the pages that are
+        other files now linked again; a first run links them all."""
         root = self.work / f"site-{name}"
         kept = self._take_input(name, root)
-        base, site, language = str(root), str(self.site), self.language
+        base, site = str(root), str(self.site)
         folders: set[str] = set()
         stamps: dict[str, str] = {}
 
@@ -680,20 +593,6 @@ class IndexRun:
             except OSError:
                 shutil.copy2(source, path)
                 stamps[rel] = "copy"
-        for rel, twin in twins:
-            if isinstance(twin, FoldedRecord):
-                text = twin_html(twin, language)
-                stamp = "twin " + hashlib.sha256(text.encode("utf-8")).hexdigest()
-            else:
-                text, stamp = None, "lazy " + twin.key
-            if kept.get(rel) == stamp and os.path.isfile(f"{base}/{rel}"):
-                stamps[rel] = stamp
-                continue
-            if text is None:
-                text = twin_html(twin.record(), language)  # type: ignore[union-attr]
-            with open(replace(rel), "w", encoding="utf-8") as handle:
-                handle.write(text)
-            stamps[rel] = stamp
         for rel in kept.keys() - stamps.keys():  # gone from the bundle
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(f"{base}/{rel}")
@@ -774,7 +673,7 @@ class IndexRun:
                 self.target.unlink()
             self.target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(self.bundles, self.target)
-            if self.previous_output is not None:  # the pages and twins Pagefind read
+            if self.previous_output is not None:  # the pages Pagefind read
                 remove_in_background(self.work, Path(self.previous_output))
             self._drop_other_inputs()
         finally:
@@ -792,7 +691,6 @@ class IndexRun:
                 _prune(self.cache_file.parent, keep=self.cache_file)
         return IndexReport(
             pages=len(self.pages),
-            records=len(self.records),
             reused=not self.indexed,
             stable=self.stable,
             bundles=tuple(sorted(self.written)),
@@ -820,8 +718,6 @@ class IndexRun:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def build_index(
-    site: str | Path, records: Sequence[FoldedRecord | LazyRecord], *args, **kwargs
-) -> IndexReport:
+def build_index(site: str | Path, *args, **kwargs) -> IndexReport:
     """``IndexRun(...)`` started and finished at once (tests, benchmarks)."""
-    return IndexRun(site, records, *args, **kwargs).finish()
+    return IndexRun(site, *args, **kwargs).finish()

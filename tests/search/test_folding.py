@@ -1,9 +1,9 @@
-"""The folded twins that make search diacritic-insensitive (pure code, no build)."""
+"""Folding for search: ``fold`` and the words with đ a page lists folded (pure code)."""
 
 import random
 import unicodedata
 
-from plugins.search.folding import fold, folded_record, plain_text
+from plugins.search.folding import fold, folded_d_words
 from tests.conftest import ROOT
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
@@ -50,27 +50,12 @@ def test_fold_equals_the_old_definition_on_every_character_and_mixtures():
     assert fold(tricky) == reference_fold(tricky)
 
 
-def test_plain_text_keeps_words_and_alt_text_drops_tags_and_scripts():
-    html = (
-        '<p>Đường <b>tỉnh</b></p><img alt="Cầu Bến Mới"><script>var x = "mã";</script><li>một</li>'
-    )
-    assert plain_text(html) == "Đường tỉnh Cầu Bến Mới một"
+def test_the_words_with_d_stroke_are_listed_folded_once_each_in_order():
+    html = '<p>“Đường” tỉnh, ĐƯỜNG-bộ; đi <b>Địa</b> điểm</p><img alt="Cầu Đá"> dưỡng'
+    assert folded_d_words(html, "Phòng Quản lý Đường bộ", None, "") == "duong di dia diem da"
+    assert folded_d_words("Cải cách hành chính, dưỡng") == ""  # Pagefind folds these itself
 
 
-def test_folded_record_indexes_folded_words_but_shows_the_accented_title():
-    record = folded_record(
-        url="/2023/09/a/#khong-dau",
-        title="Họp giao ban tháng 9",
-        summary_html="<p>Rà soát nhiệm vụ.</p>",
-        content_html="<p>Đường tỉnh 512</p>",
-        meta={"date": "12/09/2023 13:43"},
-        filters={"unit": ["van-phong"]},
-    )
-    assert record.content == "hop giao ban thang 9 ra soat nhiem vu. duong tinh 512"
-    assert record.meta == {
-        "title": "Họp giao ban tháng 9",
-        "summary": "Rà soát nhiệm vụ.",
-        "folded": "1",
-        "date": "12/09/2023 13:43",
-    }
-    assert record.filters == {"unit": ["van-phong"]}
+def test_words_typed_decomposed_are_folded_whole():
+    nfd = unicodedata.normalize("NFD", "Đường đèo Hải Vân")
+    assert folded_d_words(nfd) == "duong deo"

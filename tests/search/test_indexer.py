@@ -1,5 +1,5 @@
-"""Indexing: one Pagefind run per bundle (a year of posts, the other pages), twins as pages,
-stable bundles, reuse of every unchanged bundle.
+"""Indexing: one Pagefind run per bundle (a year of posts, the other pages), stable
+bundles, reuse of every unchanged bundle.
 
 Pure calls of ``build_index`` on small folders (no Pelican), then real builds.
 """
@@ -7,7 +7,6 @@ Pure calls of ``build_index`` on small folders (no Pelican), then real builds.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import shutil
@@ -18,8 +17,8 @@ import pytest
 
 from plugins.portal_core.pages import digest_bytes
 from plugins.search import bundle, indexer
-from plugins.search.folding import folded_record
-from plugins.search.indexer import build_index, indexed_pages, twin_path
+from plugins.search.folding import folded_d_words
+from plugins.search.indexer import build_index, indexed_pages
 
 UNITS = [f"don-vi-{i}" for i in range(12)]  # many values: a random order shows at once
 YEARS = ["2021", "2022", "2023"]
@@ -29,11 +28,10 @@ def post_url(i: int) -> str:
     return f"/{YEARS[i % 3]}/09/bai-{i}/"
 
 
-def make_site(base: Path, words: dict[int, str] | None = None) -> tuple[Path, list]:
-    """Twelve article pages over three years (filters unit, category, version), one fixed
-    page, and their folded twins."""
+def make_site(base: Path, words: dict[int, str] | None = None) -> Path:
+    """Twelve article pages over three years (filters unit and category, their words with
+    đ folded as the theme writes them), one fixed page, a home page that is not indexed."""
     site = base / "site"
-    records = []
     for i, unit in enumerate(UNITS):
         text = (words or {}).get(i, f"Đường tỉnh {500 + i} được bảo dưỡng")
         page = site / post_url(i).strip("/") / "index.html"
@@ -41,40 +39,22 @@ def make_site(base: Path, words: dict[int, str] | None = None) -> tuple[Path, li
         page.write_text(
             '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>t</title></head>'
             f"<body><nav>Menu đầu trang</nav><article data-pagefind-body>"
-            f'<h1>Bài {i}</h1><div data-pagefind-filter="unit:{unit}"></div>'
+            f'<h1 data-pagefind-meta="title">Bài {i} &amp; “ngoặc”</h1>'
+            f'<meta data-pagefind-meta="folded-d[content]" content="{folded_d_words(text)}">'
+            f'<div data-pagefind-filter="unit:{unit}"></div>'
             f'<div data-pagefind-filter="category:muc-{i % 5}"></div>'
-            '<div data-pagefind-filter="version:exact"></div>'
             f"<p>{text}</p></article></body></html>",
             encoding="utf-8",
-        )
-        records.append(
-            folded_record(
-                url=post_url(i) + "#khong-dau",
-                title=f"Bài {i} & “ngoặc”",
-                summary_html=f"<p>Tóm tắt {i}, có dấu phẩy: a, b</p>",
-                content_html=f"<p>{text}</p>",
-                meta={"date": "12/09/2023 13:43"},
-                filters={"version": ["folded"], "unit": [unit], "category": [f"muc-{i % 5}"]},
-            )
         )
     fixed = site / "gioi-thieu/index.html"
     fixed.parent.mkdir(parents=True)
     fixed.write_text(
         '<html lang="vi"><body><article data-pagefind-body><h1>Giới thiệu</h1>'
-        '<div data-pagefind-filter="version:exact"></div><p>Sở Giao thông</p></article>'
-        "</body></html>",
+        "<p>Sở Giao thông</p></article></body></html>",
         encoding="utf-8",
     )
-    records.append(
-        folded_record(
-            url="/gioi-thieu/#khong-dau",
-            title="Giới thiệu",
-            content_html="<p>Sở Giao thông</p>",
-            filters={"version": ["folded"]},
-        )
-    )
     (site / "index.html").write_text("<html><body>Trang chủ, không có trong chỉ mục</body></html>")
-    return site, records
+    return site
 
 
 #: Page URL → bundle, as plugins/search gives it (the post's year; fixed pages: none).
@@ -82,8 +62,8 @@ GROUPS = {post_url(i): YEARS[i % 3] for i in range(len(UNITS))}
 BUNDLES = [*YEARS, "khac"]
 
 
-def index(site, records, **kwargs):
-    return build_index(site, records, groups=GROUPS, **kwargs)
+def index(site, **kwargs):
+    return build_index(site, groups=GROUPS, **kwargs)
 
 
 def bundle_bytes(folder: Path) -> dict[str, bytes]:
@@ -108,66 +88,58 @@ def page_count(bundle_folder: Path) -> int:
     return entry["languages"]["vi"]["page_count"]
 
 
-def test_one_run_per_bundle_indexes_pages_and_twins_and_leaves_no_twin_in_the_site(tmp_path):
-    site, records = make_site(tmp_path)
+def test_one_run_per_bundle_indexes_the_pages_and_adds_nothing_else_to_the_site(tmp_path):
+    site = make_site(tmp_path)
     before = sorted(p.relative_to(site) for p in site.rglob("*"))
-    report = index(site, records)
-    assert (report.pages, report.records, report.reused, report.stable) == (13, 13, False, True)
+    report = index(site)
+    assert (report.pages, report.reused, report.stable) == (13, False, True)
     assert list(report.bundles) == list(report.indexed) == BUNDLES
     target = site / "pagefind"
     assert json.loads((target / "bundles.json").read_text()) == {"bundles": BUNDLES}
     assert sorted(p.name for p in target.iterdir() if p.is_dir()) == BUNDLES
-    # Each year's bundle has its four posts and their twins; the fixed page has its own.
-    assert [page_count(target / name) for name in BUNDLES] == [8, 8, 8, 2]
+    # Each year's bundle has its four posts; the fixed page has its own.
+    assert [page_count(target / name) for name in BUNDLES] == [4, 4, 4, 1]
     for name in BUNDLES:
         assert (target / name / "pagefind.js").is_file()
-    # Nothing but the bundles was added: the twins and the folders Pagefind read are gone.
+    # Nothing but the bundles was added: the folders Pagefind read are gone.
     after = sorted(p.relative_to(site) for p in site.rglob("*") if "pagefind" not in p.parts)
     assert after == before
     found = fragments(target)
-    assert len(found) == 26
-    twin = found["/2021/09/bai-3/#khong-dau/"]  # search.js strips everything from "#"
-    assert twin["meta"] == {
-        "title": "Bài 3 & “ngoặc”",
-        "summary": "Tóm tắt 3, có dấu phẩy: a, b",
-        "folded": "1",
-        "date": "12/09/2023 13:43",
-    }
-    assert twin["filters"] == {"version": ["folded"], "unit": ["don-vi-3"], "category": ["muc-3"]}
-    assert "duong tinh 503 duoc bao duong" in twin["content"]
+    assert len(found) == 13
     real = found["/2021/09/bai-3/"]
-    assert real["filters"]["version"] == ["exact"] and "Đường tỉnh 503" in real["content"]
-    assert "Menu" not in real["content"]
+    assert real["meta"] == {"title": "Bài 3 & “ngoặc”", "folded-d": "duong duoc"}
+    assert real["filters"] == {"unit": ["don-vi-3"], "category": ["muc-3"]}
+    assert "Đường tỉnh 503" in real["content"] and "Menu" not in real["content"]
 
 
 def test_without_groups_everything_is_one_bundle(tmp_path):
-    site, records = make_site(tmp_path)
-    report = build_index(site, records)
+    site = make_site(tmp_path)
+    report = build_index(site)
     assert report.bundles == ("khac",)
-    assert page_count(site / "pagefind/khac") == 26
+    assert page_count(site / "pagefind/khac") == 13
 
 
 def test_two_runs_on_the_same_input_give_byte_identical_bundles(tmp_path):
     runs = []
     for n in range(3):  # other folders each time: the absolute path must not matter
-        site, records = make_site(tmp_path / f"run{n}")
-        index(site, records)
+        site = make_site(tmp_path / f"run{n}")
+        index(site)
         runs.append(bundle_bytes(site / "pagefind"))
     assert runs[0] == runs[1] == runs[2]
     assert any(name.startswith("2022/filter/") for name in runs[0])
 
 
 def test_normalize_sorts_filter_values_and_keeps_every_page(tmp_path):
-    site, records = make_site(tmp_path)
-    index(site, records)
+    site = make_site(tmp_path)
+    index(site)
     target = site / "pagefind/2022"
     for path in (target / "filter").iterdir():
         _name, values = bundle.read_file(path)
         assert [v[0] for v in values] == sorted(v[0] for v in values)
-        assert sum(len(v[1]) for v in values) == 8  # every page has one value per filter
+        assert sum(len(v[1]) for v in values) == 4  # every page has one value per filter
     meta_hash = json.loads((target / "pagefind-entry.json").read_text())["languages"]["vi"]["hash"]
     meta = bundle.read_file(target / f"pagefind.{meta_hash}.pf_meta")
-    assert [f[0] for f in meta[3]] == ["category", "unit", "version"]
+    assert [f[0] for f in meta[3]] == ["category", "unit"]
     assert {f"{f[1]}.pf_filter" for f in meta[3]} == {p.name for p in (target / "filter").iterdir()}
     assert bundle.normalize(target)  # idempotent
     assert (
@@ -185,8 +157,8 @@ def test_normalize_leaves_an_unknown_layout_alone(tmp_path):
 
 def build_and_publish(base: Path, output: Path, cache: Path, words=None):
     """One build: index a fresh staging copy, then swap it in as build_guard does."""
-    site, records = make_site(base, words)
-    report = index(site, records, cache_dir=cache, previous_output=output)
+    site = make_site(base, words)
+    report = index(site, cache_dir=cache, previous_output=output)
     staged = bundle_bytes(site / "pagefind")
     if output.exists():
         shutil.rmtree(output)
@@ -208,9 +180,9 @@ def test_unchanged_inputs_reuse_the_live_bundles_and_a_changed_post_is_indexed_a
     assert not first.reused
     assert len(list(cache.glob("index-*.json"))) == 1
 
-    # Same pages, same twins: every live bundle is linked into the new staging folder.
-    site, records = make_site(tmp_path / "b2")
-    second = index(site, records, cache_dir=cache, previous_output=output)
+    # Same pages: every live bundle is linked into the new staging folder.
+    site = make_site(tmp_path / "b2")
+    second = index(site, cache_dir=cache, previous_output=output)
     assert second.reused and second.indexed == ()
     assert bundle_bytes(site / "pagefind") == bundle1
     entry = "pagefind/2022/pagefind-entry.json"
@@ -224,7 +196,6 @@ def test_unchanged_inputs_reuse_the_live_bundles_and_a_changed_post_is_indexed_a
     assert bundle3 != bundle1
     found = fragments(output / "pagefind")
     assert "Cầu Bến Mới thông xe" in found["/2022/09/bai-4/"]["content"]
-    assert "cau ben moi thong xe" in found["/2022/09/bai-4/#khong-dau/"]["content"]
 
 
 def test_editing_one_post_reindexes_only_its_years_bundle(tmp_path):
@@ -232,8 +203,8 @@ def test_editing_one_post_reindexes_only_its_years_bundle(tmp_path):
     build_and_publish(tmp_path / "b1", output, cache)
     live_bytes, live_inodes = bundle_bytes(output / "pagefind"), inodes(output / "pagefind")
 
-    site, records = make_site(tmp_path / "b2", words={4: "Cầu Bến Mới thông xe"})  # 2022
-    report = index(site, records, cache_dir=cache, previous_output=output)
+    site = make_site(tmp_path / "b2", words={4: "Cầu Bến Mới thông xe"})  # 2022
+    report = index(site, cache_dir=cache, previous_output=output)
     assert report.indexed == ("2022",) and list(report.bundles) == BUNDLES
     staged_bytes, staged_inodes = bundle_bytes(site / "pagefind"), inodes(site / "pagefind")
     for rel, ino in staged_inodes.items():
@@ -247,64 +218,50 @@ def test_editing_one_post_reindexes_only_its_years_bundle(tmp_path):
         r for r in live_bytes if not r.startswith("2022/")
     }
     assert any(staged_bytes.get(r) != b for r, b in live_bytes.items() if r.startswith("2022/"))
-    assert (
-        "cau ben moi thong xe"
-        in fragments(site / "pagefind")["/2022/09/bai-4/#khong-dau/"]["content"]
-    )
+    assert "Cầu Bến Mới thông xe" in fragments(site / "pagefind")["/2022/09/bai-4/"]["content"]
 
     # The same result as indexing everything from nothing, byte for byte.
-    fresh, fresh_records = make_site(tmp_path / "b3", words={4: "Cầu Bến Mới thông xe"})
-    index(fresh, fresh_records)
+    fresh = make_site(tmp_path / "b3", words={4: "Cầu Bến Mới thông xe"})
+    index(fresh)
     assert bundle_bytes(fresh / "pagefind") == staged_bytes
 
 
-def test_only_a_twin_changes_its_bundle_is_built_again(tmp_path):
-    output, cache = tmp_path / "output", tmp_path / "cache"
-    build_and_publish(tmp_path / "b1", output, cache)
-    site, records = make_site(tmp_path / "b2")
-    records[0] = folded_record(url=records[0].url, title="Tiêu đề khác", content_html="<p>x</p>")
-    report = index(site, records, cache_dir=cache, previous_output=output)
-    assert not report.reused and report.indexed == ("2021",)
-
-
-def _changed_site(base: Path) -> tuple[Path, list]:
-    """The site with post 4's words, post 0's twin changed and post 7 gone."""
-    site, records = make_site(base, words={4: "Cầu Bến Mới thông xe"})
-    records[0] = folded_record(url=records[0].url, title="Tiêu đề khác", content_html="<p>x</p>")
+def _changed_site(base: Path) -> Path:
+    """The site with the words of posts 4 (2022) and 0 (2021) changed and post 7 gone."""
+    site = make_site(base, words={4: "Cầu Bến Mới thông xe", 0: "Điều chỉnh tuyến đường"})
     shutil.rmtree(site / post_url(7).strip("/"))
-    del records[7]
-    return site, records
+    return site
 
 
 def test_a_bundles_kept_input_gives_the_bytes_of_a_run_from_nothing(tmp_path):
     """Pagefind reads a bundle from its folder of the last run, kept in the cache: the
-    pages that are other files now are linked again, the twins that changed written
-    again, what is gone removed. The bundles are those of a run from nothing."""
+    pages that are other files now are linked again, what is gone removed. The bundles
+    are those of a run from nothing."""
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
     for round_ in ("b2", "b3"):
-        site, records = _changed_site(tmp_path / round_)
+        site = _changed_site(tmp_path / round_)
         for page in site.rglob("*.html"):  # unchanged pages: the live files, linked
             live = output / page.relative_to(site)
             if live.is_file() and live.read_bytes() == page.read_bytes():
                 page.unlink()
                 os.link(live, page)
-        report = index(site, records, cache_dir=cache, previous_output=output)
+        report = index(site, cache_dir=cache, previous_output=output)
         assert report.indexed == (("2021", "2022") if round_ == "b2" else ())
-        fresh, fresh_records = _changed_site(tmp_path / f"{round_}-fresh")
-        index(fresh, fresh_records)
+        fresh = _changed_site(tmp_path / f"{round_}-fresh")
+        index(fresh)
         assert bundle_bytes(site / "pagefind") == bundle_bytes(fresh / "pagefind")
         shutil.rmtree(output)
         site.rename(output)
 
     # the other way back: every post as it was, from the kept inputs again
-    site, records = make_site(tmp_path / "b4")
-    assert index(site, records, cache_dir=cache, previous_output=output).indexed == (
+    site = make_site(tmp_path / "b4")
+    assert index(site, cache_dir=cache, previous_output=output).indexed == (
         "2021",
         "2022",
     )
-    fresh, fresh_records = make_site(tmp_path / "b4-fresh")
-    index(fresh, fresh_records)
+    fresh = make_site(tmp_path / "b4-fresh")
+    index(fresh)
     assert bundle_bytes(site / "pagefind") == bundle_bytes(fresh / "pagefind")
 
 
@@ -315,11 +272,10 @@ def test_the_kept_input_of_a_bundle_gone_is_removed(tmp_path):
     assert sorted(p.name for p in inputs.iterdir()) == sorted(
         [*BUNDLES, *(f"{name}.json" for name in BUNDLES)]
     )
-    site, records = make_site(tmp_path / "b2")  # every post of 2023 deleted
+    site = make_site(tmp_path / "b2")  # every post of 2023 deleted
     for i in range(2, len(UNITS), 3):
         shutil.rmtree(site / post_url(i).strip("/"))
-    records = [r for r in records if not r.url.startswith("/2023/")]
-    assert "2023" not in index(site, records, cache_dir=cache, previous_output=output).bundles
+    assert "2023" not in index(site, cache_dir=cache, previous_output=output).bundles
     assert not any(p.name.startswith("2023") for p in inputs.iterdir())
 
 
@@ -328,8 +284,8 @@ def test_a_live_bundle_that_changed_since_is_not_reused(tmp_path):
     build_and_publish(tmp_path / "b1", output, cache)
     victim = next((output / "pagefind/2023/fragment").iterdir())
     victim.write_bytes(b"changed by hand")
-    site, records = make_site(tmp_path / "b2")
-    report = index(site, records, cache_dir=cache, previous_output=output)
+    site = make_site(tmp_path / "b2")
+    report = index(site, cache_dir=cache, previous_output=output)
     assert report.indexed == ("2023",)
     assert (site / "pagefind/2023/fragment" / victim.name).read_bytes() != b"changed by hand"
 
@@ -341,8 +297,8 @@ def test_a_live_bundle_file_rewritten_with_the_same_size_is_not_reused(tmp_path)
     before = victim.stat()
     time.sleep(0.01)  # a later write: the file's time moves on
     victim.write_bytes(b"x" * before.st_size)
-    site, records = make_site(tmp_path / "b2")
-    report = index(site, records, cache_dir=cache, previous_output=output)
+    site = make_site(tmp_path / "b2")
+    report = index(site, cache_dir=cache, previous_output=output)
     assert report.indexed == ("2023",)
 
 
@@ -355,30 +311,30 @@ def test_live_bundles_restored_with_new_times_are_reused_by_their_bytes(tmp_path
     shutil.copytree(tmp_path / "kept", output, copy_function=shutil.copyfile)
     victim = next((output / "pagefind/2023/fragment").iterdir())
     victim.write_bytes(b"x" * victim.stat().st_size)  # and one file changed, same size
-    site, records = make_site(tmp_path / "b2")
-    report = index(site, records, cache_dir=cache, previous_output=output)
+    site = make_site(tmp_path / "b2")
+    report = index(site, cache_dir=cache, previous_output=output)
     assert report.indexed == ("2023",)
     assert bundle_bytes(site / "pagefind") == bundle_bytes(tmp_path / "kept/pagefind")
     # the record now holds the restored files' inodes and times: the next build reuses
     # every bundle without reading them back
     shutil.rmtree(output)
     site.rename(output)
-    again, again_records = make_site(tmp_path / "b3")
+    again = make_site(tmp_path / "b3")
     reads = []
     real = indexer._bytes_digest
     monkeypatch.setattr(indexer, "_bytes_digest", lambda f: reads.append(f) or real(f))
-    assert index(again, again_records, cache_dir=cache, previous_output=output).indexed == ()
+    assert index(again, cache_dir=cache, previous_output=output).indexed == ()
     assert reads == []
 
 
 def test_a_post_moved_to_another_year_reindexes_both_years(tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
-    site, records = make_site(tmp_path / "b2")
+    site = make_site(tmp_path / "b2")
     groups = {**GROUPS, post_url(0): "2023"}  # same URL, another year's bundle
-    report = build_index(site, records, groups=groups, cache_dir=cache, previous_output=output)
+    report = build_index(site, groups=groups, cache_dir=cache, previous_output=output)
     assert report.indexed == ("2021", "2023")
-    assert page_count(site / "pagefind/2021") == 6 and page_count(site / "pagefind/2023") == 10
+    assert page_count(site / "pagefind/2021") == 3 and page_count(site / "pagefind/2023") == 5
 
 
 def _linked_copy(output: Path, into: Path) -> Path:
@@ -395,18 +351,18 @@ def test_staged_bundle_linked_from_the_live_site_is_replaced_not_written_through
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
     live = bundle_bytes(output / "pagefind")
-    site, records = make_site(tmp_path / "b2", words={0: "Bài mới hoàn toàn"})
+    site = make_site(tmp_path / "b2", words={0: "Bài mới hoàn toàn"})
     _linked_copy(output, site)
-    assert index(site, records, cache_dir=cache, previous_output=output).indexed == ("2021",)
+    assert index(site, cache_dir=cache, previous_output=output).indexed == ("2021",)
     assert bundle_bytes(output / "pagefind") == live
 
 
 def test_bundle_names_are_checked(tmp_path):
     from plugins.search.indexer import SearchIndexError
 
-    site, records = make_site(tmp_path)
+    site = make_site(tmp_path)
     with pytest.raises(SearchIndexError):
-        build_index(site, records, groups={post_url(0): "../x"})
+        build_index(site, groups={post_url(0): "../x"})
 
 
 def test_pages_are_found_by_their_body_mark_in_any_case(tmp_path):
@@ -468,46 +424,6 @@ def test_pages_the_engine_did_not_write_are_read_every_time(tmp_path):
     assert indexed_pages(tmp_path, marks=seen) == {}
 
 
-@pytest.mark.parametrize("url", ["/../x/#khong-dau", "", "/a/../../b"])
-def test_twin_paths_stay_inside_the_indexed_folder(url):
-    from plugins.search.indexer import SearchIndexError
-
-    with pytest.raises(SearchIndexError):
-        twin_path(folded_record(url=url, title="t"))
-
-
-class CountedTwin:
-    """A lazy record (indexer.LazyRecord) that notes when it is made."""
-
-    def __init__(self, record, made: list) -> None:
-        self.url, self.made, self._record = record.url, made, record
-        self.key = hashlib.sha256(repr(record).encode()).hexdigest()
-
-    def record(self):
-        self.made.append(self.url)
-        return self._record
-
-
-def test_lazy_twins_are_made_only_for_the_bundles_indexed(tmp_path):
-    output, cache, made = tmp_path / "output", tmp_path / "cache", []
-    site, records = make_site(tmp_path / "b1")
-    index(site, [CountedTwin(r, made) for r in records], cache_dir=cache, previous_output=output)
-    site.rename(output)
-    assert sorted(made) == sorted(r.url for r in records)
-
-    made.clear()
-    site, records = make_site(tmp_path / "b2", words={4: "Cầu Bến Mới thông xe"})  # 2022
-    lazy = [CountedTwin(r, made) for r in records]
-    report = index(site, lazy, cache_dir=cache, previous_output=output)
-    assert report.indexed == ("2022",)
-    # of that bundle's twins, the one that changed: the others are kept from its last run
-    assert made == ["/2022/09/bai-4/#khong-dau"]
-    # the same bundles as twins made beforehand, indexed from nothing
-    fresh, fresh_records = make_site(tmp_path / "b3", words={4: "Cầu Bến Mới thông xe"})
-    index(fresh, fresh_records)
-    assert bundle_bytes(site / "pagefind") == bundle_bytes(fresh / "pagefind")
-
-
 def test_unchanged_bundles_linked_between_builds_are_moved_in_not_linked_again(tmp_path):
     output, cache = tmp_path / "output", tmp_path / "cache"
     build_and_publish(tmp_path / "b1", output, cache)
@@ -519,8 +435,8 @@ def test_unchanged_bundles_linked_between_builds_are_moved_in_not_linked_again(t
     data = victim.read_bytes()
     victim.unlink()
     victim.write_bytes(data)
-    site, records = make_site(tmp_path / "b2", words={0: "Bài mới hoàn toàn"})
-    report = index(site, records, cache_dir=cache, previous_output=output, linked_previous=linked)
+    site = make_site(tmp_path / "b2", words={0: "Bài mới hoàn toàn"})
+    report = index(site, cache_dir=cache, previous_output=output, linked_previous=linked)
     assert report.indexed == ("2021",)
     staged = inodes(site / "pagefind")
     for name in ("2023", "khac"):  # moved in: the linked copy is gone, the files are live
@@ -551,16 +467,16 @@ def test_the_bundle_of_a_changed_page_starts_first_and_gives_the_same_bundle(tmp
 
     monkeypatch.setattr(indexer._Pagefind, "__init__", noting)
     words = {0: "Bài mới hoàn toàn"}
-    site, records = make_site(tmp_path / "b2", words)
+    site = make_site(tmp_path / "b2", words)
     digests = _digests(site)
     changed = [post_url(0).strip("/") + "/index.html"]
     report = index(
-        site, records, cache_dir=cache, previous_output=output,
+        site, cache_dir=cache, previous_output=output,
         page_digests=digests, changed_pages=changed,
     )  # fmt: skip
     assert report.indexed == ("2021",) and started == ["2021"]
-    plain, plain_records = make_site(tmp_path / "b3", words)
-    index(plain, plain_records)
+    plain = make_site(tmp_path / "b3", words)
+    index(plain)
     assert bundle_bytes(site / "pagefind/2021") == bundle_bytes(plain / "pagefind/2021")
 
 
@@ -573,16 +489,16 @@ def test_a_bundle_started_first_on_incomplete_records_is_indexed_again(tmp_path,
     real = indexer._Pagefind.kill
     monkeypatch.setattr(indexer._Pagefind, "kill", lambda self: killed.append(1) or real(self))
     words = {0: "Bài mới hoàn toàn"}
-    site, records = make_site(tmp_path / "b2", words)
+    site = make_site(tmp_path / "b2", words)
     digests = _digests(site)
     del digests[post_url(3).strip("/") + "/index.html"]  # 2021, like post 0
     changed = [post_url(0).strip("/") + "/index.html"]
     report = index(
-        site, records, cache_dir=cache, previous_output=output,
+        site, cache_dir=cache, previous_output=output,
         page_digests=digests, changed_pages=changed,
     )  # fmt: skip
     assert report.indexed == ("2021",) and killed
-    assert page_count(site / "pagefind/2021") == 8
-    plain, plain_records = make_site(tmp_path / "b3", words)
-    index(plain, plain_records)
+    assert page_count(site / "pagefind/2021") == 4
+    plain = make_site(tmp_path / "b3", words)
+    index(plain)
     assert bundle_bytes(site / "pagefind/2021") == bundle_bytes(plain / "pagefind/2021")

@@ -1,6 +1,8 @@
 /* Search page: queries the Pagefind bundles built by plugins/search (merged into one).
-   Diacritic-insensitive: the query is sent as typed, then folded (marks removed, đ → d)
-   against the folded twins of every page; exact matches are listed first.
+   Diacritic-insensitive: Pagefind indexes every word without its marks too, and each page
+   lists its words with đ folded in the metadata "folded-d" (đ is a letter of its own, not
+   d with a mark), so the folded query (marks removed, đ → d) finds them all; a query typed
+   with marks lists first the pages that have them as typed (Pagefind's exactDiacritics).
    Precise first: pages that contain every query word whole (as typed or folded) are the
    results; Pagefind's partial matches (words that begin with, or are the start of, a
    query word: "pha" → "phát", "giaothongxanh" → "giao"; Pagefind issue #599) wait behind
@@ -74,9 +76,9 @@ export async function splitWhole(pagefind, results, words, filters) {
 
 /**
  * Pages in display order without loading them all: the exact-diacritics matches first,
- * then the folded ones. A folded twin of a page already listed is skipped when its data
- * is loaded; since every exact match's twin also matches the folded query, the folded
- * result count is the number of distinct pages.
+ * then the folded ones. A page already listed is skipped when its data is loaded; since
+ * every exact match also matches the folded query, the folded result count is the number
+ * of distinct pages.
  */
 export function createFeed(exact, folded, seen = new Set()) {
   const queue = [...exact, ...folded];
@@ -115,12 +117,8 @@ function render(data) {
   }
   const p = document.createElement("p");
   p.className = "summary";
-  if (data.meta.folded) {
-    p.textContent = data.meta.summary || "";
-  } else {
-    /* Pagefind's excerpt is escaped text with <mark> around the matches. */
-    p.innerHTML = data.excerpt;
-  }
+  /* Pagefind's excerpt is escaped text with <mark> around the matches. */
+  p.innerHTML = data.excerpt;
   li.append(p);
   return li;
 }
@@ -137,7 +135,7 @@ function pager(target, button, take) {
   };
 }
 
-async function run(pagefind, query, filters) {
+async function run(load, query, filters) {
   list.replaceChildren();
   approxList.replaceChildren();
   more.hidden = approxShow.hidden = approxBox.hidden = approxMore.hidden = true;
@@ -146,23 +144,22 @@ async function run(pagefind, query, filters) {
     return;
   }
   status.textContent = message("searching");
-  /* Real pages carry the filter version=exact, their folded twins version=folded. */
   const foldedQuery = fold(query);
   const accented = foldedQuery !== query.toLowerCase().replace(/\s+/g, " ").trim();
-  const exactFilters = { ...filters, version: "exact" };
-  const foldedFilters = { ...filters, version: "folded" };
   let exact = [];
   if (accented) {
-    const found = (await pagefind.search(query, { filters: exactFilters })).results;
-    exact = (await splitWhole(pagefind, found, queryWords(query), exactFilters)).whole;
+    const pagefind = await load(true);
+    const found = (await pagefind.search(query, { filters })).results;
+    exact = (await splitWhole(pagefind, found, queryWords(query), filters)).whole;
   }
+  const pagefind = await load(false);
   const folded = await splitWhole(
     pagefind,
-    (await pagefind.search(foldedQuery, { filters: foldedFilters })).results,
+    (await pagefind.search(foldedQuery, { filters })).results,
     queryWords(foldedQuery),
-    foldedFilters,
+    filters,
   );
-  /* Every page has one twin, so the twins count pages; an exact match's twin is whole too. */
+  /* An exact match is a folded match too: the folded results count the pages. */
   const wholeCount = Math.max(folded.whole.length, exact.length);
   const approxCount = folded.partial.length;
   const seen = new Set();
@@ -202,19 +199,31 @@ async function run(pagefind, query, filters) {
 /**
  * The index is split into several Pagefind bundles (one per year of the posts, one for
  * the other pages), listed in bundles.json. The first is loaded; the others are merged
- * into it, so one search covers them all and filters apply in each.
+ * into it, so one search covers them all and filters apply in each. ``exact``: a search
+ * instance that tells marks apart (Pagefind sets it per instance, for every bundle).
  */
-async function loadBundles(base) {
+async function loadBundles(base, names, exact) {
+  const first = base + names[0] + "/";
+  const module = await import(first + "pagefind.js");
+  const options = { baseUrl: "/", exactDiacritics: exact };
+  const pagefind = module.createInstance({ ...options, basePath: first });
+  for (const name of names.slice(1)) {
+    await pagefind.mergeIndex(base + name + "/", options);
+  }
+  return pagefind;
+}
+
+/** ``load(exact)``: the search instance of that kind, made once when first needed. */
+async function bundleLoader(base) {
   const response = await fetch(base + "bundles.json");
   if (!response.ok) throw new Error(`bundles.json: ${response.status}`);
   const names = (await response.json()).bundles;
   if (!names.length) throw new Error("no search bundle");
-  const pagefind = await import(base + names[0] + "/pagefind.js");
-  await pagefind.options({ baseUrl: "/" });
-  for (const name of names.slice(1)) {
-    await pagefind.mergeIndex(base + name + "/", { baseUrl: "/" });
-  }
-  return pagefind;
+  const made = new Map();
+  return (exact) => {
+    if (!made.has(exact)) made.set(exact, loadBundles(base, names, exact));
+    return made.get(exact);
+  };
 }
 
 async function start() {
@@ -229,16 +238,17 @@ async function start() {
   const filters = {};
   if (unit) filters.unit = unit;
   if (category) filters.category = category;
-  let pagefind;
+  let load;
   try {
-    pagefind = await loadBundles(box.dataset.bundle);
+    load = await bundleLoader(box.dataset.bundle);
+    await load(false); /* the folded search runs for every query: loaded at once */
   } catch (error) {
     status.textContent = message("error");
     box.dataset.state = "error";
     return;
   }
   try {
-    await run(pagefind, query, filters);
+    await run(load, query, filters);
     box.dataset.state = "done";
   } catch (error) {
     status.textContent = message("error");
