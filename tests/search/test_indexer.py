@@ -40,7 +40,7 @@ def make_site(base: Path, words: dict[int, str] | None = None) -> Path:
             '<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>t</title></head>'
             f"<body><nav>Menu đầu trang</nav><article data-pagefind-body>"
             f'<h1 data-pagefind-meta="title">Bài {i} &amp; “ngoặc”</h1>'
-            f'<meta data-pagefind-meta="folded-d[content]" content="{folded_d_words(text)}">'
+            f'<span data-pagefind-meta="folded-d:{folded_d_words(text)}" hidden></span>'
             f'<div data-pagefind-filter="unit:{unit}"></div>'
             f'<div data-pagefind-filter="category:muc-{i % 5}"></div>'
             f"<p>{text}</p></article></body></html>",

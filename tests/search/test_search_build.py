@@ -37,7 +37,7 @@ def test_posts_list_the_words_with_d_stroke_of_their_title_and_text_folded(porta
     listed = 0
     for page in out.glob("20*/*/*/index.html"):
         html = page.read_text()
-        found = re.search(r'data-pagefind-meta="folded-d\[content\]" content="([^"]*)"', html)
+        found = re.search(r'<span data-pagefind-meta="folded-d:([^"]*)" hidden></span>', html)
         title = re.search(r'<h1 class="article-title"[^>]*>(.*?)</h1>', html, re.S).group(1)
         text = html[html.index('<div class="article-body">') : html.index('<p class="byline">')]
         words = set(found.group(1).split()) if found else set()
