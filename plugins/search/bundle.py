@@ -14,6 +14,16 @@ the rewritten files after a hash of their new bytes (so browsers' caches still s
 new name whenever the content changes) and updates the entry file. Pagefind's search
 code looks values and filters up by name, so order does not change any result.
 
+It also cuts the word index into chunks again (``index/<lang>_<hash>.pf_index``, the
+files a search fetches one per query word): Pagefind 1.5.2 sizes a chunk by the word
+positions it holds but counts only the positions of words written without marks, not
+those of their forms with marks (``chunk_index`` in its ``index/mod.rs``; counted since
+its pull request #1316, not released yet). Nearly every Vietnamese word has marks, so its
+chunks grew to 100-450 KB, which each query word fetches from every bundle. The chunks are
+cut again counting every position, at Pagefind's own size (``CHUNK_SIZE``), and their
+ranges worked out as Pagefind does (``chunk_meta``): re-cut by Pagefind's own count, they
+must give back its ranges, or the bundle is left as it is.
+
 The files are gzip-compressed ``pagefind_dcd`` + CBOR. The CBOR codec here covers what
 Pagefind writes (unsigned and negative integers, byte and text strings, arrays and
 maps of definite length); every file is decoded and encoded again first, and left
@@ -24,11 +34,14 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import struct
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
+#: word positions per index chunk (Pagefind's ``default_index_chunk_size``)
+CHUNK_SIZE = 20000
 
 
 class BundleFormatError(ValueError):
@@ -194,6 +207,9 @@ def _plan_language(bundle: Path, meta_hash: str):
         if new_hash != old_hash:
             removals.append(path)
     meta[3] = renamed
+    index_writes, index_removals = _rechunk(bundle, lang, meta)
+    writes += index_writes
+    removals += index_removals
     data = pack(meta)
     new_meta = f"{lang}_{_short_hash(data, 10)}"
     writes.append((bundle / f"pagefind.{new_meta}.pf_meta", data))
@@ -202,3 +218,84 @@ def _plan_language(bundle: Path, meta_hash: str):
     # A new name may equal an old one still to be removed: never remove what is written.
     written = {path for path, _ in writes}
     return meta_hash, new_meta, writes, [p for p in removals if p not in written]
+
+
+def _word_size(word: list, variants: bool) -> int:
+    """Pagefind's size of a word entry ``[word, pages, variants]``: a page counts its
+    positions, its metadata positions and one; with ``variants``, those of its forms
+    with marks too (``[form, pages]``)."""
+    pages = list(word[1])
+    if variants:
+        for variant in word[2]:
+            pages += variant[1]
+    return sum(len(page[1]) + len(page[2]) + 1 for page in pages)
+
+
+def _cut(words: list, variants: bool) -> list[list]:
+    """Pagefind's ``chunk_index``: words in order, a chunk closed once it reaches
+    ``CHUNK_SIZE``."""
+    chunks, chunk, size = [], [], 0
+    for word in words:
+        size += _word_size(word, variants)
+        chunk.append(word)
+        if size >= CHUNK_SIZE:
+            chunks.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
+def _ranges(chunks: list[list]) -> list[list[str]]:
+    """Pagefind's ``chunk_meta``: each chunk's first and last word, trimmed against its
+    neighbours to the shortest prefixes that still tell them apart."""
+    ranges = [[chunk[0][0], chunk[-1][0]] for chunk in chunks]
+    for first, second in itertools.pairwise(ranges):
+        a, b = first[1], second[0]
+        common = 0
+        while common < min(len(a), len(b)) and a[common] == b[common]:
+            common += 1
+        if a[: common + 1] >= first[0]:
+            first[1] = a[: common + 1]
+        second[0] = b[: common + 1]
+    return ranges
+
+
+def _rechunk(bundle: Path, lang: str, meta: list) -> tuple[list, list]:
+    """(files to write, files to remove): the word index cut again counting every form."""
+    chunks = meta[2]  # [[from, to, hash]...]
+    if not isinstance(chunks, list) or not all(
+        isinstance(c, list) and len(c) == 3 and all(isinstance(x, str) for x in c) for c in chunks
+    ):
+        raise BundleFormatError("unexpected index chunk list in the meta file")
+    words: list = []
+    for _from, _to, chunk_hash in chunks:
+        value = read_file(bundle / "index" / f"{chunk_hash}.pf_index")
+        if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], list)):
+            raise BundleFormatError(f"unexpected content in {chunk_hash}.pf_index")
+        words += value[0]
+    if not all(
+        isinstance(w, list) and len(w) == 3 and isinstance(w[0], str) and isinstance(w[2], list)
+        for w in words
+    ) or [w[0] for w in words] != sorted(w[0] for w in words):
+        raise BundleFormatError("unexpected word entries in the index")
+    if not words:
+        return [], []
+    ranges = [c[:2] for c in chunks]
+    if _ranges(_cut(words, variants=True)) == ranges:
+        return [], []  # cut already (normalize run twice)
+    if _ranges(_cut(words, variants=False)) != ranges:
+        raise BundleFormatError("Pagefind's index chunks are not cut as this module cuts them")
+    writes, names, new_chunks = [], set(), []
+    cut = _cut(words, variants=True)
+    for (first, last), chunk in zip(_ranges(cut), cut, strict=True):
+        data = pack([chunk])
+        length = 7
+        while (new_hash := f"{lang}_{_short_hash(data, length)}") in names:
+            length += 1
+        names.add(new_hash)
+        new_chunks.append([first, last, new_hash])
+        writes.append((bundle / "index" / f"{new_hash}.pf_index", data))
+    meta[2] = new_chunks
+    removals = [bundle / "index" / f"{c[2]}.pf_index" for c in chunks if c[2] not in names]
+    return writes, removals

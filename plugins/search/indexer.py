@@ -47,7 +47,7 @@ from . import bundle as bundle_files
 
 #: Change when the fingerprint or the normalisation changes: the bundles recorded before
 #: are then never reused.
-FORMAT = "search-index-7"
+FORMAT = "search-index-8"
 BODY_MARK = b"data-pagefind-body"
 INDEX_PAGE = "index.html"
 #: The bundle of pages that ``groups`` does not name (fixed pages, undated ones).
