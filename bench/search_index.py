@@ -108,8 +108,8 @@ def _copy(save: Path, dest: Path) -> Path:
 
 
 def _edit(site: Path, save: Path) -> None:
-    """Change one post of the middle year, in its page and its twin's record."""
-    groups = pickle.loads((save / "input.pickle").read_bytes())[1]
+    """Change one post of the middle year (its page)."""
+    groups = pickle.loads((save / "input.pickle").read_bytes())[0]
     years = sorted(set(groups.values()))
     url = sorted(u for u, y in groups.items() if y == years[len(years) // 2])[0]
     page = site / url.strip("/") / "index.html"
