@@ -99,6 +99,39 @@ export function createFeed(exact, folded, seen = new Set()) {
   };
 }
 
+/** The folded query words (set by ``run``): words with đ they find are marked too. */
+let foldedWords = [];
+
+/**
+ * Mark in ``element`` (an excerpt: text and <mark>) the words with đ that a folded query
+ * word begins: Pagefind found the page by its list of such words (metadata "folded-d"),
+ * not by the word in its text, so it did not mark it ("duong" finds "Đường").
+ */
+export function markDWords(element, words) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement.closest("mark")) nodes.push(walker.currentNode);
+  }
+  for (const node of nodes) {
+    const parts = node.textContent.split(/([\p{L}\p{M}\p{N}]+)/u);
+    if (!parts.some((part) => /[đĐ]/.test(part) && words.some((w) => fold(part).startsWith(w)))) {
+      continue;
+    }
+    const fragment = document.createDocumentFragment();
+    for (const part of parts) {
+      if (/[đĐ]/.test(part) && words.some((w) => fold(part).startsWith(w))) {
+        const mark = document.createElement("mark");
+        mark.textContent = part;
+        fragment.append(mark);
+      } else if (part) {
+        fragment.append(part);
+      }
+    }
+    node.replaceWith(fragment);
+  }
+}
+
 function render(data) {
   const li = document.createElement("li");
   li.className = "search-item";
@@ -119,6 +152,7 @@ function render(data) {
   p.className = "summary";
   /* Pagefind's excerpt is escaped text with <mark> around the matches. */
   p.innerHTML = data.excerpt;
+  markDWords(p, foldedWords);
   li.append(p);
   return li;
 }
@@ -145,6 +179,7 @@ async function run(load, query, filters) {
   }
   status.textContent = message("searching");
   const foldedQuery = fold(query);
+  foldedWords = queryWords(foldedQuery).filter((word) => word.startsWith("d"));
   const accented = foldedQuery !== query.toLowerCase().replace(/\s+/g, " ").trim();
   let exact = [];
   if (accented) {
