@@ -77,6 +77,15 @@ def _short_hash(data: bytes, length: int) -> str:
     return hashlib.sha256(data).hexdigest()[:length]
 
 
+def _unique_name(lang: str, data: bytes, names: set[str]) -> str:
+    """``<lang>_<7 hex digits of the bytes' hash>``, longer if taken in ``names`` (kept)."""
+    length = 7
+    while (name := f"{lang}_{_short_hash(data, length)}") in names:
+        length += 1
+    names.add(name)
+    return name
+
+
 # -- the bundle ----------------------------------------------------------------------------
 
 
@@ -125,10 +134,7 @@ def _plan_language(bundle: Path, meta_hash: str):
             raise BundleFormatError(f"unexpected content in {path.name}")
         value[1] = sorted(value[1], key=lambda item: item[0])  # [[value, [pages]]...]
         data = pack(value)
-        length = 7
-        while (new_hash := f"{lang}_{_short_hash(data, length)}") in names:
-            length += 1
-        names.add(new_hash)
+        new_hash = _unique_name(lang, data, names)
         renamed.append([name, new_hash])
         writes.append((bundle / "filter" / f"{new_hash}.pf_filter", data))
         if new_hash != old_hash:
@@ -151,10 +157,7 @@ def _word_size(word: list, variants: bool) -> int:
     """Pagefind's size of a word entry ``[word, pages, variants]``: a page counts its
     positions, its metadata positions and one; with ``variants``, those of its forms
     with marks too (``[form, pages]``)."""
-    pages = list(word[1])
-    if variants:
-        for variant in word[2]:
-            pages += variant[1]
+    pages = itertools.chain(word[1], *(v[1] for v in word[2])) if variants else word[1]
     return sum(len(page[1]) + len(page[2]) + 1 for page in pages)
 
 
@@ -260,20 +263,18 @@ def _rechunk(bundle: Path, lang: str, meta: list) -> tuple[list, list]:
         return [], []
     ranges = [c[:2] for c in chunks]
     cut = _cut(words, variants=True)
-    if _ranges(words, cut) == ranges:
+    cut_ranges = _ranges(words, cut)
+    if cut_ranges == ranges:
         return [], []  # cut already (normalize run twice)
     if _ranges(words, _cut(words, variants=False)) != ranges:
         raise BundleFormatError("Pagefind's index chunks are not cut as this module cuts them")
     writes, names, new_chunks = [], set(), []
-    for (first, last), span in zip(_ranges(words, cut), cut, strict=True):
+    for (first, last), span in zip(cut_ranges, cut, strict=True):
         body = b"\x81" + _array_head(len(span)) + b"".join(pieces[i] for i in span)
         # level 6: a third of level 9's time, 1 % more bytes (a build indexing one year
         # waits for this)
         data = gzip.compress(SIGNATURE + body, compresslevel=6, mtime=0)
-        length = 7
-        while (new_hash := f"{lang}_{_short_hash(data, length)}") in names:
-            length += 1
-        names.add(new_hash)
+        new_hash = _unique_name(lang, data, names)
         new_chunks.append([first, last, new_hash])
         writes.append((bundle / "index" / f"{new_hash}.pf_index", data))
     meta[2] = new_chunks

@@ -99,9 +99,6 @@ export function createFeed(exact, folded, seen = new Set()) {
   };
 }
 
-/** The folded query words (set by ``run``): words with đ they find are marked too. */
-let foldedWords = [];
-
 /**
  * Mark in ``element`` (an excerpt: text and <mark>) the words with đ that a folded query
  * word begins: Pagefind found the page by its list of such words (metadata "folded-d"),
@@ -115,24 +112,26 @@ export function markDWords(element, words) {
   }
   for (const node of nodes) {
     const parts = node.textContent.split(/([\p{L}\p{M}\p{N}]+)/u);
-    if (!parts.some((part) => /[đĐ]/.test(part) && words.some((w) => fold(part).startsWith(w)))) {
-      continue;
-    }
+    const marked = parts.map(
+      (part) => /[đĐ]/.test(part) && words.some((word) => fold(part).startsWith(word)),
+    );
+    if (!marked.includes(true)) continue;
     const fragment = document.createDocumentFragment();
-    for (const part of parts) {
-      if (/[đĐ]/.test(part) && words.some((w) => fold(part).startsWith(w))) {
+    parts.forEach((part, i) => {
+      if (marked[i]) {
         const mark = document.createElement("mark");
         mark.textContent = part;
         fragment.append(mark);
       } else if (part) {
         fragment.append(part);
       }
-    }
+    });
     node.replaceWith(fragment);
   }
 }
 
-function render(data) {
+/** A result; ``words``: the folded query words that begin with d (``markDWords``). */
+function render(data, words) {
   const li = document.createElement("li");
   li.className = "search-item";
   const h = document.createElement("h2");
@@ -152,17 +151,17 @@ function render(data) {
   p.className = "summary";
   /* Pagefind's excerpt is escaped text with <mark> around the matches. */
   p.innerHTML = data.excerpt;
-  markDWords(p, foldedWords);
+  markDWords(p, words);
   li.append(p);
   return li;
 }
 
 /** A paged list: ``take`` feeds it, ``button`` shows the next page while there is one. */
-function pager(target, button, take) {
+function pager(target, button, take, words) {
   return async function showMore() {
     const first = target.children.length;
     const { batch, done } = await take(PAGE);
-    batch.forEach((data) => target.append(render(data)));
+    batch.forEach((data) => target.append(render(data, words)));
     button.textContent = message("more");
     button.hidden = done;
     if (first > 0 && target.children[first]) target.children[first].querySelector("a").focus();
@@ -179,7 +178,7 @@ async function run(load, query, filters) {
   }
   status.textContent = message("searching");
   const foldedQuery = fold(query);
-  foldedWords = queryWords(foldedQuery).filter((word) => word.startsWith("d"));
+  const dWords = queryWords(foldedQuery).filter((word) => word.startsWith("d"));
   const accented = foldedQuery !== query.toLowerCase().replace(/\s+/g, " ").trim();
   let exact = [];
   if (accented) {
@@ -198,7 +197,7 @@ async function run(load, query, filters) {
   const wholeCount = Math.max(folded.whole.length, exact.length);
   const approxCount = folded.partial.length;
   const seen = new Set();
-  const showApprox = pager(approxList, approxMore, createFeed([], folded.partial, seen));
+  const showApprox = pager(approxList, approxMore, createFeed([], folded.partial, seen), dWords);
   approxMore.onclick = showApprox;
   approxTitle.textContent = message("approxTitle", { count: approxCount });
   box.dataset.whole = String(wholeCount);
@@ -214,7 +213,7 @@ async function run(load, query, filters) {
     return;
   }
   status.textContent = message("count", { count: wholeCount, query });
-  const showMore = pager(list, more, createFeed(exact, folded.whole, seen));
+  const showMore = pager(list, more, createFeed(exact, folded.whole, seen), dWords);
   more.onclick = showMore;
   await showMore();
   if (approxCount) {
